@@ -1,0 +1,122 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"zhaoshang/app/platform"
+	"zhaoshang/modules/core"
+	"zhaoshang/modules/users"
+	"zhaoshang/search"
+)
+
+func openFor(ctx context.Context, role string, log *slog.Logger) (*platform.Platform, error) {
+	return platform.Open(ctx, platform.ConfigFromEnv(), platform.Options{Role: role}, log)
+}
+
+func cmdReindex(ctx context.Context, args []string, log *slog.Logger) error {
+	fs := flag.NewFlagSet("reindex", flag.ContinueOnError)
+	if err := fs.Parse(args); err != nil {
+		return usagef("%v", err)
+	}
+	p, err := openFor(ctx, "reindex", log)
+	if err != nil {
+		return err
+	}
+	defer p.Close()
+	if p.Engine == nil {
+		return errors.New("the running server owns the embedded search index; stop it first, or restart it (it catches up at start)")
+	}
+	start := time.Now()
+	last := map[search.Kind]int{}
+	err = p.Sync.Rebuild(ctx, func(kind search.Kind, done int) {
+		last[kind] = done
+		fmt.Fprintf(os.Stderr, "\r重建索引 %-12s %7d 条", kind, done)
+	})
+	fmt.Fprintln(os.Stderr)
+	if err != nil {
+		return err
+	}
+	total := 0
+	for _, n := range last {
+		total += n
+	}
+	fmt.Printf("已重建搜索索引：%d 条记录，用时 %.1f 秒\n", total, time.Since(start).Seconds())
+	return nil
+}
+
+func cmdUser(ctx context.Context, args []string, log *slog.Logger) error {
+	if len(args) == 0 || args[0] != "add" {
+		return usagef("用法：zhaoshang user add --name U --role R [--unit X[,Y]] [--display 姓名]")
+	}
+	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
+	name := fs.String("name", "", "user name (login)")
+	role := fs.String("role", "", "admin, manager, officer or field")
+	unit := fs.String("unit", "", "unit id(s), comma separated")
+	display := fs.String("display", "", "display name (姓名)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return usagef("%v", err)
+	}
+	if *name == "" || *role == "" {
+		return usagef("--name 和 --role 必填")
+	}
+	pw, err := readPassword()
+	if err != nil {
+		return err
+	}
+	p, err := openFor(ctx, "user", log)
+	if err != nil {
+		return err
+	}
+	defer p.Close()
+	var units []string
+	for _, u := range strings.Split(*unit, ",") {
+		if u = strings.TrimSpace(u); u != "" {
+			units = append(units, u)
+		}
+	}
+	got, err := p.Users.Create(ctx, core.Actor{User: "cli"}, p.Matrix, users.NewUser{Username: *name, Name: *display,
+		Role: *role, Units: units, Password: pw})
+	if fe, ok := core.AsFieldError(err); ok {
+		return usagef("--%s: %s", cliFlag(fe.Field), fe.Message)
+	}
+	if err != nil {
+		return err
+	}
+	if pw == "" {
+		fmt.Printf("已创建用户 %s，初始密码（只显示这一次）：%s\n", strings.ToLower(*name), got)
+	} else {
+		fmt.Printf("已创建用户 %s\n", strings.ToLower(*name))
+	}
+	return nil
+}
+
+func cliFlag(field string) string {
+	switch field {
+	case "username":
+		return "name"
+	case "units":
+		return "unit"
+	}
+	return field
+}
+
+// readPassword reads one line from stdin when it is not a terminal.
+func readPassword() (string, error) {
+	st, err := os.Stdin.Stat()
+	if err != nil || st.Mode()&os.ModeCharDevice != 0 {
+		return "", nil
+	}
+	line, err := bufio.NewReader(os.Stdin).ReadString('\n')
+	if err != nil && line == "" {
+		return "", nil
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}

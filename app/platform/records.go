@@ -1,0 +1,66 @@
+package platform
+
+import (
+	"context"
+	"fmt"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
+
+	"zhaoshang/modules/core"
+	"zhaoshang/modules/events"
+	"zhaoshang/modules/policies"
+	"zhaoshang/modules/projects"
+	"zhaoshang/modules/resources"
+	"zhaoshang/modules/users"
+	"zhaoshang/search"
+)
+
+// Records holds the repositories of the resource, event and policy kinds.
+type Records struct {
+	Events      *events.Repo
+	Talents     *resources.TalentRepo
+	Enterprises *resources.EnterpriseRepo
+	Institutes  *resources.InstituteRepo
+	Results     *resources.ResultRepo
+	Policies    *policies.Repo
+}
+
+func newRecords(db *mongo.Database, sync *search.Sync, audit core.Auditor) *Records {
+	return &Records{
+		Events:      events.NewRepo(db, sync, audit),
+		Talents:     resources.NewTalentRepo(db, sync, audit),
+		Enterprises: resources.NewEnterpriseRepo(db, sync, audit),
+		Institutes:  resources.NewInstituteRepo(db, sync, audit),
+		Results:     resources.NewResultRepo(db, sync, audit),
+		Policies:    policies.NewRepo(db, sync, audit),
+	}
+}
+
+func schemas() []search.Schema {
+	return []search.Schema{projects.SearchSchema, users.SearchSchema, events.SearchSchema, resources.SearchSchema,
+		policies.SearchSchema}
+}
+
+// ensureIndexes creates the indexes the domain needs, idempotently. On the
+// embedded store only uniqueness matters (it scans anyway); on MongoDB they
+// also serve the few by-field queries (sessions by user, audit by time).
+func (p *Platform) ensureIndexes(ctx context.Context) error {
+	specs := []struct {
+		coll  string
+		model mongo.IndexModel
+	}{
+		{"sessions", mongo.IndexModel{Keys: bson.D{{Key: "user", Value: 1}}, Options: options.Index().SetName("user")}},
+		{"audit", mongo.IndexModel{Keys: bson.D{{Key: "at", Value: -1}}, Options: options.Index().SetName("at")}},
+	}
+	if err := resources.EnsureIndexes(ctx, p.Store.DB); err != nil {
+		return err
+	}
+	for _, s := range specs {
+		if _, err := p.Store.DB.Collection(s.coll).Indexes().CreateOne(ctx, s.model); err != nil {
+			return fmt.Errorf("cannot create index %s on %s: %w", *s.model.Options.Name, s.coll, err)
+		}
+	}
+	return nil
+}

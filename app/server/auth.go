@@ -1,0 +1,161 @@
+package server
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"errors"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"zhaoshang/app/web"
+	"zhaoshang/modules/users"
+)
+
+const (
+	sessionCookie = "zs_session"
+	preCookie     = "zs_pre" // login-form CSRF token before a session exists
+)
+
+// public paths need no session.
+func public(c *fiber.Ctx) bool {
+	p := c.Path()
+	return p == "/login" || p == "/api/v1/auth/login" || p == "/healthz" || p == "/readyz" || p == "/favicon.ico" ||
+		strings.HasPrefix(p, "/static/")
+}
+
+// session resolves the session cookie; protected paths without one answer
+// 401 (API) or redirect to the login page.
+func (s *srv) session(c *fiber.Ctx) error {
+	if tok := c.Cookies(sessionCookie); tok != "" {
+		sess, u, err := s.p.Users.Authenticate(c.UserContext(), tok)
+		switch {
+		case err == nil:
+			sc := s.p.Scope(u)
+			names := make([]string, 0, len(u.Units))
+			for _, id := range u.Units {
+				names = append(names, s.p.Matrix.Name(id))
+			}
+			web.SetPrincipal(c, &web.Principal{Username: u.ID, Name: u.Name, Role: u.Role, Units: u.Units,
+				UnitNames: names, Scope: sc, CSRF: sess.CSRF, Token: tok})
+		case errors.Is(err, users.ErrNoSession):
+			s.clearSession(c)
+		default:
+			return err
+		}
+	}
+	if web.Me(c) == nil && !public(c) {
+		if web.IsAPI(c) {
+			return web.JSONError(c, 401, "unauthenticated", "请先登录", "")
+		}
+		next := c.OriginalURL()
+		if c.Method() != fiber.MethodGet || next == "/" {
+			return c.Redirect("/login", fiber.StatusSeeOther)
+		}
+		return c.Redirect("/login?next="+url.QueryEscape(next), fiber.StatusSeeOther)
+	}
+	return c.Next()
+}
+
+func (s *srv) setSession(c *fiber.Ctx, token string) {
+	c.Cookie(&fiber.Cookie{Name: sessionCookie, Value: token, Path: "/", HTTPOnly: true, SameSite: "Lax",
+		Secure: s.p.Cfg.SecureCookies, MaxAge: int(users.SessionMaxAge / time.Second)})
+}
+
+func (s *srv) clearSession(c *fiber.Ctx) {
+	c.Cookie(&fiber.Cookie{Name: sessionCookie, Value: "", Path: "/", HTTPOnly: true, SameSite: "Lax",
+		Secure: s.p.Cfg.SecureCookies, MaxAge: -1, Expires: time.Unix(1, 0)})
+}
+
+func unsafeMethod(m string) bool {
+	return m != fiber.MethodGet && m != fiber.MethodHead && m != fiber.MethodOptions
+}
+
+// csrf checks every state-changing request: with a session, the session's
+// token in X-CSRF-Token or the _csrf form field; on the login form, the
+// pre-session cookie token. The JSON login endpoint needs JSON, which a
+// cross-site form cannot send without a CORS preflight this server refuses.
+func (s *srv) csrf(c *fiber.Ctx) error {
+	if !unsafeMethod(c.Method()) {
+		return c.Next()
+	}
+	got := c.Get("X-CSRF-Token")
+	if got == "" && !strings.HasPrefix(c.Get(fiber.HeaderContentType), fiber.MIMEApplicationJSON) {
+		got = c.FormValue("_csrf")
+	}
+	if me := web.Me(c); me != nil {
+		if got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(me.CSRF)) != 1 {
+			return csrfFail(c)
+		}
+		return c.Next()
+	}
+	switch c.Path() {
+	case "/api/v1/auth/login":
+		if !strings.HasPrefix(c.Get(fiber.HeaderContentType), fiber.MIMEApplicationJSON) {
+			return web.JSONError(c, 400, "bad_request", "登录请求须为 JSON（Content-Type: application/json）", "")
+		}
+		return c.Next()
+	case "/login":
+		pre := c.Cookies(preCookie)
+		if got == "" || pre == "" || subtle.ConstantTimeCompare([]byte(got), []byte(pre)) != 1 {
+			return csrfFail(c)
+		}
+		return c.Next()
+	}
+	return c.Next()
+}
+
+func csrfFail(c *fiber.Ctx) error {
+	if web.IsAPI(c) {
+		return web.JSONError(c, 403, "csrf", "缺少或错误的 CSRF 令牌（X-CSRF-Token）", "")
+	}
+	return web.Fail(c, fiber.NewError(403, "页面已过期或来源不明，请刷新页面后重试"))
+}
+
+func newToken() string {
+	b := make([]byte, 24)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// limiter is a fixed-window counter per key (login attempts per address).
+type limiter struct {
+	mu     sync.Mutex
+	max    int
+	window time.Duration
+	hits   map[string]*window
+}
+
+type window struct {
+	start time.Time
+	n     int
+}
+
+func newLimiter(max int, per time.Duration) *limiter {
+	return &limiter{max: max, window: per, hits: map[string]*window{}}
+}
+
+// Allow counts one attempt for key and reports whether it is within the limit.
+func (l *limiter) Allow(key string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := time.Now()
+	if len(l.hits) > 10000 {
+		for k, w := range l.hits {
+			if now.Sub(w.start) > l.window {
+				delete(l.hits, k)
+			}
+		}
+	}
+	w := l.hits[key]
+	if w == nil || now.Sub(w.start) > l.window {
+		w = &window{start: now}
+		l.hits[key] = w
+	}
+	w.n++
+	return w.n <= l.max
+}

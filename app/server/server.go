@@ -1,0 +1,116 @@
+// Package server builds the Fiber application: middleware (request ids,
+// logs, recovery, security headers, sessions, CSRF, rate limits) and the
+// routes of every module.
+package server
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/filesystem"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/gofiber/fiber/v2/middleware/requestid"
+
+	"zhaoshang/app/platform"
+	"zhaoshang/app/web"
+	"zhaoshang/templates"
+)
+
+// MaxBody is the request body limit (attachments and spreadsheets included).
+const MaxBody = 32 << 20
+
+// New returns the HTTP application for a platform.
+func New(p *platform.Platform) (*fiber.App, error) {
+	set, err := templates.New()
+	if err != nil {
+		return nil, err
+	}
+	web.SetTemplates(set)
+	app := fiber.New(fiber.Config{
+		AppName:               "zhaoshang",
+		BodyLimit:             MaxBody,
+		ReadTimeout:           60 * time.Second,
+		WriteTimeout:          120 * time.Second,
+		IdleTimeout:           120 * time.Second,
+		DisableStartupMessage: true,
+		ErrorHandler:          errorHandler,
+	})
+	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
+		slog.Error("panic", "path", c.Path(), "request_id", web.RequestID(c), "panic", e)
+	}}))
+	app.Use(requestid.New(requestid.Config{ContextKey: "requestid"}))
+	app.Use(accessLog(p.Log))
+	app.Use(securityHeaders)
+
+	app.Get("/healthz", func(c *fiber.Ctx) error { return c.JSON(fiber.Map{"status": "ok"}) })
+	app.Get("/readyz", func(c *fiber.Ctx) error {
+		ctx, cancel := context.WithTimeout(c.UserContext(), 3*time.Second)
+		defer cancel()
+		if part, err := p.Ready(ctx); err != nil {
+			return c.Status(503).JSON(fiber.Map{"status": "unavailable", "failing": part, "error": err.Error()})
+		}
+		return c.JSON(fiber.Map{"status": "ok"})
+	})
+	app.Get("/favicon.ico", func(c *fiber.Ctx) error { return c.SendStatus(fiber.StatusNoContent) })
+	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(templates.Static()), MaxAge: 3600}))
+
+	s := &srv{p: p, limiter: newLimiter(10, time.Minute)}
+	app.Use(s.session)
+	app.Use(s.csrf)
+	s.routes(app)
+	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+	return app, nil
+}
+
+type srv struct {
+	p       *platform.Platform
+	limiter *limiter
+}
+
+func errorHandler(c *fiber.Ctx, err error) error {
+	var fe *fiber.Error
+	if errors.As(err, &fe) && fe.Code == fiber.StatusRequestEntityTooLarge {
+		return web.JSONError(c, 413, "too_large", "上传内容过大（上限 32 MB）", "")
+	}
+	return web.Fail(c, err)
+}
+
+func accessLog(log *slog.Logger) fiber.Handler {
+	return func(c *fiber.Ctx) error { return logRequest(log, c) }
+}
+
+func logRequest(log *slog.Logger, c *fiber.Ctx) error {
+	start := time.Now()
+	err := c.Next()
+	if err != nil {
+		if herr := c.App().ErrorHandler(c, err); herr != nil {
+			_ = c.SendStatus(500)
+		}
+	}
+	status := c.Response().StatusCode()
+	lvl := slog.LevelInfo
+	if status >= 500 {
+		lvl = slog.LevelError
+	}
+	user := ""
+	if me := web.Me(c); me != nil {
+		user = me.Username
+	}
+	log.Log(c.UserContext(), lvl, "http", "method", c.Method(), "path", c.Path(), "status", status,
+		"ms", time.Since(start).Milliseconds(), "user", user, "request_id", web.RequestID(c))
+	return nil
+}
+
+func securityHeaders(c *fiber.Ctx) error {
+	c.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
+		"connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'")
+	c.Set("X-Frame-Options", "DENY")
+	c.Set("X-Content-Type-Options", "nosniff")
+	c.Set("Referrer-Policy", "same-origin")
+	c.Set("Cross-Origin-Opener-Policy", "same-origin")
+	return c.Next()
+}

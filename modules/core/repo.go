@@ -1,0 +1,270 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
+
+	"zhaoshang/search"
+)
+
+// Record is a stored document with embedded Meta.
+type Record interface {
+	GetMeta() *Meta
+}
+
+// Repo stores records of one kind in the Mongo collection of that name and
+// keeps the search engine in step through search.Sync. Every write is one
+// single-document operation guarded by version (the embedded store has no
+// multi-document transactions); reads by anything but _id go to the engine.
+type Repo[T any, P interface {
+	*T
+	Record
+}] struct {
+	Kind  string
+	C     *mongo.Collection
+	Sync  *search.Sync
+	Audit Auditor
+	// ToDoc builds the engine document; nil means the kind is not indexed.
+	ToDoc func(P) search.Doc
+}
+
+// NewRepo wires a Repo and registers its kind with the sync worker.
+func NewRepo[T any, P interface {
+	*T
+	Record
+}](db *mongo.Database, kind string, sync *search.Sync, audit Auditor, toDoc func(P) search.Doc) *Repo[T, P] {
+	r := &Repo[T, P]{Kind: kind, C: db.Collection(kind), Sync: sync, Audit: audit, ToDoc: toDoc}
+	if toDoc != nil && sync != nil {
+		sync.Register(kind, r.load, r.stream)
+	}
+	return r
+}
+
+func (r *Repo[T, P]) load(ctx context.Context, id string) (search.Doc, bool, error) {
+	p, err := r.Get(ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		return search.Doc{}, false, nil
+	}
+	if err != nil {
+		return search.Doc{}, false, err
+	}
+	return r.ToDoc(p), true, nil
+}
+
+func (r *Repo[T, P]) stream(ctx context.Context, fn func(search.Doc) error) error {
+	return r.Each(ctx, func(p P) error { return fn(r.ToDoc(p)) })
+}
+
+// Get loads one record by id (the only query the embedded store answers fast).
+func (r *Repo[T, P]) Get(ctx context.Context, id string) (P, error) {
+	var v T
+	err := r.C.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&v)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, fmt.Errorf("%s %s: %w", r.Kind, id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: load %s: %w", r.Kind, id, err)
+	}
+	return &v, nil
+}
+
+// GetMany loads records by id in the given order, skipping missing ones.
+func (r *Repo[T, P]) GetMany(ctx context.Context, ids []string) ([]P, error) {
+	out := make([]P, 0, len(ids))
+	for _, id := range ids {
+		p, err := r.Get(ctx, id)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// Each streams every record of the kind (exports, reindex, backups).
+func (r *Repo[T, P]) Each(ctx context.Context, fn func(P) error) error {
+	cur, err := r.C.Find(ctx, bson.D{}, options.Find().SetBatchSize(1000))
+	if err != nil {
+		return fmt.Errorf("%s: scan: %w", r.Kind, err)
+	}
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		var v T
+		if err := cur.Decode(&v); err != nil {
+			return fmt.Errorf("%s: decode: %w", r.Kind, err)
+		}
+		if err := fn(&v); err != nil {
+			return err
+		}
+	}
+	return cur.Err()
+}
+
+func (r *Repo[T, P]) mark(ctx context.Context, ids ...string) (*search.Pending, error) {
+	if r.ToDoc == nil || r.Sync == nil {
+		return nil, nil
+	}
+	return r.Sync.Mark(ctx, r.Kind, ids...)
+}
+
+func (r *Repo[T, P]) done(ctx context.Context, p *search.Pending) {
+	if p != nil {
+		r.Sync.Done(ctx, p)
+	}
+}
+
+func (r *Repo[T, P]) audit(ctx context.Context, a Actor, action, id string, before, after any) {
+	if r.Audit != nil {
+		r.Audit.Audit(ctx, a, AuditEntry{Action: action, Kind: r.Kind, RecordID: id, Before: before, After: after})
+	}
+}
+
+// Create stores a new record with version 1. An empty ID gets a random one;
+// an existing ID is ErrDuplicate.
+func (r *Repo[T, P]) Create(ctx context.Context, a Actor, p P) error {
+	m := p.GetMeta()
+	if m.ID == "" {
+		m.ID = NewID()
+	}
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	m.Version, m.CreatedAt, m.UpdatedAt, m.CreatedBy, m.UpdatedBy = 1, now, now, a.User, a.User
+	pend, err := r.mark(ctx, m.ID)
+	if err != nil {
+		return err
+	}
+	if _, err := r.C.InsertOne(ctx, p); err != nil {
+		r.done(ctx, pend)
+		if isDuplicate(err) {
+			return fmt.Errorf("%s %s: %w", r.Kind, m.ID, ErrDuplicate)
+		}
+		return fmt.Errorf("%s: create %s: %w", r.Kind, m.ID, err)
+	}
+	r.done(ctx, pend)
+	r.audit(ctx, a, "create", m.ID, nil, p)
+	return nil
+}
+
+// Update replaces the record if its stored version equals p's Version, and
+// increments the version. A stale version is ErrConflict; before is the
+// stored state the caller read (for the audit log), may be nil.
+func (r *Repo[T, P]) Update(ctx context.Context, a Actor, p P, before P) error {
+	m := p.GetMeta()
+	expected := m.Version
+	pend, err := r.mark(ctx, m.ID)
+	if err != nil {
+		return err
+	}
+	m.Version = expected + 1
+	m.UpdatedAt = time.Now().UTC().Truncate(time.Millisecond)
+	m.UpdatedBy = a.User
+	res, err := r.C.ReplaceOne(ctx, bson.D{{Key: "_id", Value: m.ID}, {Key: "version", Value: expected}}, p)
+	r.done(ctx, pend)
+	if err != nil {
+		m.Version = expected
+		return fmt.Errorf("%s: update %s: %w", r.Kind, m.ID, err)
+	}
+	if res.MatchedCount == 0 {
+		m.Version = expected
+		if _, gerr := r.Get(ctx, m.ID); errors.Is(gerr, ErrNotFound) {
+			return gerr
+		}
+		return fmt.Errorf("%s %s version %d: %w", r.Kind, m.ID, expected, ErrConflict)
+	}
+	r.audit(ctx, a, "update", m.ID, before, p)
+	return nil
+}
+
+// Delete removes the record if its version matches.
+func (r *Repo[T, P]) Delete(ctx context.Context, a Actor, id string, version int64) error {
+	before, err := r.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	pend, err := r.mark(ctx, id)
+	if err != nil {
+		return err
+	}
+	res, err := r.C.DeleteOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: version}})
+	r.done(ctx, pend)
+	if err != nil {
+		return fmt.Errorf("%s: delete %s: %w", r.Kind, id, err)
+	}
+	if res.DeletedCount == 0 {
+		return fmt.Errorf("%s %s version %d: %w", r.Kind, id, version, ErrConflict)
+	}
+	r.audit(ctx, a, "delete", id, before, nil)
+	return nil
+}
+
+// UpsertMany writes records by id in one bulk operation (seed, import): a
+// record whose stored content is unchanged keeps its version. It returns how
+// many were created and updated. Callers own the records for the batch.
+func (r *Repo[T, P]) UpsertMany(ctx context.Context, a Actor, ps []P) (created, updated int, err error) {
+	if len(ps) == 0 {
+		return 0, 0, nil
+	}
+	ids := make([]string, len(ps))
+	for i, p := range ps {
+		ids[i] = p.GetMeta().ID
+	}
+	pend, err := r.mark(ctx, ids...)
+	if err != nil {
+		return 0, 0, err
+	}
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	models := make([]mongo.WriteModel, 0, len(ps))
+	for _, p := range ps {
+		m := p.GetMeta()
+		if m.Version == 0 {
+			m.Version = 1
+		}
+		if m.CreatedAt.IsZero() {
+			m.CreatedAt = now
+		}
+		if m.UpdatedAt.IsZero() {
+			m.UpdatedAt = m.CreatedAt
+		}
+		if m.CreatedBy == "" {
+			m.CreatedBy = a.User
+		}
+		if m.UpdatedBy == "" {
+			m.UpdatedBy = a.User
+		}
+		models = append(models, mongo.NewReplaceOneModel().SetFilter(bson.D{{Key: "_id", Value: m.ID}}).SetReplacement(p).SetUpsert(true))
+	}
+	res, err := r.C.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
+	if err != nil {
+		return 0, 0, fmt.Errorf("%s: bulk upsert: %w", r.Kind, err)
+	}
+	if pend != nil {
+		docs := make([]search.Doc, len(ps))
+		for i, p := range ps {
+			docs[i] = r.ToDoc(p)
+		}
+		r.Sync.DoneWith(ctx, pend, docs, nil)
+	}
+	return int(res.UpsertedCount), int(res.ModifiedCount), nil
+}
+
+// isDuplicate recognises a unique-index violation from MongoDB (E11000) and
+// from the embedded store, which reports it differently on some paths.
+func isDuplicate(err error) bool {
+	if mongo.IsDuplicateKeyError(err) {
+		return true
+	}
+	s := err.Error()
+	return strings.Contains(s, "E11000") || strings.Contains(s, "duplicate key")
+}
+
+// IsDuplicate is isDuplicate for other packages' direct writes.
+func IsDuplicate(err error) bool { return err != nil && isDuplicate(err) }

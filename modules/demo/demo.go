@@ -1,0 +1,262 @@
+// Package demo generates and loads the demo data set of
+// `zhaoshang seed --demo [--scale N]`: a believable three years (2023–2025)
+// of Kunshan technology promotion — units and their staff, yearly targets,
+// events, talents, enterprises, institutes, technology results, policies and
+// a pipeline of projects in every stage.
+//
+// Generate is pure and deterministic (math/rand/v2 PCG with a fixed seed):
+// the same scale always gives the same records and ids (p-000001,
+// ev-0001, t-00001, e-00001, in-0001, r-0001, po-0001). Seed writes only
+// the records whose ids are not stored yet, so running it twice creates
+// nothing the second time and never overwrites edits.
+//
+// Demo users: per unit one manager, two to four officers and, for area
+// teams, one field user, named "<unit id>.<surname pinyin>" (e.g.
+// "kfq.li"). Every demo user's password is "Demo@2025" (Password). The
+// admin account is not created here.
+package demo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+
+	"zhaoshang/modules/core"
+	"zhaoshang/modules/events"
+	"zhaoshang/modules/matrix"
+	"zhaoshang/modules/policies"
+	"zhaoshang/modules/projects"
+	"zhaoshang/modules/resources"
+)
+
+// UserMaker creates demo users (users.Service implements it).
+type UserMaker interface {
+	// EnsureUser creates the user if missing (password as given); created=false if it exists.
+	EnsureUser(ctx context.Context, username, name, role string, units []string, password string) (created bool, err error)
+}
+
+// Deps are the stores Seed writes to.
+type Deps struct {
+	Matrix      *matrix.Service
+	Projects    *projects.Repo
+	Events      *events.Repo
+	Talents     *resources.TalentRepo
+	Enterprises *resources.EnterpriseRepo
+	Institutes  *resources.InstituteRepo
+	Results     *resources.ResultRepo
+	Policies    *policies.Repo
+	Users       UserMaker
+}
+
+func (d Deps) check() error {
+	var missing []string
+	for name, nilDep := range map[string]bool{"Matrix": d.Matrix == nil, "Projects": d.Projects == nil,
+		"Events": d.Events == nil, "Talents": d.Talents == nil, "Enterprises": d.Enterprises == nil,
+		"Institutes": d.Institutes == nil, "Results": d.Results == nil, "Policies": d.Policies == nil,
+		"Users": d.Users == nil} {
+		if nilDep {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("demo: missing dependencies %s", strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+// Report counts, per kind, the records Seed created and those already there.
+type Report struct {
+	Created  map[string]int
+	Existing map[string]int
+}
+
+// ReportKinds are the report's kinds in the order Seed writes them.
+var ReportKinds = []string{"units", "users", "targets", resources.KindTalents, resources.KindEnterprises,
+	resources.KindInstitutes, resources.KindResults, events.Kind, policies.Kind, projects.Kind}
+
+// String is one line per kind: "projects: 3200 created, 0 existing".
+func (r Report) String() string {
+	var b strings.Builder
+	for _, k := range ReportKinds {
+		fmt.Fprintf(&b, "%s: %d created, %d existing\n", k, r.Created[k], r.Existing[k])
+	}
+	return b.String()
+}
+
+// batchSize is the number of records per bulk write.
+const batchSize = 1000
+
+// Seed generates the data set for scale and stores what is missing. Units
+// missing from the matrix are added; targets, users and records that exist
+// (by id) are left as they are. progress, if not nil, gets one line per step.
+func Seed(ctx context.Context, d Deps, scale int, progress func(string)) (Report, error) {
+	rep := Report{Created: map[string]int{}, Existing: map[string]int{}}
+	if err := d.check(); err != nil {
+		return rep, err
+	}
+	ds, err := Generate(scale)
+	if err != nil {
+		return rep, err
+	}
+	if progress == nil {
+		progress = func(string) {}
+	}
+	step := func(kind, label string) {
+		progress(fmt.Sprintf("%s：新建 %d，已有 %d", label, rep.Created[kind], rep.Existing[kind]))
+	}
+
+	if err := seedUnits(ctx, d.Matrix, ds.Units, &rep); err != nil {
+		return rep, err
+	}
+	step("units", "招商单位")
+	if err := seedTargets(ctx, d.Matrix, ds.Targets, &rep); err != nil {
+		return rep, err
+	}
+	step("targets", "年度目标")
+	if err := seedUsers(ctx, d.Users, ds.Users, &rep); err != nil {
+		return rep, err
+	}
+	step("users", "演示用户")
+
+	for _, s := range []struct {
+		kind, label string
+		run         func() error
+	}{
+		{resources.KindTalents, "人才", func() error { return seedKind(ctx, d.Talents, ds.Talents, &rep) }},
+		{resources.KindEnterprises, "企业", func() error { return seedKind(ctx, d.Enterprises, ds.Enterprises, &rep) }},
+		{resources.KindInstitutes, "平台", func() error { return seedKind(ctx, d.Institutes, ds.Institutes, &rep) }},
+		{resources.KindResults, "科技成果", func() error { return seedKind(ctx, d.Results, ds.Results, &rep) }},
+		{events.Kind, "活动", func() error { return seedKind(ctx, d.Events, ds.Events, &rep) }},
+		{policies.Kind, "政策", func() error { return seedKind(ctx, d.Policies, ds.Policies, &rep) }},
+		{projects.Kind, "项目", func() error { return seedKind(ctx, d.Projects, ds.Projects, &rep) }},
+	} {
+		if err := s.run(); err != nil {
+			return rep, err
+		}
+		step(s.kind, s.label)
+	}
+	return rep, nil
+}
+
+// seedKind stores the records whose ids are not in the collection yet. It
+// reads the stored ids in one pass (a full scan, once) and writes the rest
+// in bulk batches.
+func seedKind[T any, P interface {
+	*T
+	core.Record
+}](ctx context.Context, repo *core.Repo[T, P], recs []P, rep *Report) error {
+	have := map[string]bool{}
+	if err := repo.Each(ctx, func(p P) error { have[p.GetMeta().ID] = true; return nil }); err != nil {
+		return fmt.Errorf("demo: read %s: %w", repo.Kind, err)
+	}
+	todo := make([]P, 0, len(recs))
+	for _, r := range recs {
+		if have[r.GetMeta().ID] {
+			rep.Existing[repo.Kind]++
+		} else {
+			todo = append(todo, r)
+		}
+	}
+	for start := 0; start < len(todo); start += batchSize {
+		created, _, err := repo.UpsertMany(ctx, core.System, todo[start:min(start+batchSize, len(todo))])
+		if err != nil {
+			return fmt.Errorf("demo: write %s: %w", repo.Kind, err)
+		}
+		rep.Created[repo.Kind] += created
+	}
+	return nil
+}
+
+func seedUnits(ctx context.Context, m *matrix.Service, units []*matrix.Unit, rep *Report) error {
+	if err := m.Reload(ctx); err != nil {
+		return err
+	}
+	var missing []*matrix.Unit
+	for _, u := range units {
+		if m.HasUnit(u.ID) {
+			rep.Existing["units"]++
+		} else {
+			missing = append(missing, u)
+		}
+	}
+	rep.Created["units"] = len(missing)
+	if len(missing) == 0 {
+		return nil
+	}
+	if err := m.SaveUnits(ctx, core.System, missing); err != nil {
+		return fmt.Errorf("demo: write units: %w", err)
+	}
+	return nil
+}
+
+func seedTargets(ctx context.Context, m *matrix.Service, targets []*matrix.Target, rep *Report) error {
+	var missing []*matrix.Target
+	for _, t := range targets {
+		have, err := m.Targets(ctx, t.Year, t.Unit)
+		if err != nil {
+			return fmt.Errorf("demo: read targets: %w", err)
+		}
+		if have.Version > 0 { // Targets falls back to an unsaved default
+			rep.Existing["targets"]++
+		} else {
+			missing = append(missing, t)
+		}
+	}
+	rep.Created["targets"] = len(missing)
+	if len(missing) == 0 {
+		return nil
+	}
+	if err := m.SaveTargets(ctx, core.System, missing); err != nil {
+		return fmt.Errorf("demo: write targets: %w", err)
+	}
+	return nil
+}
+
+// seedUsers creates the demo users a few at a time: hashing a password is
+// deliberately slow (argon2id), so they are spread over the CPUs.
+func seedUsers(ctx context.Context, um UserMaker, list []User, rep *Report) error {
+	workers := max(1, min(4, runtime.NumCPU()))
+	jobs := make(chan User)
+	var (
+		mu       sync.Mutex
+		created  int
+		existing int
+		errs     []error
+		wg       sync.WaitGroup
+	)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for u := range jobs {
+				ok, err := um.EnsureUser(ctx, u.Username, u.Name, u.Role, u.Units, Password)
+				mu.Lock()
+				switch {
+				case err != nil:
+					errs = append(errs, fmt.Errorf("demo: user %s: %w", u.Username, err))
+				case ok:
+					created++
+				default:
+					existing++
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	for _, u := range list {
+		if ctx.Err() != nil {
+			break
+		}
+		jobs <- u
+	}
+	close(jobs)
+	wg.Wait()
+	rep.Created["users"], rep.Existing["users"] = created, existing
+	if err := ctx.Err(); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,95 @@
+package events
+
+import (
+	"testing"
+	"time"
+
+	"zhaoshang/modules/core"
+	"zhaoshang/modules/projects"
+	"zhaoshang/search"
+)
+
+// checkDoc asserts that every field of d is declared in schema with a value
+// of the declared type.
+func checkDoc(t *testing.T, schema search.Schema, d search.Doc) {
+	t.Helper()
+	for name, v := range d.Fields {
+		typ, ok := schema[name]
+		if !ok {
+			t.Errorf("field %q is not in SearchSchema", name)
+			continue
+		}
+		switch v.(type) {
+		case string:
+			ok = typ == search.Keyword || typ == search.Text
+		case []string:
+			ok = typ == search.Keyword
+		case float64, int:
+			ok = typ == search.Number
+		case time.Time:
+			ok = typ == search.Date
+		default:
+			ok = false
+		}
+		if !ok {
+			t.Errorf("field %q holds %T, schema type %d", name, v, typ)
+		}
+	}
+}
+
+func TestSearchSchemaAgreesWithProjects(t *testing.T) {
+	for name, typ := range SearchSchema {
+		switch name {
+		case "kind", "id", "uid", "version", "units", "title", "body":
+			t.Errorf("field %q is reserved by the engine", name)
+		}
+		if have, ok := projects.SearchSchema[name]; ok && have != typ {
+			t.Errorf("field %q is type %d here, %d in projects", name, typ, have)
+		}
+	}
+}
+
+func TestToDoc(t *testing.T) {
+	cst := time.FixedZone("CST", 8*3600)
+	newYear := time.Date(2025, 1, 1, 7, 0, 0, 0, cst).UTC() // still 2024 in UTC
+	tests := []struct {
+		name     string
+		e        Event
+		year     string
+		want     []string
+		wantMiss []string
+	}{
+		{"full", Event{Meta: core.Meta{ID: "ev-0001", Version: 1, CreatedAt: newYear, UpdatedAt: newYear},
+			Title: "2024昆山新能源产业科技招商路演(上海专场)", Type: "路演", Date: time.Date(2024, 5, 8, 1, 0, 0, 0, time.UTC),
+			EndDate: time.Date(2024, 5, 9, 1, 0, 0, 0, time.UTC), Place: "上海", Unit: "kcfw", CoOrganisers: []string{"昆山工业技术研究院"},
+			ActionLines: []string{"一系列品牌招商活动"}, Industries: []string{"新能源", "新材料"},
+			Participants: Participants{Enterprises: []Ref{{ID: "e-00001", Name: "昆山瀚宇新材料科技有限公司"}},
+				Talents: []Ref{{ID: "t-00001", Name: "张伟"}}, EnterpriseCount: 12, TalentCount: 3},
+			Attendees: 120, Summary: "路演 8 个项目", Status: StatusHeld}, "2024",
+			[]string{"type", "status", "industry", "action_lines", "date", "end_date", "attendees", "enterprise_count", "talent_count", "participants"}, nil},
+		{"new year in CST", Event{Meta: core.Meta{ID: "ev-0002"}, Title: "新年沙龙", Type: "沙龙", Date: newYear, Unit: "kjj",
+			Status: StatusPlanned}, "2025", []string{"date", "status"}, []string{"end_date", "industry", "action_lines"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := ToDoc(&tt.e)
+			checkDoc(t, SearchSchema, d)
+			if d.Kind != Kind || d.ID != tt.e.ID || d.Title != tt.e.Title || len(d.Units) != 1 || d.Units[0] != tt.e.Unit {
+				t.Errorf("envelope = %s/%s %q %v", d.Kind, d.ID, d.Title, d.Units)
+			}
+			if d.Fields["year"] != tt.year {
+				t.Errorf("year = %v, want %s", d.Fields["year"], tt.year)
+			}
+			for _, f := range tt.want {
+				if _, ok := d.Fields[f]; !ok {
+					t.Errorf("field %q missing", f)
+				}
+			}
+			for _, f := range tt.wantMiss {
+				if _, ok := d.Fields[f]; ok {
+					t.Errorf("field %q present for an empty value", f)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,401 @@
+package bleve
+
+import (
+	"context"
+	"fmt"
+	"html"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	bv "github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/numeric"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"zhaoshang/search"
+)
+
+const (
+	// facetSize is larger than Meilisearch's maxValuesPerFacet (10000) so
+	// that every value of a keyword field is counted.
+	facetSize = 100000
+	// maxQueryTerms bounds the analysed terms of one text query (Meilisearch
+	// reads only the first 10 words of a query).
+	maxQueryTerms = 64
+	// maxQueryBytes bounds the user text analysed for one query.
+	maxQueryBytes = 4096
+	titleBoost    = 2.0
+)
+
+// Search answers q; see search.Query for the meaning of each part.
+func (x *Index) Search(ctx context.Context, q search.Query) (search.Result, error) {
+	q, err := checkQuery(x.schema, q)
+	if err != nil {
+		return search.Result{}, fmt.Errorf("bleve: search: %w", err)
+	}
+	if !q.Scope.All && len(q.Scope.Units) == 0 {
+		return emptyResult(q), nil
+	}
+	if err := x.lock(); err != nil {
+		return search.Result{}, err
+	}
+	defer x.unlock()
+
+	bq, scored := x.buildQuery(q)
+	req := bv.NewSearchRequestOptions(bq, q.Limit, q.Offset, false)
+	if !scored {
+		req.Score = "none"
+	}
+	req.SortByCustom(x.sortOrder(q, scored))
+	req.Fields = []string{fieldSrc}
+	if q.Highlight {
+		req.Fields = append(req.Fields, "body")
+		req.IncludeLocations = true
+	}
+	for _, f := range q.Facets {
+		req.AddFacet(f, bv.NewFacetRequest(f, facetSize))
+	}
+	sr, err := x.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return search.Result{}, fmt.Errorf("bleve: search: %w", err)
+	}
+
+	res := emptyResult(q)
+	res.Total = int(sr.Total)
+	res.Hits = make([]search.Hit, 0, len(sr.Hits))
+	for _, h := range sr.Hits {
+		st, err := x.decodeStored(h.Fields[fieldSrc])
+		if err != nil {
+			return search.Result{}, fmt.Errorf("bleve: search: record %s: %w", h.ID, err)
+		}
+		kind, id := splitDocID(h.ID)
+		hit := search.Hit{
+			Kind:    kind,
+			ID:      id,
+			Version: st.V,
+			Title:   st.T,
+			Score:   h.Score,
+			Fields:  st.F,
+			Units:   st.U,
+		}
+		if q.Highlight {
+			hit.Highlight = x.highlight(h, st)
+		}
+		res.Hits = append(res.Hits, hit)
+	}
+	for name, fr := range sr.Facets {
+		if fr.Terms == nil {
+			continue
+		}
+		for _, t := range fr.Terms.Terms() {
+			res.Facets[name][t.Term] = t.Count
+		}
+	}
+	if len(q.Sums) > 0 {
+		res.Sums, err = x.sums(ctx, bq, q)
+		if err != nil {
+			return search.Result{}, err
+		}
+	}
+	return res, nil
+}
+
+// buildQuery turns q into a Bleve query. scored reports whether results are
+// ordered by relevance; otherwise scoring is skipped and every part of the
+// query is a plain conjunction.
+func (x *Index) buildQuery(q search.Query) (query.Query, bool) {
+	var filters []query.Query
+	if len(q.Kinds) > 0 {
+		filters = append(filters, anyTerm("kind", q.Kinds))
+	}
+	if !q.Scope.All {
+		filters = append(filters, anyTerm("units", q.Scope.Units))
+	}
+	for _, f := range q.Filters {
+		filters = append(filters, x.filterQuery(f))
+	}
+	text := x.textQuery(q.Text, q.Prefix)
+	if text != nil && len(q.Sort) == 0 {
+		// Filters must not change the relevance score, so they go in the
+		// boolean filter clause, which is not scored.
+		bq := query.NewBooleanQuery([]query.Query{text}, nil, nil)
+		if len(filters) > 0 {
+			bq.AddFilter(conjunction(filters))
+		}
+		return bq, true
+	}
+	if text != nil {
+		filters = append(filters, text)
+	}
+	if len(filters) == 0 {
+		return query.NewMatchAllQuery(), false
+	}
+	return conjunction(filters), false
+}
+
+func conjunction(qs []query.Query) query.Query {
+	if len(qs) == 1 {
+		return qs[0]
+	}
+	return query.NewConjunctionQuery(qs)
+}
+
+func anyTerm(field string, values []string) query.Query {
+	if len(values) == 0 {
+		return query.NewMatchNoneQuery()
+	}
+	if len(values) == 1 {
+		return termQuery(field, values[0])
+	}
+	qs := make([]query.Query, len(values))
+	for i, v := range values {
+		qs[i] = termQuery(field, v)
+	}
+	return query.NewDisjunctionQuery(qs)
+}
+
+// filterQuery builds one filter; Missing is OR-ed with the values or range.
+func (x *Index) filterQuery(f search.Filter) query.Query {
+	var parts []query.Query
+	yes, no := true, false
+	switch x.schema[f.Field] {
+	case search.Keyword:
+		if len(f.Values) > 0 {
+			parts = append(parts, anyTerm(f.Field, f.Values))
+		}
+	case search.Number:
+		if f.Min != nil || f.Max != nil {
+			nq := query.NewNumericRangeInclusiveQuery(f.Min, f.Max, &yes, &yes)
+			nq.SetField(f.Field)
+			parts = append(parts, nq)
+		}
+	case search.Date:
+		if !f.From.IsZero() || !f.To.IsZero() {
+			from, to := f.From, f.To
+			if !from.IsZero() {
+				from = dateBound(from)
+			}
+			if !to.IsZero() {
+				to = dateBound(to)
+			}
+			dq := query.NewDateRangeInclusiveQuery(from, to, &yes, &no)
+			dq.SetField(f.Field)
+			parts = append(parts, dq)
+		}
+	}
+	if f.Missing {
+		parts = append(parts, query.NewBooleanQuery(nil, nil, []query.Query{termQuery(fieldHas, f.Field)}))
+	}
+	if len(parts) == 1 {
+		return parts[0]
+	}
+	return query.NewDisjunctionQuery(parts)
+}
+
+// textQuery analyses the user text with the cjk analyzer and requires every
+// term in at least one of title, body and the Text fields (title boosted).
+// The text is never parsed as query syntax. A lone CJK character (which the
+// bigram index holds only as the start of bigrams) and, with prefix, the
+// last Latin word or number match as prefixes. nil means no text condition.
+func (x *Index) textQuery(text string, prefix bool) query.Query {
+	text = strings.TrimSpace(text)
+	if len(text) > maxQueryBytes {
+		cut := maxQueryBytes
+		for cut > 0 && !utf8.RuneStart(text[cut]) {
+			cut--
+		}
+		text = text[:cut]
+	}
+	if text == "" {
+		return nil
+	}
+	toks := x.analyzer.Analyze([]byte(text))
+	if len(toks) == 0 {
+		return nil
+	}
+	last := 0
+	for i, t := range toks {
+		if t.End >= toks[last].End {
+			last = i
+		}
+	}
+	type key struct {
+		term   string
+		prefix bool
+	}
+	seen := map[key]bool{}
+	var conj []query.Query
+	for i, t := range toks {
+		k := key{
+			term:   string(t.Term),
+			prefix: t.Type == analysis.Single || (prefix && i == last && t.Type != analysis.Double),
+		}
+		if k.term == "" || seen[k] {
+			continue
+		}
+		seen[k] = true
+		conj = append(conj, x.fieldsQuery(k.term, k.prefix))
+		if len(conj) == maxQueryTerms {
+			break
+		}
+	}
+	return conjunction(conj)
+}
+
+func (x *Index) fieldsQuery(term string, prefix bool) query.Query {
+	fields := append([]string{"title", "body"}, x.textFlds...)
+	qs := make([]query.Query, 0, len(fields))
+	for _, f := range fields {
+		boost := 1.0
+		if f == "title" {
+			boost = titleBoost
+		}
+		if prefix {
+			pq := query.NewPrefixQuery(term)
+			pq.SetField(f)
+			pq.SetBoost(boost)
+			qs = append(qs, pq)
+		} else {
+			tq := termQuery(f, term)
+			tq.SetBoost(boost)
+			qs = append(qs, tq)
+		}
+	}
+	return query.NewDisjunctionQuery(qs)
+}
+
+// sortOrder applies the requested sorts, then ID and kind ascending so that
+// every engine returns ties in the same order. Records without the sort
+// field come last in both directions; a many-valued keyword sorts by its
+// smallest value ascending and its largest descending.
+func (x *Index) sortOrder(q search.Query, scored bool) bsearch.SortOrder {
+	var so bsearch.SortOrder
+	if scored {
+		so = append(so, &bsearch.SortScore{Desc: true})
+	}
+	for _, s := range q.Sort {
+		sf := &bsearch.SortField{Field: s.Field, Desc: s.Desc, Missing: bsearch.SortFieldMissingLast, Mode: bsearch.SortFieldMin}
+		if s.Desc {
+			sf.Mode = bsearch.SortFieldMax
+		}
+		switch x.schema[s.Field] {
+		case search.Number:
+			sf.Type = bsearch.SortFieldAsNumber
+		case search.Date:
+			sf.Type = bsearch.SortFieldAsDate
+		default:
+			sf.Type = bsearch.SortFieldAsString
+		}
+		so = append(so, sf)
+	}
+	so = append(so, &bsearch.SortField{Field: "id", Type: bsearch.SortFieldAsString})
+	if len(q.Kinds) != 1 {
+		// Only records of different kinds can share an id.
+		so = append(so, &bsearch.SortField{Field: "kind", Type: bsearch.SortFieldAsString})
+	}
+	return so
+}
+
+// highlight picks the first of body, title and the Text fields that has a
+// match and returns a snippet of it; without any match, the escaped title.
+func (x *Index) highlight(h *bsearch.DocumentMatch, st stored) string {
+	body, _ := h.Fields["body"].(string)
+	type cand struct{ field, text string }
+	cands := []cand{{"body", body}, {"title", st.T}}
+	for _, f := range x.textFlds {
+		if s, ok := st.F[f].(string); ok {
+			cands = append(cands, cand{f, s})
+		}
+	}
+	for _, c := range cands {
+		var spans [][2]int
+		for _, locs := range h.Locations[c.field] {
+			for _, l := range locs {
+				spans = append(spans, [2]int{int(l.Start), int(l.End)})
+			}
+		}
+		if len(spans) > 0 && c.text != "" {
+			return snippet(c.text, spans)
+		}
+	}
+	return html.EscapeString(st.T)
+}
+
+// sums walks every record matching bq once, reading the summed numbers and
+// the group values from doc values (no stored fields are loaded).
+func (x *Index) sums(ctx context.Context, bq query.Query, q search.Query) (map[string]map[string]float64, error) {
+	adv, err := x.idx.Advanced()
+	if err != nil {
+		return nil, fmt.Errorf("bleve: sums: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("bleve: sums: %w", err)
+	}
+	defer r.Close()
+	s, err := bq.Searcher(ctx, r, x.idx.Mapping(), bsearch.SearcherOptions{Score: "none"})
+	if err != nil {
+		return nil, fmt.Errorf("bleve: sums: %w", err)
+	}
+	defer s.Close()
+	fields := slices.Clone(q.Sums)
+	if q.GroupBy != "" {
+		fields = append(fields, q.GroupBy)
+	}
+	dvr, err := r.DocValueReader(fields)
+	if err != nil {
+		return nil, fmt.Errorf("bleve: sums: %w", err)
+	}
+	sctx := &bsearch.SearchContext{
+		DocumentMatchPool: bsearch.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0),
+		IndexReader:       r,
+	}
+	acc := newSums(q)
+	values := map[string]float64{}
+	var groups []string
+	var visitErr error
+	visit := func(field string, term []byte) {
+		if field == q.GroupBy {
+			if !slices.Contains(groups, string(term)) {
+				groups = append(groups, string(term))
+			}
+			return
+		}
+		if valid, shift := numeric.ValidPrefixCodedTermBytes(term); !valid || shift != 0 {
+			return
+		}
+		i64, err := numeric.PrefixCoded(term).Int64()
+		if err != nil {
+			visitErr = err
+			return
+		}
+		values[field] = numeric.Int64ToFloat64(i64)
+	}
+	for n := 0; ; n++ {
+		if n%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, fmt.Errorf("bleve: sums: %w", err)
+			}
+		}
+		dm, err := s.Next(sctx)
+		if err != nil {
+			return nil, fmt.Errorf("bleve: sums: %w", err)
+		}
+		if dm == nil {
+			break
+		}
+		clear(values)
+		groups = groups[:0]
+		if err := dvr.VisitDocValues(dm.IndexInternalID, visit); err != nil {
+			return nil, fmt.Errorf("bleve: sums: %w", err)
+		}
+		if visitErr != nil {
+			return nil, fmt.Errorf("bleve: sums: %w", visitErr)
+		}
+		acc.add(groups, values)
+		sctx.DocumentMatchPool.Put(dm)
+	}
+	return acc.result(), nil
+}

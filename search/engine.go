@@ -1,0 +1,148 @@
+// Package search answers every many-record query of zhaoshang: lists, filters,
+// sorts, counts, facets and full text. Mongo stays the source of truth; the
+// engine holds a derived, rebuildable copy of each record (see outbox.go).
+package search
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Kind names a record type; it equals the Mongo collection name.
+type Kind = string
+
+// FieldType says how a structured field is indexed.
+type FieldType int
+
+const (
+	// Keyword fields are exact, filterable, facetable and sortable strings
+	// (stage, industry, zone, officer ...). A keyword field may hold many values.
+	Keyword FieldType = iota + 1
+	// Number fields are float64, filterable by range and sortable (万元 amounts, scores).
+	Number
+	// Date fields are time.Time, filterable by range and sortable.
+	Date
+	// Text fields are extra full-text fields (CJK-aware) beside Title and Body,
+	// e.g. a contact's name or an enterprise name; searchable, not filterable.
+	Text
+)
+
+// Schema lists the structured fields an index accepts. Every implementation
+// declares exactly these as filterable/sortable/facetable. Field names are
+// lower_snake ASCII.
+type Schema map[string]FieldType
+
+// Doc is the indexed form of one record.
+type Doc struct {
+	Kind    Kind
+	ID      string // [A-Za-z0-9_-]{1,100}
+	Version int64
+	// Units the record belongs to; scope filters match any of them.
+	Units []string
+	Title string
+	// Body is free text searched after Title (CJK-aware analysis).
+	Body string
+	// Fields holds structured values keyed by Schema field name:
+	// Keyword: string or []string; Number: float64 (or int); Date: time.Time; Text: string.
+	Fields map[string]any
+}
+
+// Scope limits a query to records of some units. The zero Scope matches
+// nothing; All matches everything (admins and system jobs only).
+type Scope struct {
+	All   bool
+	Units []string
+}
+
+// Filter restricts a query on one field. For Keyword fields Values are OR-ed;
+// for Number fields Min/Max bound the value (inclusive, nil = open);
+// for Date fields From (inclusive) and To (exclusive) bound it (zero = open).
+// Missing=true matches records where the field has no value (Keyword only).
+// Filters on different fields are AND-ed.
+type Filter struct {
+	Field   string
+	Values  []string
+	Min     *float64
+	Max     *float64
+	From    time.Time
+	To      time.Time
+	Missing bool
+}
+
+// Sort orders results by a Keyword, Number or Date field. Ties are always
+// broken by ID ascending so that every engine returns the same order.
+type Sort struct {
+	Field string
+	Desc  bool
+}
+
+// Query is one search. Kinds empty means every kind.
+type Query struct {
+	Kinds   []Kind
+	Text    string // user text; engines escape their own syntax characters
+	Scope   Scope
+	Filters []Filter
+	// Facets names Keyword fields whose value counts are returned for the
+	// records matching the whole query (scope, text and filters).
+	Facets []string
+	// Sums names Number fields summed over the matching records, per
+	// value of GroupBy when GroupBy is set (e.g. 万元 total per stage column).
+	Sums    []string
+	GroupBy string
+	// Sort empty means relevance when Text is set, else ID ascending.
+	Sort      []Sort
+	Offset    int
+	Limit     int // 0 means 20; capped at 1000
+	Highlight bool
+	// Prefix treats the last word of Text as a prefix (as-you-type suggestions).
+	Prefix bool
+}
+
+// Hit is one matching record.
+type Hit struct {
+	Kind      Kind
+	ID        string
+	Version   int64
+	Title     string
+	Highlight string // HTML-safe snippet with <mark>...</mark> around matches
+	Score     float64
+	// Fields returns the stored structured fields (same types as Doc.Fields).
+	Fields map[string]any
+	Units  []string
+}
+
+// Result is one page of hits plus counts over all matching records.
+type Result struct {
+	Hits   []Hit
+	Total  int
+	Facets map[string]map[string]int
+	// Sums[field][group] is the sum of field over matching records; the group
+	// is "" when Query.GroupBy is empty.
+	Sums map[string]map[string]float64
+}
+
+// Engine is implemented by the embedded Bleve index and by Meilisearch.
+// Both must pass search/enginetest.
+type Engine interface {
+	// Index adds or replaces docs (by Kind+ID). It returns once the docs are
+	// searchable (Meilisearch: waits for the task, bounded by ctx).
+	Index(ctx context.Context, docs ...Doc) error
+	// Delete removes records; unknown ids are ignored.
+	Delete(ctx context.Context, kind Kind, ids ...string) error
+	Search(ctx context.Context, q Query) (Result, error)
+	// Versions returns the indexed version of each given id that is present.
+	Versions(ctx context.Context, kind Kind, ids []string) (map[string]int64, error)
+	// Health returns nil when the engine answers.
+	Health(ctx context.Context) error
+	// Reset removes every document of kind (used by reindex before a rebuild).
+	Reset(ctx context.Context, kind Kind) error
+	Close() error
+}
+
+var (
+	// ErrBadQuery wraps a query the engine refuses (unknown field, bad range).
+	ErrBadQuery = errors.New("search: bad query")
+	// ErrUnavailable wraps failures to reach the engine.
+	ErrUnavailable = errors.New("search: engine unavailable")
+)
