@@ -218,31 +218,39 @@ var yearShares = []struct {
 	Share float64
 }{{2023, 0.30}, {2024, 0.33}, {2025, 0.37}}
 
-// targets saves city-wide yearly targets (the plan's numbers by year) and
-// splits each over the units by their weight, so units add up to the city.
+// targets saves city-wide yearly targets (the plan's numbers split over the
+// three years) and splits each year over the units by their weight, so that
+// the years add up to the plan and the units to the city.
 func (x *generator) targets() {
+	shares := make([]float64, len(yearShares))
+	for i, ys := range yearShares {
+		shares[i] = ys.Share
+	}
+	var city, perUnit []*matrix.Target
 	for _, ys := range yearShares {
 		set := time.Date(ys.Year, 1, 5, 10, 0, 0, 0, cst).UTC() // targets are set in the first week
-		city := &matrix.Target{Meta: meta(matrix.TargetID(ys.Year, ""), set, set), Year: ys.Year, Values: map[string]float64{}}
-		perUnit := make([]*matrix.Target, len(x.units))
-		for i, u := range x.units {
-			perUnit[i] = &matrix.Target{Meta: meta(matrix.TargetID(ys.Year, u.ID), set, set), Year: ys.Year, Unit: u.ID,
-				Values: map[string]float64{}}
+		city = append(city, &matrix.Target{Meta: meta(matrix.TargetID(ys.Year, ""), set, set), Year: ys.Year,
+			Values: map[string]float64{}})
+		for _, u := range x.units {
+			perUnit = append(perUnit, &matrix.Target{Meta: meta(matrix.TargetID(ys.Year, u.ID), set, set), Year: ys.Year,
+				Unit: u.ID, Values: map[string]float64{}})
 		}
-		for _, k := range matrix.KPIs {
-			step := 1.0
-			if k.Key == "contract_amount" {
-				step = 0.1 // 亿元 with one decimal
-			}
-			v := round(matrix.PlanTargets[k.Key]*ys.Share, step)
-			city.Values[k.Key] = v
-			parts := split(int(math.Round(v/step)), x.unitW)
-			for i, p := range parts {
-				perUnit[i].Values[k.Key] = round(float64(p)*step, step)
+	}
+	for _, k := range matrix.KPIs {
+		step := 1.0
+		if k.Key == "contract_amount" {
+			step = 0.1 // 亿元 with one decimal
+		}
+		for yi, yearly := range split(int(math.Round(matrix.PlanTargets[k.Key]/step)), shares) {
+			city[yi].Values[k.Key] = round(float64(yearly)*step, step)
+			for ui, part := range split(yearly, x.unitW) {
+				perUnit[yi*len(x.units)+ui].Values[k.Key] = round(float64(part)*step, step)
 			}
 		}
-		x.d.Targets = append(x.d.Targets, city)
-		x.d.Targets = append(x.d.Targets, perUnit...)
+	}
+	for yi := range yearShares {
+		x.d.Targets = append(x.d.Targets, city[yi])
+		x.d.Targets = append(x.d.Targets, perUnit[yi*len(x.units):(yi+1)*len(x.units)]...)
 	}
 }
 

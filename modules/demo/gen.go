@@ -233,5 +233,12 @@ func orgCheck(body [8]byte) string {
 	}
 }
 
-// round rounds x to a multiple of step.
-func round(x, step float64) float64 { return math.Round(x/step) * step }
+// round rounds x to a multiple of step; decimal steps divide so that 4.7
+// stays 4.7 and not 4.7000000000000002.
+func round(x, step float64) float64 {
+	if step < 1 {
+		inv := math.Round(1 / step)
+		return math.Round(x*inv) / inv
+	}
+	return math.Round(x/step) * step
+}

@@ -419,6 +419,7 @@ func (x *generator) followUp(g gen, p *projects.Project) {
 		p.LastFollowUp = p.StageSince.Add(time.Hour)
 	}
 	p.NextAction = g.pick(nextActions[p.Stage])
+	lf = dayOf(p.LastFollowUp) // after moving off a weekend
 	due := calendarDays + g.between(1, 60)
 	if g.chance(0.22) && lf+1 < calendarDays {
 		due = g.between(lf+1, calendarDays-1)
