@@ -12,6 +12,12 @@ import (
 // routes registers every route. The access table test walks app.GetRoutes()
 // and fails for a route it has no rule for.
 func (s *srv) routes(app *fiber.App) {
+	s.access = web.Rules{
+		"GET /healthz": web.Public, "GET /readyz": web.Public, "GET /favicon.ico": web.Public,
+		"GET /login": web.Public, "POST /login": web.Public, "POST /api/v1/auth/login": web.Public,
+		"POST /logout": web.Signed, "POST /api/v1/auth/logout": web.Signed, "GET /api/v1/auth/me": web.Signed,
+		"GET /": web.Signed,
+	}
 	app.Get("/login", s.loginPage)
 	app.Post("/login", s.loginForm)
 	app.Post("/logout", s.logout)
@@ -22,14 +28,17 @@ func (s *srv) routes(app *fiber.App) {
 
 	ph := &projects.Handlers{Svc: projects.NewService(s.p.Projects), Names: s.p.Matrix, Audit: s.p.Users}
 	ph.Routes(app)
+	s.access.Add(ph.Access())
 	uh := &users.Handlers{Svc: s.p.Users, Units: unitsAdapter{s}}
 	uh.Routes(app)
+	s.access.Add(uh.Access())
 
 	for _, e := range emptySections {
 		e := e
 		app.Get(e.path, func(c *fiber.Ctx) error {
 			return web.Page(c, "empty", e.title, e.nav, templates.EmptyData{Heading: e.heading, Text: e.text})
 		})
+		s.access["GET "+e.path] = web.Signed
 	}
 }
 

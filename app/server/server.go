@@ -25,9 +25,15 @@ const MaxBody = 32 << 20
 
 // New returns the HTTP application for a platform.
 func New(p *platform.Platform) (*fiber.App, error) {
+	app, _, err := NewWithRules(p)
+	return app, err
+}
+
+// NewWithRules also returns the access class of every route.
+func NewWithRules(p *platform.Platform) (*fiber.App, web.Rules, error) {
 	set, err := templates.New()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	web.SetTemplates(set)
 	app := fiber.New(fiber.Config{
@@ -63,12 +69,13 @@ func New(p *platform.Platform) (*fiber.App, error) {
 	app.Use(s.csrf)
 	s.routes(app)
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
-	return app, nil
+	return app, s.access, nil
 }
 
 type srv struct {
 	p       *platform.Platform
 	limiter *limiter
+	access  web.Rules
 }
 
 func errorHandler(c *fiber.Ctx, err error) error {

@@ -23,6 +23,14 @@ type Handlers struct {
 	Audit core.Auditor
 }
 
+// Access declares the access class of every route Routes registers.
+func (h *Handlers) Access() web.Rules {
+	return web.Rules{
+		"GET /projects": web.Signed, "GET /api/v1/projects": web.Signed, "GET /api/v1/projects/:id": web.Signed,
+		"GET /api/v1/projects/:id/history": web.Signed,
+	}
+}
+
 // Routes registers the pipeline routes.
 func (h *Handlers) Routes(app fiber.Router) {
 	app.Get("/projects", h.listPage)

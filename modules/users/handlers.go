@@ -28,6 +28,15 @@ type Handlers struct {
 	Units Units
 }
 
+// Access declares the access class of every route Routes registers.
+func (h *Handlers) Access() web.Rules {
+	return web.Rules{
+		"GET /users": web.Admin, "POST /users": web.Admin, "POST /users/:id/disable": web.Admin,
+		"POST /users/:id/enable": web.Admin, "POST /users/:id/password": web.Admin,
+		"GET /api/v1/users": web.Admin, "POST /api/v1/users": web.Admin,
+	}
+}
+
 // Routes registers the admin routes behind an admin check.
 func (h *Handlers) Routes(r fiber.Router) {
 	admin := func(c *fiber.Ctx) error {
