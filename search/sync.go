@@ -47,12 +47,14 @@ type Sync struct {
 // OutboxCollection is the Mongo collection of pending index work.
 const OutboxCollection = "search_outbox"
 
+// outboxEntry is the mark of one write (one record, or one bulk batch).
+// Every write owns its own entry (random _id), so clearing it can never
+// drop the mark of another write to the same record.
 type outboxEntry struct {
-	ID    string    `bson:"_id"`
-	Kind  string    `bson:"kind"`
-	DocID string    `bson:"doc_id"`
-	Token string    `bson:"token"`
-	At    time.Time `bson:"at"`
+	ID     string    `bson:"_id"`
+	Kind   string    `bson:"kind"`
+	DocIDs []string  `bson:"doc_ids"`
+	At     time.Time `bson:"at"`
 }
 
 // NewSync returns a Sync. With deferred=true the engine is not touched:
@@ -88,8 +90,6 @@ func (s *Sync) Kinds() []Kind {
 	return out
 }
 
-func entryID(kind Kind, id string) string { return kind + "/" + id }
-
 func newToken() string {
 	var b [8]byte
 	_, _ = rand.Read(b[:])
@@ -98,27 +98,23 @@ func newToken() string {
 
 // Pending is the outbox mark of a write in progress.
 type Pending struct {
-	kind   Kind
-	tokens map[string]string // doc id -> token
+	kind    Kind
+	entries []string // outbox entry ids owned by this write
+	ids     []string // record ids
 }
 
-// Mark records that records kind/ids are about to change.
+// Mark records that records kind/ids are about to change: one outbox
+// document per call, whatever the number of ids.
 func (s *Sync) Mark(ctx context.Context, kind Kind, ids ...string) (*Pending, error) {
-	p := &Pending{kind: kind, tokens: make(map[string]string, len(ids))}
+	p := &Pending{kind: kind, ids: ids}
 	if len(ids) == 0 {
 		return p, nil
 	}
-	now := time.Now().UTC()
-	models := make([]mongo.WriteModel, 0, len(ids))
-	for _, id := range ids {
-		tok := newToken()
-		p.tokens[id] = tok
-		e := outboxEntry{ID: entryID(kind, id), Kind: kind, DocID: id, Token: tok, At: now}
-		models = append(models, mongo.NewReplaceOneModel().SetFilter(bson.D{{Key: "_id", Value: e.ID}}).SetReplacement(e).SetUpsert(true))
-	}
-	if _, err := s.outbox.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false)); err != nil {
+	e := outboxEntry{ID: kind + "/" + newToken(), Kind: kind, DocIDs: ids, At: time.Now().UTC()}
+	if _, err := s.outbox.InsertOne(ctx, e); err != nil {
 		return nil, fmt.Errorf("search: outbox mark %s: %w", kind, err)
 	}
+	p.entries = []string{e.ID}
 	return p, nil
 }
 
@@ -134,7 +130,7 @@ func (s *Sync) Done(ctx context.Context, p *Pending) {
 	s.mu.RLock()
 	load := s.loaders[p.kind]
 	s.mu.RUnlock()
-	for id := range p.tokens {
+	for _, id := range p.ids {
 		l := &s.stripes[stripe(p.kind, id)]
 		l.Lock()
 		d, found, err := load(ctx, id)
@@ -192,14 +188,20 @@ func stripe(kind Kind, id string) uint32 {
 type stripes [64]sync.Mutex
 
 func (s *Sync) clear(ctx context.Context, p *Pending) {
-	models := make([]mongo.WriteModel, 0, len(p.tokens))
-	for id, tok := range p.tokens {
-		models = append(models, mongo.NewDeleteOneModel().SetFilter(bson.D{{Key: "_id", Value: entryID(p.kind, id)}, {Key: "token", Value: tok}}))
-	}
-	if len(models) == 0 {
+	if len(p.entries) == 0 {
 		return
 	}
-	if _, err := s.outbox.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false)); err != nil {
+	ids := make(bson.A, len(p.entries))
+	for i, e := range p.entries {
+		ids[i] = e
+	}
+	var err error
+	if len(ids) == 1 {
+		_, err = s.outbox.DeleteOne(ctx, bson.D{{Key: "_id", Value: ids[0]}})
+	} else {
+		_, err = s.outbox.DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}})
+	}
+	if err != nil {
 		s.log.Warn("search outbox clear failed; entries will be replayed", "kind", p.kind, "err", err)
 	}
 }
@@ -231,7 +233,7 @@ func (s *Sync) Drain(ctx context.Context) (int, error) {
 	if s.deferred {
 		return 0, nil
 	}
-	cur, err := s.outbox.Find(ctx, bson.D{}, options.Find().SetLimit(5000))
+	cur, err := s.outbox.Find(ctx, bson.D{}, options.Find().SetLimit(1000))
 	if err != nil {
 		return 0, fmt.Errorf("search: read outbox: %w", err)
 	}
@@ -252,19 +254,26 @@ func (s *Sync) Drain(ctx context.Context) (int, error) {
 			s.log.Warn("search outbox entry of unknown kind", "kind", kind)
 			continue
 		}
-		p := &Pending{kind: kind, tokens: map[string]string{}}
+		p := &Pending{kind: kind}
+		seen := map[string]bool{}
 		var docs []Doc
 		var gone []string
 		for _, e := range es {
-			d, found, err := load(ctx, e.DocID)
-			if err != nil {
-				return n, fmt.Errorf("search: load %s/%s: %w", kind, e.DocID, err)
-			}
-			p.tokens[e.DocID] = e.Token
-			if found {
-				docs = append(docs, d)
-			} else {
-				gone = append(gone, e.DocID)
+			p.entries = append(p.entries, e.ID)
+			for _, id := range e.DocIDs {
+				if seen[id] {
+					continue
+				}
+				seen[id] = true
+				d, found, err := load(ctx, id)
+				if err != nil {
+					return n, fmt.Errorf("search: load %s/%s: %w", kind, id, err)
+				}
+				if found {
+					docs = append(docs, d)
+				} else {
+					gone = append(gone, id)
+				}
 			}
 		}
 		for start := 0; start < len(docs); start += 500 {
@@ -280,8 +289,10 @@ func (s *Sync) Drain(ctx context.Context) (int, error) {
 				return n, err
 			}
 		}
-		s.clear(ctx, p)
-		n += len(es)
+		for start := 0; start < len(p.entries); start += 500 {
+			s.clear(ctx, &Pending{kind: kind, entries: p.entries[start:min(start+500, len(p.entries))]})
+		}
+		n += len(seen)
 	}
 	s.setErr(nil)
 	return n, nil

@@ -90,6 +90,7 @@ func Open(ctx context.Context, cfg Config, opt Options, log *slog.Logger) (*Plat
 	if err != nil {
 		return nil, err
 	}
+	core.UseIDOnlyFilters(st.Embedded)
 	p := &Platform{Cfg: cfg, Log: log, Store: st}
 	if err := p.openEngine(ctx); err != nil {
 		st.Close(context.Background())
@@ -100,6 +101,10 @@ func Open(ctx context.Context, cfg Config, opt Options, log *slog.Logger) (*Plat
 	p.Matrix = matrix.New(st.DB, p.Users)
 	p.Projects = projects.NewRepo(st.DB, p.Sync, p.Users)
 	p.Records = newRecords(st.DB, p.Sync, p.Users)
+	if err := st.EnsureCollections(ctx, Collections, cfg.DataDir); err != nil {
+		p.Close()
+		return nil, err
+	}
 	if err := p.ensureIndexes(ctx); err != nil {
 		p.Close()
 		return nil, err

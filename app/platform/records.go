@@ -38,6 +38,12 @@ func newRecords(db *mongo.Database, sync *search.Sync, audit core.Auditor) *Reco
 	}
 }
 
+// Collections lists every collection the platform uses; they are created at
+// start so that the embedded store's _id index fix covers all of them.
+var Collections = []string{"units", "settings", "targets", users.Kind, "sessions", "login_guard", "audit",
+	search.OutboxCollection, projects.Kind, events.Kind, resources.KindTalents, resources.KindEnterprises,
+	resources.KindInstitutes, resources.KindResults, policies.Kind}
+
 func schemas() []search.Schema {
 	return []search.Schema{projects.SearchSchema, users.SearchSchema, events.SearchSchema, resources.SearchSchema,
 		policies.SearchSchema}

@@ -29,9 +29,6 @@ func redact(uri string) string {
 	if err != nil {
 		return "(unparsable MONGO_URI)"
 	}
-	if u.User != nil {
-		u.User = url.User("***")
-	}
 	return u.Redacted()
 }
 

@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -13,6 +16,49 @@ import (
 
 	"zhaoshang/search"
 )
+
+// idOnlyFilters is set when the store is the embedded FerretDB, which only
+// uses an index for a filter that is exactly {_id: X}; any other filter is
+// a scan of the whole collection decoded in Go. There, the version guard is
+// checked under a per-record lock in this process (the only writer of the
+// embedded store) and the write filters by _id alone. With MongoDB the
+// guard is the atomic filter {_id, version} itself.
+var idOnlyFilters atomic.Bool
+
+// UseIDOnlyFilters switches the version guard for the embedded store.
+func UseIDOnlyFilters(on bool) { idOnlyFilters.Store(on) }
+
+var recordLocks [256]sync.Mutex
+
+func lockRecord(kind, id string) *sync.Mutex {
+	h := fnv.New32a()
+	h.Write([]byte(kind))
+	h.Write([]byte{0})
+	h.Write([]byte(id))
+	return &recordLocks[h.Sum32()%uint32(len(recordLocks))]
+}
+
+// guardedFilter returns the filter of a version-guarded write, having
+// checked the version itself when only _id filters are fast.
+func (r *Repo[T, P]) guardedFilter(ctx context.Context, id string, version int64) (bson.D, error) {
+	if !idOnlyFilters.Load() {
+		return bson.D{{Key: "_id", Value: id}, {Key: "version", Value: version}}, nil
+	}
+	var cur struct {
+		Version int64 `bson:"version"`
+	}
+	err := r.C.FindOne(ctx, bson.D{{Key: "_id", Value: id}}, options.FindOne().SetProjection(bson.D{{Key: "version", Value: 1}})).Decode(&cur)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, fmt.Errorf("%s %s: %w", r.Kind, id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: load %s: %w", r.Kind, id, err)
+	}
+	if cur.Version != version {
+		return nil, fmt.Errorf("%s %s version %d: %w", r.Kind, id, version, ErrConflict)
+	}
+	return bson.D{{Key: "_id", Value: id}}, nil
+}
 
 // Record is a stored document with embedded Meta.
 type Record interface {
@@ -160,6 +206,13 @@ func (r *Repo[T, P]) Create(ctx context.Context, a Actor, p P) error {
 func (r *Repo[T, P]) Update(ctx context.Context, a Actor, p P, before P) error {
 	m := p.GetMeta()
 	expected := m.Version
+	l := lockRecord(r.Kind, m.ID)
+	l.Lock()
+	defer l.Unlock()
+	filter, err := r.guardedFilter(ctx, m.ID, expected)
+	if err != nil {
+		return err
+	}
 	pend, err := r.mark(ctx, m.ID)
 	if err != nil {
 		return err
@@ -167,7 +220,7 @@ func (r *Repo[T, P]) Update(ctx context.Context, a Actor, p P, before P) error {
 	m.Version = expected + 1
 	m.UpdatedAt = time.Now().UTC().Truncate(time.Millisecond)
 	m.UpdatedBy = a.User
-	res, err := r.C.ReplaceOne(ctx, bson.D{{Key: "_id", Value: m.ID}, {Key: "version", Value: expected}}, p)
+	res, err := r.C.ReplaceOne(ctx, filter, p)
 	r.done(ctx, pend)
 	if err != nil {
 		m.Version = expected
@@ -186,7 +239,14 @@ func (r *Repo[T, P]) Update(ctx context.Context, a Actor, p P, before P) error {
 
 // Delete removes the record if its version matches.
 func (r *Repo[T, P]) Delete(ctx context.Context, a Actor, id string, version int64) error {
+	l := lockRecord(r.Kind, id)
+	l.Lock()
+	defer l.Unlock()
 	before, err := r.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	filter, err := r.guardedFilter(ctx, id, version)
 	if err != nil {
 		return err
 	}
@@ -194,7 +254,7 @@ func (r *Repo[T, P]) Delete(ctx context.Context, a Actor, id string, version int
 	if err != nil {
 		return err
 	}
-	res, err := r.C.DeleteOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: version}})
+	res, err := r.C.DeleteOne(ctx, filter)
 	r.done(ctx, pend)
 	if err != nil {
 		return fmt.Errorf("%s: delete %s: %w", r.Kind, id, err)
