@@ -175,7 +175,7 @@ func (x *generator) zoneFor(g gen, u *matrix.Unit) string {
 }
 
 // users creates per unit one manager, 2–4 officers and, for area teams,
-// one field user; user names are "<unit>.<surname pinyin>".
+// one field user; user names are "<unit>_<surname pinyin>".
 func (x *generator) users() {
 	g := newGen(1)
 	for _, u := range x.units {
@@ -187,7 +187,7 @@ func (x *generator) users() {
 					continue
 				}
 				used[p.Pinyin] = true
-				name := u.ID + "." + p.Pinyin
+				name := u.ID + "_" + p.Pinyin
 				x.d.Users = append(x.d.Users, User{Username: name, Name: p.Name, Role: role, Units: []string{u.ID}})
 				return name
 			}

@@ -11,8 +11,8 @@
 // nothing the second time and never overwrites edits.
 //
 // Demo users: per unit one manager, two to four officers and, for area
-// teams, one field user, named "<unit id>.<surname pinyin>" (e.g.
-// "kfq.li"). Every demo user's password is "Demo@2025" (Password). The
+// teams, one field user, named "<unit id>_<surname pinyin>" (e.g.
+// "kfq_li"). Every demo user's password is "Demo@2025" (Password). The
 // admin account is not created here.
 package demo
 
@@ -21,6 +21,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 
@@ -62,6 +63,7 @@ func (d Deps) check() error {
 		}
 	}
 	if len(missing) > 0 {
+		slices.Sort(missing)
 		return fmt.Errorf("demo: missing dependencies %s", strings.Join(missing, ", "))
 	}
 	return nil
@@ -86,7 +88,7 @@ func (r Report) String() string {
 	return b.String()
 }
 
-// batchSize is the number of records per bulk write.
+// batchSize is the number of records per bulk write (one outbox entry each).
 const batchSize = 1000
 
 // Seed generates the data set for scale and stores what is missing. Units
@@ -142,8 +144,8 @@ func Seed(ctx context.Context, d Deps, scale int, progress func(string)) (Report
 }
 
 // seedKind stores the records whose ids are not in the collection yet. It
-// reads the stored ids in one pass (a full scan, once) and writes the rest
-// in bulk batches.
+// reads the stored ids in one pass (a full scan, once) and upserts the rest
+// in batches.
 func seedKind[T any, P interface {
 	*T
 	core.Record
@@ -160,12 +162,13 @@ func seedKind[T any, P interface {
 			todo = append(todo, r)
 		}
 	}
+	rep.Created[repo.Kind] = 0
 	for start := 0; start < len(todo); start += batchSize {
-		created, _, err := repo.UpsertMany(ctx, core.System, todo[start:min(start+batchSize, len(todo))])
+		n, _, err := repo.UpsertMany(ctx, core.System, todo[start:min(start+batchSize, len(todo))])
+		rep.Created[repo.Kind] += n
 		if err != nil {
 			return fmt.Errorf("demo: write %s: %w", repo.Kind, err)
 		}
-		rep.Created[repo.Kind] += created
 	}
 	return nil
 }

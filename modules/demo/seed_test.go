@@ -4,12 +4,13 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"zhaoshang/app/storage"
+	"zhaoshang/modules/core"
 	"zhaoshang/modules/events"
 	"zhaoshang/modules/matrix"
 	"zhaoshang/modules/policies"
@@ -46,12 +47,20 @@ func TestSeedIdempotent(t *testing.T) {
 	}
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	st, err := storage.Open(ctx, storage.Config{DataDir: t.TempDir(), Role: "test", Logger: log})
+	dir := t.TempDir()
+	st, err := storage.Open(ctx, storage.Config{DataDir: dir, Role: "test", Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close(context.Background())
 	db := st.DB
+	// As platform.Open does: the embedded store's _id lookup index.
+	core.UseIDOnlyFilters(st.Embedded)
+	colls := []string{"units", "settings", "targets", search.OutboxCollection, projects.Kind, events.Kind,
+		resources.KindTalents, resources.KindEnterprises, resources.KindInstitutes, resources.KindResults, policies.Kind}
+	if err := st.EnsureCollections(ctx, colls, dir); err != nil {
+		t.Fatal(err)
+	}
 	sync := search.NewSync(db, nil, true, log)
 	m := matrix.New(db, nil)
 	if err := m.EnsureDefaults(ctx); err != nil {
@@ -75,7 +84,7 @@ func TestSeedIdempotent(t *testing.T) {
 
 	var lines []string
 	start := time.Now()
-	first, err := Seed(ctx, d, 1, func(s string) { lines = append(lines, s) })
+	first, err := Seed(ctx, d, 1, func(s string) { lines = append(lines, s); t.Logf("%s %s", time.Since(start), s) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +133,16 @@ func TestSeedIdempotent(t *testing.T) {
 	if err != nil || tg.Version == 0 || tg.Values["projects"] == 0 {
 		t.Errorf("kfq 2025 targets = %+v, %v", tg, err)
 	}
-	if len(um.users) != len(ds.Users) || !slices.ContainsFunc(ds.Users, func(u User) bool { return u.Username == "kfq.li" || u.Role == "field" }) {
-		t.Errorf("%d users created", len(um.users))
+	fields := 0
+	for name, u := range um.users {
+		if !strings.HasPrefix(name, u.Units[0]+"_") {
+			t.Errorf("user %s of unit %s", name, u.Units[0])
+		}
+		if u.Role == "field" {
+			fields++
+		}
+	}
+	if len(um.users) != len(ds.Users) || fields == 0 {
+		t.Errorf("%d users created (%d field users), want %d", len(um.users), fields, len(ds.Users))
 	}
 }
