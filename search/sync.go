@@ -44,6 +44,9 @@ type Sync struct {
 	stripes stripes
 }
 
+// outboxGrace is how old an outbox entry must be before the worker replays it.
+const outboxGrace = 3 * time.Second
+
 // OutboxCollection is the Mongo collection of pending index work.
 const OutboxCollection = "search_outbox"
 
@@ -241,8 +244,15 @@ func (s *Sync) Drain(ctx context.Context) (int, error) {
 	if err := cur.All(ctx, &entries); err != nil {
 		return 0, fmt.Errorf("search: read outbox: %w", err)
 	}
+	// An entry younger than the grace period may belong to a write still in
+	// flight (marked, not yet written): replaying it now could index the old
+	// state and clear the mark, losing the write's index update.
+	cutoff := time.Now().UTC().Add(-outboxGrace)
 	byKind := map[Kind][]outboxEntry{}
 	for _, e := range entries {
+		if e.At.After(cutoff) {
+			continue
+		}
 		byKind[e.Kind] = append(byKind[e.Kind], e)
 	}
 	n := 0
