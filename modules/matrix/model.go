@@ -39,6 +39,8 @@ type Catalog struct {
 	EventTypes   []string   `bson:"event_types" json:"event_types"`
 	ActionLines  []string   `bson:"action_lines" json:"action_lines"` // 七个一
 	StaleDays    int        `bson:"stale_days" json:"stale_days"`
+	// DisabledGates lists stage gate keys (projects.Gates) switched off.
+	DisabledGates []string `bson:"disabled_gates,omitempty" json:"disabled_gates"`
 }
 
 // Industry is one entry of the "2+6+X" list.
