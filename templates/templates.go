@@ -14,7 +14,9 @@ import (
 	"io"
 	"io/fs"
 	"math"
+	"net/url"
 	"path"
+	"reflect"
 	"slices"
 	"sort"
 	"strconv"
@@ -22,7 +24,7 @@ import (
 	"time"
 )
 
-//go:embed layout.html pages/*.html static
+//go:embed layout.html pages/*.html partials/*.html static
 var FS embed.FS
 
 // Static returns the static sub-filesystem (served at /static/).
@@ -85,9 +87,10 @@ type view struct {
 	Data  any
 }
 
-// New parses layout.html with each pages/*.html separately.
+// New parses layout.html and partials/*.html (blocks shared by several
+// pages) with each pages/*.html separately.
 func New() (*Set, error) {
-	base, err := template.New("layout.html").Funcs(Funcs()).ParseFS(FS, "layout.html")
+	base, err := template.New("layout.html").Funcs(Funcs()).ParseFS(FS, "layout.html", "partials/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("templates: parse layout: %w", err)
 	}
@@ -162,6 +165,9 @@ func Funcs() template.FuncMap {
 		"roleLabel":  roleLabel,
 		"label":      Label,
 		"has":        slices.Contains[[]string],
+		"sortURL":    sortURL,
+		"wanInput":   wanInput,
+		"contactAt":  contactAt,
 		"statusText": statusText,
 		"stages":     func() []string { return Stages },
 		"add":        func(a, b int) int { return a + b },
@@ -347,4 +353,43 @@ func dict(kv ...any) (map[string]any, error) {
 		m[k] = kv[i+1]
 	}
 	return m, nil
+}
+
+// sortURL returns base with sort=field, or sort=-field when base already
+// sorts ascending by field (a second click reverses), and page reset.
+func sortURL(base, field string) string {
+	u, err := url.Parse(base)
+	if err != nil {
+		return base
+	}
+	q := u.Query()
+	if q.Get("sort") == field {
+		q.Set("sort", "-"+field)
+	} else {
+		q.Set("sort", field)
+	}
+	q.Del("page")
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// wanInput shows an amount in an input: "" for 0, no separators.
+func wanInput(f float64) string {
+	if f == 0 {
+		return ""
+	}
+	return strconv.FormatFloat(f, 'f', -1, 64)
+}
+
+// contactAt returns element i of a slice of structs (or its zero value),
+// so a form can always show a fixed number of rows.
+func contactAt(list any, i int) any {
+	v := reflect.ValueOf(list)
+	if v.Kind() != reflect.Slice {
+		return nil
+	}
+	if i < v.Len() {
+		return v.Index(i).Interface()
+	}
+	return reflect.Zero(v.Type().Elem()).Interface()
 }

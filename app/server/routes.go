@@ -1,6 +1,8 @@
 package server
 
 import (
+	"path/filepath"
+
 	"github.com/gofiber/fiber/v2"
 
 	"zhaoshang/app/web"
@@ -26,7 +28,9 @@ func (s *srv) routes(app *fiber.App) {
 	app.Get("/api/v1/auth/me", s.me)
 	app.Get("/", s.home)
 
-	ph := &projects.Handlers{Svc: projects.NewService(s.p.Projects), Names: s.p.Matrix, Audit: s.p.Users}
+	ph := &projects.Handlers{Svc: s.projects(), Names: s.p.Matrix, Audit: s.p.Users,
+		Attachments: &projects.AttachmentStore{Dir: filepath.Join(s.p.Cfg.DataDir, "attachments")},
+		People:      s.personName, UnitOptions: s.unitOptions}
 	ph.Routes(app)
 	s.access.Add(ph.Access())
 	uh := &users.Handlers{Svc: s.p.Users, Units: unitsAdapter{s}}
@@ -62,7 +66,7 @@ type HomeView struct {
 
 func (s *srv) home(c *fiber.Ctx) error {
 	me := web.Me(c)
-	counts, total, err := projects.NewService(s.p.Projects).StageCounts(c.UserContext(), me.Scope)
+	counts, total, err := s.projects().StageCounts(c.UserContext(), me.Scope)
 	if err != nil {
 		return web.Fail(c, err)
 	}

@@ -2,8 +2,8 @@ package projects
 
 import (
 	"errors"
-	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -11,37 +11,87 @@ import (
 	"zhaoshang/modules/core"
 )
 
-// Names resolves unit ids and catalog values for pages.
+// Names resolves unit ids and user names for pages.
 type Names interface {
 	Name(unitID string) string
 }
 
 // Handlers serves the pipeline pages and API.
 type Handlers struct {
-	Svc   *Service
-	Names Names
-	Audit core.Auditor
+	Svc         *Service
+	Names       Names
+	Audit       core.Auditor
+	Attachments *AttachmentStore
+	// People names users (user name → 姓名); may be nil.
+	People func(username string) string
+	// UnitOptions lists units for pickers (id, name) in display order.
+	UnitOptions func() [][2]string
 }
 
 // Access declares the access class of every route Routes registers.
 func (h *Handlers) Access() web.Rules {
 	return web.Rules{
-		"GET /projects": web.Signed, "GET /api/v1/projects": web.Signed, "GET /api/v1/projects/:id": web.Signed,
-		"GET /api/v1/projects/:id/history": web.Signed,
+		"GET /projects": web.Signed, "GET /projects/board": web.Signed, "GET /projects/new": web.Signed,
+		"POST /projects/new": web.Signed, "GET /projects/:id": web.Signed, "GET /projects/:id/edit": web.Signed,
+		"POST /projects/:id/edit": web.Signed, "POST /projects/:id/stage": web.Signed,
+		"POST /projects/:id/followups": web.Signed, "POST /projects/:id/instructions": web.Manager,
+		"POST /projects/:id/assessment": web.Signed, "POST /projects/:id/decision": web.Manager,
+		"POST /projects/:id/attachments": web.Signed, "GET /projects/:id/attachments/:att": web.Signed,
+		"POST /projects/bulk":  web.Signed,
+		"GET /api/v1/projects": web.Signed, "POST /api/v1/projects": web.Signed, "POST /api/v1/projects/bulk": web.Signed,
+		"GET /api/v1/projects/board": web.Signed,
+		"GET /api/v1/projects/:id":   web.Signed, "PUT /api/v1/projects/:id": web.Signed,
+		"DELETE /api/v1/projects/:id":      web.Manager,
+		"GET /api/v1/projects/:id/history": web.Signed, "POST /api/v1/projects/:id/stage": web.Signed,
+		"POST /api/v1/projects/:id/followups": web.Signed, "POST /api/v1/projects/:id/instructions": web.Manager,
+		"POST /api/v1/projects/:id/assessment": web.Signed, "POST /api/v1/projects/:id/decision": web.Manager,
 	}
+}
+
+func manager(c *fiber.Ctx) error {
+	if me := web.Me(c); me == nil || (me.Role != "manager" && me.Role != "admin") {
+		return web.Fail(c, core.ErrForbidden)
+	}
+	return c.Next()
 }
 
 // Routes registers the pipeline routes.
 func (h *Handlers) Routes(app fiber.Router) {
 	app.Get("/projects", h.listPage)
+	app.Get("/projects/board", h.boardPage)
+	app.Get("/projects/new", h.newPage)
+	app.Post("/projects/new", h.createForm)
+	app.Post("/projects/bulk", h.bulkForm)
+	app.Get("/projects/:id", h.detailPage)
+	app.Get("/projects/:id/edit", h.editPage)
+	app.Post("/projects/:id/edit", h.editForm)
+	app.Post("/projects/:id/stage", h.stageForm)
+	app.Post("/projects/:id/followups", h.followUpForm)
+	app.Post("/projects/:id/instructions", manager, h.instructionForm)
+	app.Post("/projects/:id/assessment", h.assessmentForm)
+	app.Post("/projects/:id/decision", manager, h.decisionForm)
+	app.Post("/projects/:id/attachments", h.uploadForm)
+	app.Get("/projects/:id/attachments/:att", h.download)
+
 	app.Get("/api/v1/projects", h.apiList)
+	app.Post("/api/v1/projects", h.apiCreate)
+	app.Post("/api/v1/projects/bulk", h.apiBulk)
+	app.Get("/api/v1/projects/board", h.apiBoard)
 	app.Get("/api/v1/projects/:id", h.apiGet)
+	app.Put("/api/v1/projects/:id", h.apiUpdate)
+	app.Delete("/api/v1/projects/:id", manager, h.apiDelete)
 	app.Get("/api/v1/projects/:id/history", h.apiHistory)
+	app.Post("/api/v1/projects/:id/stage", h.apiStage)
+	app.Post("/api/v1/projects/:id/followups", h.apiFollowUp)
+	app.Post("/api/v1/projects/:id/instructions", manager, h.apiInstruction)
+	app.Post("/api/v1/projects/:id/assessment", h.apiAssessment)
+	app.Post("/api/v1/projects/:id/decision", manager, h.apiDecision)
 }
 
 func queryFrom(c *fiber.Ctx) (ListQuery, error) {
 	q := ListQuery{Text: c.Query("q"), Stage: c.Query("stage"), Unit: c.Query("unit"), Industry: c.Query("industry"),
-		Type: c.Query("type"), Zone: c.Query("zone"), Officer: c.Query("officer"), Sort: c.Query("sort")}
+		Type: c.Query("type"), Zone: c.Query("zone"), Officer: c.Query("officer"), Sort: c.Query("sort"),
+		SourceEvent: c.Query("source_event"), Stale: c.Query("stale") == "1", Overdue: c.Query("overdue") == "1"}
 	var err error
 	if v := c.Query("page"); v != "" {
 		if q.Page, err = strconv.Atoi(v); err != nil || q.Page < 1 {
@@ -53,7 +103,20 @@ func queryFrom(c *fiber.Ctx) (ListQuery, error) {
 			return q, core.Invalid("per_page", "每页条数须为正整数")
 		}
 	}
+	if q.From, err = ParseDateField("from", c.Query("from")); err != nil {
+		return q, err
+	}
+	if q.To, err = ParseDateField("to", c.Query("to")); err != nil {
+		return q, err
+	}
 	return q, nil
+}
+
+// withStaleDays fills the configured stale threshold.
+func (h *Handlers) withStaleDays(c *fiber.Ctx, q *ListQuery) {
+	if cat, err := h.Svc.Vocab.ProjectCatalog(c.UserContext()); err == nil {
+		q.StaleDays = cat.StaleDays
+	}
 }
 
 // apiItem is a project in API answers.
@@ -62,33 +125,57 @@ type apiItem struct {
 	UnitName string `json:"unit_name"`
 }
 
-func (h *Handlers) apiList(c *fiber.Ctx) error {
-	q, err := queryFrom(c)
-	if err == nil {
-		var page Page
-		page, err = h.Svc.List(c.UserContext(), web.Me(c).Scope, q)
-		if err == nil {
-			items := make([]apiItem, len(page.Items))
-			for i, p := range page.Items {
-				items[i] = apiItem{p, h.Names.Name(p.Unit)}
-			}
-			return c.JSON(fiber.Map{"items": items, "total": page.Total})
-		}
-	}
+// listFail answers a bad list query with 400 naming the parameter.
+func listFail(c *fiber.Ctx, err error) error {
 	if fe, ok := core.AsFieldError(err); ok {
 		return web.JSONError(c, 400, "bad_request", fe.Message, fe.Field)
 	}
 	return web.Fail(c, err)
 }
 
+func (h *Handlers) apiList(c *fiber.Ctx) error {
+	q, err := queryFrom(c)
+	if err != nil {
+		return listFail(c, err)
+	}
+	h.withStaleDays(c, &q)
+	page, err := h.Svc.List(c.UserContext(), web.Me(c).Scope, q)
+	if err != nil {
+		return listFail(c, err)
+	}
+	items := make([]apiItem, len(page.Items))
+	for i, p := range page.Items {
+		items[i] = apiItem{p, h.Names.Name(p.Unit)}
+	}
+	return c.JSON(fiber.Map{"items": items, "total": page.Total})
+}
+
 // load gets a project in the caller's scope; refusals are audited.
 func (h *Handlers) load(c *fiber.Ctx) (*Project, error) {
 	p, err := h.Svc.Get(c.UserContext(), web.Me(c).Scope, c.Params("id"))
+	h.auditDenied(c, err)
+	return p, err
+}
+
+func (h *Handlers) auditDenied(c *fiber.Ctx, err error) {
 	if errors.Is(err, core.ErrForbidden) && h.Audit != nil {
 		h.Audit.Audit(c.UserContext(), web.Actor(c), core.AuditEntry{Action: "denied", Kind: Kind, RecordID: c.Params("id"),
 			Note: c.Method() + " " + c.Path()})
 	}
-	return p, err
+}
+
+// fail answers a service error as JSON, with gate and conflict details.
+func (h *Handlers) fail(c *fiber.Ctx, err error) error {
+	h.auditDenied(c, err)
+	if ge, ok := AsGateError(err); ok {
+		return c.Status(422).JSON(fiber.Map{"error": fiber.Map{"code": "gate", "gate": ge.Gate, "message": ge.Message, "field": "to"}})
+	}
+	var ce *ConflictError
+	if errors.As(err, &ce) {
+		return c.Status(409).JSON(fiber.Map{"error": fiber.Map{"code": "conflict",
+			"message": "该项目已被他人修改，请刷新后重试", "current_version": ce.Current.Version, "changes": ce.Changes}})
+	}
+	return web.Fail(c, err)
 }
 
 func (h *Handlers) apiGet(c *fiber.Ctx) error {
@@ -111,49 +198,152 @@ func (h *Handlers) apiHistory(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"items": items})
 }
 
-// ListView is the Data of the "projects" page.
-type ListView struct {
-	Query    ListQuery
-	Items    []*Project
-	Total    int
-	Pages    int
-	Base     string
-	Error    string
-	UnitName func(string) string
-	Stages   []string
-	Types    []string
-	Counts   map[string]int
+func (h *Handlers) apiCreate(c *fiber.Ctx) error {
+	var in Input
+	if err := web.Decode(c, &in); err != nil {
+		return web.Fail(c, err)
+	}
+	p, err := h.Svc.Create(c.UserContext(), web.Actor(c), web.Me(c).Scope, in)
+	if err != nil {
+		return h.fail(c, err)
+	}
+	return c.Status(201).JSON(apiItem{p, h.Names.Name(p.Unit)})
 }
 
-func (h *Handlers) listPage(c *fiber.Ctx) error {
-	q, err := queryFrom(c)
-	v := ListView{Query: q, UnitName: h.Names.Name, Stages: Stages, Types: Types}
-	if err == nil {
-		var page Page
-		page, err = h.Svc.List(c.UserContext(), web.Me(c).Scope, q)
-		v.Items, v.Total = page.Items, page.Total
+type updateRequest struct {
+	Input
+	Version int64 `json:"version"`
+}
+
+func (h *Handlers) apiUpdate(c *fiber.Ctx) error {
+	var req updateRequest
+	if err := web.Decode(c, &req); err != nil {
+		return web.Fail(c, err)
+	}
+	if req.Version <= 0 {
+		return web.Fail(c, &web.BadInput{Field: "version", Message: "须提供读取时的 version"})
+	}
+	p, err := h.Svc.Update(c.UserContext(), web.Actor(c), web.Me(c).Scope, c.Params("id"), req.Version, req.Input)
+	if err != nil {
+		return h.fail(c, err)
+	}
+	return c.JSON(apiItem{p, h.Names.Name(p.Unit)})
+}
+
+func (h *Handlers) apiDelete(c *fiber.Ctx) error {
+	version, err := strconv.ParseInt(c.Query("version"), 10, 64)
+	if err != nil || version <= 0 {
+		return web.Fail(c, &web.BadInput{Field: "version", Message: "须提供 ?version="})
+	}
+	if _, err := h.load(c); err != nil {
+		return web.Fail(c, err)
+	}
+	if err := h.Svc.Repo.Delete(c.UserContext(), web.Actor(c), c.Params("id"), version); err != nil {
+		return h.fail(c, err)
+	}
+	return c.JSON(fiber.Map{"status": "deleted"})
+}
+
+type stageRequest struct {
+	To      string `json:"to"`
+	Version int64  `json:"version"`
+	Note    string `json:"note"`
+}
+
+func (h *Handlers) move(c *fiber.Ctx, id string, req stageRequest) (*Project, error) {
+	cat, err := h.Svc.Vocab.ProjectCatalog(c.UserContext())
+	if err != nil {
+		return nil, err
+	}
+	return h.Svc.MoveStage(c.UserContext(), web.Actor(c), web.Me(c).Scope, id,
+		Move{To: strings.TrimSpace(req.To), Version: req.Version, Note: req.Note, Disabled: cat.DisabledGates})
+}
+
+func (h *Handlers) apiStage(c *fiber.Ctx) error {
+	var req stageRequest
+	if err := web.Decode(c, &req); err != nil {
+		return web.Fail(c, err)
+	}
+	if req.Version <= 0 {
+		return web.Fail(c, &web.BadInput{Field: "version", Message: "须提供读取时的 version"})
+	}
+	p, err := h.move(c, c.Params("id"), req)
+	if errors.Is(err, core.ErrConflict) {
+		cur, _ := h.Svc.Repo.Get(c.UserContext(), c.Params("id"))
+		if cur != nil {
+			err = &ConflictError{Current: cur}
+		}
 	}
 	if err != nil {
-		fe, ok := core.AsFieldError(err)
-		if !ok {
-			return web.Fail(c, err)
-		}
-		v.Error = fe.Message
-		c.Status(400)
+		return h.fail(c, err)
 	}
-	v.Query.Page = max(q.Page, 1)
-	per := max(q.PerPage, 20)
-	v.Pages = (v.Total + per - 1) / per
-	vals := url.Values{}
-	for k, val := range map[string]string{"q": q.Text, "stage": q.Stage, "type": q.Type, "industry": q.Industry,
-		"zone": q.Zone, "unit": q.Unit, "sort": q.Sort} {
-		if val != "" {
-			vals.Set(k, val)
-		}
+	return c.JSON(apiItem{p, h.Names.Name(p.Unit)})
+}
+
+type followUpRequest struct {
+	Kind       string `json:"kind"`
+	Text       string `json:"text"`
+	NextAction string `json:"next_action"`
+	NextDue    Date   `json:"next_due"`
+}
+
+func (h *Handlers) apiFollowUp(c *fiber.Ctx) error {
+	var req followUpRequest
+	if err := web.Decode(c, &req); err != nil {
+		return web.Fail(c, err)
 	}
-	v.Base = "/projects?" + vals.Encode()
-	if counts, _, cerr := h.Svc.StageCounts(c.UserContext(), web.Me(c).Scope); cerr == nil {
-		v.Counts = counts
+	p, err := h.Svc.AddFollowUp(c.UserContext(), web.Actor(c), web.Me(c).Scope, c.Params("id"),
+		FollowUp{Kind: req.Kind, Text: req.Text}, req.NextAction, req.NextDue)
+	if err != nil {
+		return h.fail(c, err)
 	}
-	return web.Page(c, "projects", "项目管线", "projects", v)
+	return c.Status(201).JSON(apiItem{p, h.Names.Name(p.Unit)})
+}
+
+func (h *Handlers) apiInstruction(c *fiber.Ctx) error {
+	var req struct {
+		Text string `json:"text"`
+	}
+	if err := web.Decode(c, &req); err != nil {
+		return web.Fail(c, err)
+	}
+	me := web.Me(c)
+	p, err := h.Svc.AddInstruction(c.UserContext(), web.Actor(c), me.Scope, me.Role, c.Params("id"), req.Text)
+	if err != nil {
+		return h.fail(c, err)
+	}
+	return c.Status(201).JSON(apiItem{p, h.Names.Name(p.Unit)})
+}
+
+func (h *Handlers) apiAssessment(c *fiber.Ctx) error {
+	var req struct {
+		Version int64       `json:"version"`
+		Items   []ScoreItem `json:"items"`
+	}
+	if err := web.Decode(c, &req); err != nil {
+		return web.Fail(c, err)
+	}
+	p, err := h.Svc.SetAssessment(c.UserContext(), web.Actor(c), web.Me(c).Scope, c.Params("id"), req.Version, req.Items)
+	if err != nil {
+		return h.fail(c, err)
+	}
+	return c.JSON(apiItem{p, h.Names.Name(p.Unit)})
+}
+
+func (h *Handlers) apiDecision(c *fiber.Ctx) error {
+	var req struct {
+		Version  int64  `json:"version"`
+		Approved bool   `json:"approved"`
+		Veto     string `json:"veto"`
+		Note     string `json:"note"`
+	}
+	if err := web.Decode(c, &req); err != nil {
+		return web.Fail(c, err)
+	}
+	me := web.Me(c)
+	p, err := h.Svc.Decide(c.UserContext(), web.Actor(c), me.Scope, me.Role, c.Params("id"), req.Version, req.Approved, req.Veto, req.Note)
+	if err != nil {
+		return h.fail(c, err)
+	}
+	return c.JSON(apiItem{p, h.Names.Name(p.Unit)})
 }

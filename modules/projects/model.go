@@ -78,8 +78,45 @@ type Project struct {
 	Reason     string        `bson:"reason,omitempty" json:"reason,omitempty"` // 暂缓/终止 reason
 
 	NextAction   string    `bson:"next_action,omitempty" json:"next_action,omitempty"`
-	NextDue      time.Time `bson:"next_due,omitempty" json:"next_due,omitempty"`
-	LastFollowUp time.Time `bson:"last_follow_up,omitempty" json:"last_follow_up,omitempty"`
+	NextDue      time.Time `bson:"next_due,omitempty" json:"next_due,omitzero"`
+	LastFollowUp time.Time `bson:"last_follow_up,omitempty" json:"last_follow_up,omitzero"`
+
+	FollowUps    []FollowUp    `bson:"follow_ups,omitempty" json:"follow_ups,omitempty"`
+	Instructions []Instruction `bson:"instructions,omitempty" json:"instructions,omitempty"` // 批示
+	Assessment   []ScoreItem   `bson:"assessment,omitempty" json:"assessment,omitempty"`     // 评估打分表
+	Attachments  []Attachment  `bson:"attachments,omitempty" json:"attachments,omitempty"`
+}
+
+// FollowUp is one 跟进记录: what happened, by whom, when.
+type FollowUp struct {
+	At   time.Time `bson:"at" json:"at"`
+	By   string    `bson:"by" json:"by"`
+	Kind string    `bson:"kind,omitempty" json:"kind,omitempty"` // 电话, 走访, 考察, 会谈, 其他
+	Text string    `bson:"text" json:"text"`
+}
+
+// Instruction is a manager's 批示 on a project, shown to its officer.
+type Instruction struct {
+	At   time.Time `bson:"at" json:"at"`
+	By   string    `bson:"by" json:"by"`
+	Text string    `bson:"text" json:"text"`
+}
+
+// ScoreItem is one line of the assessment score sheet.
+type ScoreItem struct {
+	Criterion string  `bson:"criterion" json:"criterion"`
+	Score     float64 `bson:"score" json:"score"`
+	Max       float64 `bson:"max" json:"max"`
+}
+
+// Attachment is a file stored under ZS_DATA/attachments.
+type Attachment struct {
+	ID          string    `bson:"id" json:"id"`
+	Name        string    `bson:"name" json:"name"`
+	ContentType string    `bson:"content_type" json:"content_type"`
+	Size        int64     `bson:"size" json:"size"`
+	By          string    `bson:"by" json:"by"`
+	At          time.Time `bson:"at" json:"at"`
 }
 
 // Contact is a person on the other side.

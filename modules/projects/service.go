@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"zhaoshang/modules/core"
 	"zhaoshang/search"
@@ -15,11 +16,12 @@ import (
 type Service struct {
 	Repo   *Repo
 	Engine func() search.Engine
+	Vocab  Vocab
 }
 
 // NewService wires the service.
-func NewService(repo *Repo) *Service {
-	return &Service{Repo: repo, Engine: repo.Sync.Engine}
+func NewService(repo *Repo, vocab Vocab) *Service {
+	return &Service{Repo: repo, Engine: repo.Sync.Engine, Vocab: vocab}
 }
 
 // ListQuery is a filtered, sorted, paginated list request.
@@ -31,9 +33,16 @@ type ListQuery struct {
 	Type     string
 	Zone     string
 	Officer  string
-	Sort     string // field, "-field" for descending
-	Page     int    // 1-based
-	PerPage  int
+	// SourceEvent limits to projects that came from one event.
+	SourceEvent string
+	// From/To bound the creation day (period), inclusive.
+	From, To Date
+	// Stale: no follow-up for StaleDays; Overdue: next action past due.
+	Stale, Overdue bool
+	StaleDays      int
+	Sort           string // field, "-field" for descending
+	Page           int    // 1-based
+	PerPage        int
 }
 
 // SortFields are the list's sortable columns.
@@ -63,11 +72,54 @@ func (q *ListQuery) Validate() error {
 	if q.Page*q.PerPage > 100000 {
 		return core.Invalid("page", "页码过大")
 	}
+	if !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From.Time) {
+		return core.Invalid("to", "结束日期不能早于开始日期")
+	}
 	if q.Sort != "" && !slices.Contains(SortFields, strings.TrimPrefix(q.Sort, "-")) {
 		return core.Invalid("sort", "不能按 %q 排序", q.Sort)
 	}
 	return nil
 }
+
+// filters turns the query's conditions into engine filters.
+func (q *ListQuery) filters(now time.Time) []search.Filter {
+	var fs []search.Filter
+	for _, kv := range [][2]string{{"stage", q.Stage}, {"industry", q.Industry}, {"type", q.Type}, {"zone", q.Zone},
+		{"officer", q.Officer}, {"source_event", q.SourceEvent}} {
+		if kv[1] != "" {
+			fs = append(fs, search.Filter{Field: kv[0], Values: []string{kv[1]}})
+		}
+	}
+	if !q.From.IsZero() || !q.To.IsZero() {
+		f := search.Filter{Field: "created", From: q.From.Time}
+		if !q.To.IsZero() {
+			f.To = q.To.Time.AddDate(0, 0, 1)
+		}
+		fs = append(fs, f)
+	}
+	if q.Stale {
+		days := q.StaleDays
+		if days <= 0 {
+			days = 30
+		}
+		fs = append(fs, search.Filter{Field: "last_follow_up", To: now.AddDate(0, 0, -days), Missing: true})
+		fs = append(fs, search.Filter{Field: "stage", Values: ActiveStages})
+	}
+	if q.Overdue {
+		fs = append(fs, search.Filter{Field: "next_due", To: now})
+		if !q.Stale {
+			fs = append(fs, search.Filter{Field: "stage", Values: ActiveStages})
+		}
+	}
+	return fs
+}
+
+// nowFunc is the clock of stale/overdue filters (tests may pin it).
+var nowFunc = time.Now
+
+// ActiveStages are the stages where a project is being worked (not paused
+// or dropped): staleness and overdue actions count only there.
+var ActiveStages = []string{StageSearch, StagePush, StageAttract, StageDecision, StageProcess, StageAftercare}
 
 // Page is one page of projects with the total over all matches.
 type Page struct {
@@ -89,11 +141,7 @@ func (s *Service) List(ctx context.Context, scope core.Scope, q ListQuery) (Page
 	}
 	sq := search.Query{Kinds: []string{Kind}, Text: q.Text, Scope: scope.Search(),
 		Offset: (q.Page - 1) * q.PerPage, Limit: q.PerPage}
-	for field, v := range map[string]string{"stage": q.Stage, "industry": q.Industry, "type": q.Type, "zone": q.Zone, "officer": q.Officer} {
-		if v != "" {
-			sq.Filters = append(sq.Filters, search.Filter{Field: field, Values: []string{v}})
-		}
-	}
+	sq.Filters = q.filters(nowFunc())
 	switch {
 	case q.Sort != "":
 		sq.Sort = []search.Sort{{Field: strings.TrimPrefix(q.Sort, "-"), Desc: strings.HasPrefix(q.Sort, "-")}}

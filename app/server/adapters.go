@@ -1,0 +1,68 @@
+package server
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"zhaoshang/modules/core"
+	"zhaoshang/modules/projects"
+)
+
+// projects returns the pipeline service wired to the matrix vocabulary.
+func (s *srv) projects() *projects.Service {
+	return projects.NewService(s.p.Projects, vocab{s})
+}
+
+// vocab adapts the matrix module to what the pipeline rules need.
+type vocab struct{ s *srv }
+
+func (v vocab) HasUnit(id string) bool { return v.s.p.Matrix.HasUnit(id) }
+
+func (v vocab) ProjectCatalog(ctx context.Context) (projects.Catalog, error) {
+	c, err := v.s.p.Matrix.Catalog(ctx)
+	if err != nil {
+		return projects.Catalog{}, err
+	}
+	out := projects.Catalog{Zones: c.Zones, ActionLines: c.ActionLines, DisabledGates: c.DisabledGates, StaleDays: c.StaleDays}
+	for _, i := range c.Industries {
+		out.Industries = append(out.Industries, i.Name)
+	}
+	if out.StaleDays <= 0 {
+		out.StaleDays = 30
+	}
+	return out, nil
+}
+
+func (s *srv) unitOptions() [][2]string {
+	var out [][2]string
+	for _, u := range s.p.Matrix.Units() {
+		out = append(out, [2]string{u.ID, u.Name})
+	}
+	return out
+}
+
+// people caches user display names for pages (refreshed every minute).
+var people struct {
+	sync.Mutex
+	at    time.Time
+	names map[string]string
+}
+
+func (s *srv) personName(username string) string {
+	people.Lock()
+	defer people.Unlock()
+	if people.names == nil || time.Since(people.at) > time.Minute {
+		names := map[string]string{}
+		if us, _, err := s.p.Users.List(context.Background(), core.AllUnits, "", 0, 1000); err == nil {
+			for _, u := range us {
+				names[u.ID] = u.Name
+			}
+		}
+		people.names, people.at = names, time.Now()
+	}
+	if n, ok := people.names[username]; ok {
+		return n
+	}
+	return username
+}

@@ -1,0 +1,67 @@
+package projects
+
+import (
+	"context"
+	"fmt"
+
+	"zhaoshang/modules/core"
+	"zhaoshang/search"
+)
+
+// Column is one stage of the kanban: count and 万元 total over every
+// matching project, plus the first cards.
+type Column struct {
+	Stage      string     `json:"stage"`
+	Count      int        `json:"count"`
+	Investment float64    `json:"investment"`
+	Cards      []*Project `json:"cards"`
+}
+
+// BoardCards is how many cards each column shows (the rest via the list).
+const BoardCards = 30
+
+// Board answers the kanban: one engine query for counts and sums by stage,
+// one per column for its most recently touched cards.
+func (s *Service) Board(ctx context.Context, scope core.Scope, q ListQuery) ([]Column, error) {
+	q.Stage, q.Page, q.PerPage, q.Sort = "", 1, 1, ""
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	if q.Unit != "" {
+		if !scope.Allows(q.Unit) {
+			scope = core.Scope{}
+		} else {
+			scope = core.Scope{Units: []string{q.Unit}}
+		}
+	}
+	eng := s.Engine()
+	base := search.Query{Kinds: []string{Kind}, Text: q.Text, Scope: scope.Search(), Filters: q.filters(nowFunc())}
+	totals := base
+	totals.Facets, totals.Sums, totals.GroupBy, totals.Limit = []string{"stage"}, []string{"investment"}, "stage", 1
+	res, err := eng.Search(ctx, totals)
+	if err != nil {
+		return nil, fmt.Errorf("projects: board: %w", err)
+	}
+	cols := make([]Column, len(Stages))
+	for i, st := range Stages {
+		cols[i] = Column{Stage: st, Count: res.Facets["stage"][st], Investment: res.Sums["investment"][st], Cards: []*Project{}}
+		if cols[i].Count == 0 {
+			continue
+		}
+		cq := base
+		cq.Filters = append(append([]search.Filter{}, base.Filters...), search.Filter{Field: "stage", Values: []string{st}})
+		cq.Sort, cq.Limit = []search.Sort{{Field: "updated", Desc: true}}, BoardCards
+		cr, err := eng.Search(ctx, cq)
+		if err != nil {
+			return nil, fmt.Errorf("projects: board column %s: %w", st, err)
+		}
+		ids := make([]string, len(cr.Hits))
+		for j, h := range cr.Hits {
+			ids[j] = h.ID
+		}
+		if cols[i].Cards, err = s.Repo.GetMany(ctx, ids); err != nil {
+			return nil, err
+		}
+	}
+	return cols, nil
+}

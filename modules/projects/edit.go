@@ -1,0 +1,448 @@
+package projects
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"reflect"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"zhaoshang/modules/core"
+)
+
+// Catalog is the configurable vocabulary the project rules need.
+type Catalog struct {
+	Industries    []string
+	Zones         []string
+	ActionLines   []string
+	DisabledGates []string
+	StaleDays     int
+}
+
+// Vocab supplies the catalog and the known units (matrix module).
+type Vocab interface {
+	ProjectCatalog(ctx context.Context) (Catalog, error)
+	HasUnit(id string) bool
+}
+
+// Input is the editable part of a project, shared by the form, the API and
+// the importer. Stage is set only on create; later moves go through MoveStage.
+type Input struct {
+	Type              string    `json:"type"`
+	Name              string    `json:"name"`
+	Industry          string    `json:"industry"`
+	Zone              string    `json:"zone"`
+	Unit              string    `json:"unit"`
+	Officer           string    `json:"officer"`
+	Summary           string    `json:"summary"`
+	Enterprise        string    `json:"enterprise"`
+	CreditCode        string    `json:"credit_code"`
+	EnterpriseID      string    `json:"enterprise_id"`
+	TalentID          string    `json:"talent_id"`
+	InstituteID       string    `json:"institute_id"`
+	Contacts          []Contact `json:"contacts"`
+	Investment        float64   `json:"investment"`
+	RegisteredCapital float64   `json:"registered_capital"`
+	CapitalArrived    float64   `json:"capital_arrived"`
+	SourceEvent       string    `json:"source_event"`
+	Tags              []string  `json:"tags"`
+	ActionLines       []string  `json:"action_lines"`
+	NextAction        string    `json:"next_action"`
+	NextDue           Date      `json:"next_due"`
+	Milestones        struct {
+		Signed     Date `json:"signed"`
+		Registered Date `json:"registered"`
+		Started    Date `json:"started"`
+		Producing  Date `json:"producing"`
+		Funded     Date `json:"funded"`
+	} `json:"milestones"`
+	Stage string `json:"stage"` // create only
+}
+
+func clean(s string) string { return strings.TrimSpace(s) }
+
+func tooLong(field, v string, n int) error {
+	if utf8.RuneCountInString(v) > n {
+		return core.Invalid(field, "最多 %d 字", n)
+	}
+	return nil
+}
+
+func amount(field string, v float64) error {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return core.Invalid(field, "金额无效")
+	}
+	if v < 0 {
+		return core.Invalid(field, "金额不能为负数")
+	}
+	if v > 1e9 {
+		return core.Invalid(field, "金额过大（单位为万元）")
+	}
+	return nil
+}
+
+// Validate checks in against the rules and vocabulary; scope limits units.
+func (in *Input) Validate(cat Catalog, v Vocab, scope core.Scope) error {
+	in.Name, in.Industry, in.Zone, in.Unit = clean(in.Name), clean(in.Industry), clean(in.Zone), clean(in.Unit)
+	in.Officer, in.Enterprise, in.CreditCode = clean(in.Officer), clean(in.Enterprise), strings.ToUpper(clean(in.CreditCode))
+	in.Summary, in.NextAction = clean(in.Summary), clean(in.NextAction)
+	switch {
+	case !slices.Contains(Types, in.Type):
+		return core.Invalid("type", "请选择项目类型（人才/产业/平台）")
+	case in.Name == "":
+		return core.Invalid("name", "请填写项目名称")
+	case in.Industry != "" && !slices.Contains(cat.Industries, in.Industry):
+		return core.Invalid("industry", "未知产业 %q", in.Industry)
+	case in.Zone != "" && !slices.Contains(cat.Zones, in.Zone):
+		return core.Invalid("zone", "未知区镇 %q", in.Zone)
+	case in.Unit == "" || !v.HasUnit(in.Unit):
+		return core.Invalid("unit", "请选择责任单位")
+	case !scope.Allows(in.Unit):
+		return core.Invalid("unit", "只能选择本人所属单位")
+	case in.CreditCode != "" && !CreditCodeValidator(in.CreditCode):
+		return core.Invalid("credit_code", "统一社会信用代码 %s 无效（应为 18 位且校验位正确）", in.CreditCode)
+	}
+	for field, s := range map[string]struct {
+		v string
+		n int
+	}{"name": {in.Name, 100}, "summary": {in.Summary, 5000}, "enterprise": {in.Enterprise, 100},
+		"next_action": {in.NextAction, 200}, "officer": {in.Officer, 32}} {
+		if err := tooLong(field, s.v, s.n); err != nil {
+			return err
+		}
+	}
+	for field, a := range map[string]float64{"investment": in.Investment, "registered_capital": in.RegisteredCapital,
+		"capital_arrived": in.CapitalArrived} {
+		if err := amount(field, a); err != nil {
+			return err
+		}
+	}
+	if in.Investment > 0 && in.CapitalArrived > in.Investment {
+		return core.Invalid("capital_arrived", "到资金额不能超过总投资")
+	}
+	for _, l := range in.ActionLines {
+		if !slices.Contains(cat.ActionLines, l) {
+			return core.Invalid("action_lines", "未知“七个一”行动 %q", l)
+		}
+	}
+	if len(in.Tags) > 20 {
+		return core.Invalid("tags", "标签最多 20 个")
+	}
+	if len(in.Contacts) > 20 {
+		return core.Invalid("contacts", "联系人最多 20 个")
+	}
+	for i := range in.Contacts {
+		c := &in.Contacts[i]
+		c.Name, c.Phone, c.Title, c.Email = clean(c.Name), NormalizePhone(c.Phone), clean(c.Title), clean(c.Email)
+		if c.Name == "" {
+			return core.Invalid("contacts", "第 %d 位联系人缺少姓名", i+1)
+		}
+	}
+	in.Contacts = slices.DeleteFunc(in.Contacts, func(c Contact) bool { return c.Name == "" })
+	m := in.Milestones
+	order := []struct {
+		label string
+		d     Date
+	}{{"签约", m.Signed}, {"注册", m.Registered}, {"开工", m.Started}, {"投产", m.Producing}}
+	last := time.Time{}
+	lastLabel := ""
+	for _, o := range order {
+		if o.d.IsZero() {
+			continue
+		}
+		if !last.IsZero() && o.d.Before(last) {
+			return core.Invalid("milestones", "%s日期不能早于%s日期", o.label, lastLabel)
+		}
+		last, lastLabel = o.d.Time, o.label
+	}
+	if in.Stage != "" && !ValidStage(in.Stage) {
+		return core.Invalid("stage", "未知阶段 %q", in.Stage)
+	}
+	return nil
+}
+
+// NormalizePhone strips spaces, dashes and a +86 prefix.
+func NormalizePhone(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r == ' ' || r == '-' || r == '（' || r == '）' || r == '(' || r == ')' || r == '\u3000' {
+			return -1
+		}
+		return r
+	}, s)
+	s = strings.TrimPrefix(strings.TrimPrefix(s, "+86"), "0086")
+	return s
+}
+
+func (in *Input) apply(p *Project) {
+	p.Type, p.Name, p.Industry, p.Zone, p.Unit, p.Officer = in.Type, in.Name, in.Industry, in.Zone, in.Unit, in.Officer
+	p.Summary, p.Enterprise, p.CreditCode = in.Summary, in.Enterprise, in.CreditCode
+	p.EnterpriseID, p.TalentID, p.InstituteID = clean(in.EnterpriseID), clean(in.TalentID), clean(in.InstituteID)
+	p.Contacts = in.Contacts
+	p.Investment, p.RegisteredCapital, p.CapitalArrived = in.Investment, in.RegisteredCapital, in.CapitalArrived
+	p.SourceEvent, p.Tags, p.ActionLines = clean(in.SourceEvent), in.Tags, in.ActionLines
+	p.NextAction, p.NextDue = in.NextAction, in.NextDue.Time
+	p.Milestones = Milestones{Signed: in.Milestones.Signed.Time, Registered: in.Milestones.Registered.Time,
+		Started: in.Milestones.Started.Time, Producing: in.Milestones.Producing.Time, Funded: in.Milestones.Funded.Time}
+}
+
+// InputOf returns the editable fields of p (to prefill a form).
+func InputOf(p *Project) Input {
+	in := Input{Type: p.Type, Name: p.Name, Industry: p.Industry, Zone: p.Zone, Unit: p.Unit, Officer: p.Officer,
+		Summary: p.Summary, Enterprise: p.Enterprise, CreditCode: p.CreditCode, EnterpriseID: p.EnterpriseID,
+		TalentID: p.TalentID, InstituteID: p.InstituteID, Contacts: p.Contacts, Investment: p.Investment,
+		RegisteredCapital: p.RegisteredCapital, CapitalArrived: p.CapitalArrived, SourceEvent: p.SourceEvent,
+		Tags: p.Tags, ActionLines: p.ActionLines, NextAction: p.NextAction, NextDue: Date{p.NextDue}, Stage: p.Stage}
+	in.Milestones.Signed, in.Milestones.Registered = Date{p.Milestones.Signed}, Date{p.Milestones.Registered}
+	in.Milestones.Started, in.Milestones.Producing = Date{p.Milestones.Started}, Date{p.Milestones.Producing}
+	in.Milestones.Funded = Date{p.Milestones.Funded}
+	return in
+}
+
+// Create validates and stores a new project with its first history entry.
+func (s *Service) Create(ctx context.Context, a core.Actor, scope core.Scope, in Input) (*Project, error) {
+	cat, err := s.Vocab.ProjectCatalog(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if in.Stage == "" {
+		in.Stage = StageSearch
+	}
+	if err := in.Validate(cat, s.Vocab, scope); err != nil {
+		return nil, err
+	}
+	if in.Stage != StageSearch && in.Stage != StagePush && in.Stage != StageAttract {
+		return nil, core.Invalid("stage", "新建项目只能处于资源搜索、资源推送或资源招引阶段，之后的阶段须逐步推进")
+	}
+	if in.Officer == "" {
+		in.Officer = a.User
+	}
+	p := &Project{}
+	in.apply(p)
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	p.Stage, p.StageSince = in.Stage, now
+	p.History = []StageChange{{From: "", To: in.Stage, By: a.User, At: now, Note: "新建项目"}}
+	p.LastFollowUp = now
+	if err := s.Repo.Create(ctx, a, p); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// Change is one field that differs between two versions of a project.
+type Change struct {
+	Field  string `json:"field"`
+	Label  string `json:"label"`
+	Mine   string `json:"mine"`
+	Stored string `json:"stored"`
+}
+
+// ConflictError is a stale update with what changed meanwhile.
+type ConflictError struct {
+	Current *Project
+	Changes []Change
+}
+
+func (e *ConflictError) Error() string { return "projects: version conflict" }
+func (e *ConflictError) Unwrap() error { return core.ErrConflict }
+
+// FieldLabels names the editable fields in Chinese (conflict messages).
+var FieldLabels = map[string]string{"Type": "项目类型", "Name": "项目名称", "Industry": "产业", "Zone": "区镇",
+	"Unit": "责任单位", "Officer": "负责人", "Summary": "项目简介", "Enterprise": "投资方/企业", "CreditCode": "统一社会信用代码",
+	"EnterpriseID": "关联企业", "TalentID": "关联人才", "InstituteID": "关联院所", "Contacts": "联系人",
+	"Investment": "总投资(万元)", "RegisteredCapital": "注册资本(万元)", "CapitalArrived": "到资(万元)",
+	"SourceEvent": "来源活动", "Tags": "标签", "ActionLines": "七个一行动", "NextAction": "下一步行动", "NextDue": "下一步期限",
+	"Milestones": "里程碑", "Stage": "阶段"}
+
+// Diff lists the editable fields where a and b differ.
+func Diff(a, b Input) []Change {
+	var out []Change
+	va, vb := reflect.ValueOf(a), reflect.ValueOf(b)
+	for i := 0; i < va.NumField(); i++ {
+		name := va.Type().Field(i).Name
+		x, y := va.Field(i).Interface(), vb.Field(i).Interface()
+		if reflect.DeepEqual(x, y) || (isEmpty(x) && isEmpty(y)) {
+			continue
+		}
+		out = append(out, Change{Field: name, Label: FieldLabels[name], Mine: fmt.Sprint(show(x)), Stored: fmt.Sprint(show(y))})
+	}
+	return out
+}
+
+func isEmpty(v any) bool {
+	rv := reflect.ValueOf(v)
+	return !rv.IsValid() || rv.IsZero() || ((rv.Kind() == reflect.Slice || rv.Kind() == reflect.Map) && rv.Len() == 0)
+}
+
+func show(v any) any {
+	switch x := v.(type) {
+	case Date:
+		return x.String()
+	case []string:
+		return strings.Join(x, "、")
+	case []Contact:
+		var parts []string
+		for _, c := range x {
+			parts = append(parts, strings.TrimSpace(c.Name+" "+c.Phone))
+		}
+		return strings.Join(parts, "；")
+	}
+	if isEmpty(v) {
+		return "（空）"
+	}
+	return v
+}
+
+// Update applies in to the project if version is current. A stale version
+// is a *ConflictError listing the fields someone else changed.
+func (s *Service) Update(ctx context.Context, a core.Actor, scope core.Scope, id string, version int64, in Input) (*Project, error) {
+	p, err := s.Get(ctx, scope, id)
+	if err != nil {
+		return nil, err
+	}
+	if version != p.Version {
+		return nil, &ConflictError{Current: p, Changes: Diff(in, InputOf(p))}
+	}
+	cat, err := s.Vocab.ProjectCatalog(ctx)
+	if err != nil {
+		return nil, err
+	}
+	in.Stage = ""
+	if err := in.Validate(cat, s.Vocab, scope); err != nil {
+		return nil, err
+	}
+	before := *p
+	in.apply(p)
+	if p.Stage == StageAftercare && p.CreditCode == "" {
+		return nil, core.Invalid("credit_code", "后道服务阶段的项目须保留统一社会信用代码")
+	}
+	if err := s.Repo.Update(ctx, a, p, &before); err != nil {
+		if errors.Is(err, core.ErrConflict) {
+			cur, gerr := s.Repo.Get(ctx, id)
+			if gerr == nil {
+				return nil, &ConflictError{Current: cur, Changes: Diff(in, InputOf(cur))}
+			}
+		}
+		return nil, err
+	}
+	return p, nil
+}
+
+// mutate applies fn to the current project and saves it, retrying when a
+// concurrent write won: for appends (follow-ups, 批示) that need no version
+// from the client because they commute with every other change.
+func (s *Service) mutate(ctx context.Context, a core.Actor, scope core.Scope, id string, fn func(p *Project) error) (*Project, error) {
+	for attempt := 0; ; attempt++ {
+		p, err := s.Get(ctx, scope, id)
+		if err != nil {
+			return nil, err
+		}
+		before := *p
+		if err := fn(p); err != nil {
+			return nil, err
+		}
+		err = s.Repo.Update(ctx, a, p, &before)
+		if errors.Is(err, core.ErrConflict) && attempt < 5 {
+			continue
+		}
+		return p, err
+	}
+}
+
+// AddFollowUp records a 跟进记录 and optionally sets the next action.
+func (s *Service) AddFollowUp(ctx context.Context, a core.Actor, scope core.Scope, id string, f FollowUp, next string, due Date) (*Project, error) {
+	f.Text, f.Kind = clean(f.Text), clean(f.Kind)
+	if f.Text == "" {
+		return nil, core.Invalid("text", "请填写跟进内容")
+	}
+	if err := tooLong("text", f.Text, 2000); err != nil {
+		return nil, err
+	}
+	if err := tooLong("next_action", next, 200); err != nil {
+		return nil, err
+	}
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	f.At, f.By = now, a.User
+	return s.mutate(ctx, a, scope, id, func(p *Project) error {
+		p.FollowUps = append(p.FollowUps, f)
+		p.LastFollowUp = now
+		if n := clean(next); n != "" {
+			p.NextAction, p.NextDue = n, due.Time
+		}
+		return nil
+	})
+}
+
+// AddInstruction records a manager's 批示.
+func (s *Service) AddInstruction(ctx context.Context, a core.Actor, scope core.Scope, role, id, text string) (*Project, error) {
+	if role != "manager" && role != "admin" {
+		return nil, fmt.Errorf("projects: instruction by %s: %w", role, core.ErrForbidden)
+	}
+	text = clean(text)
+	if text == "" {
+		return nil, core.Invalid("text", "请填写批示内容")
+	}
+	if err := tooLong("text", text, 1000); err != nil {
+		return nil, err
+	}
+	return s.mutate(ctx, a, scope, id, func(p *Project) error {
+		p.Instructions = append(p.Instructions, Instruction{At: time.Now().UTC().Truncate(time.Millisecond), By: a.User, Text: text})
+		return nil
+	})
+}
+
+// SetAssessment stores the score sheet; its total becomes Score.
+func (s *Service) SetAssessment(ctx context.Context, a core.Actor, scope core.Scope, id string, version int64, items []ScoreItem) (*Project, error) {
+	if len(items) == 0 || len(items) > 30 {
+		return nil, core.Invalid("assessment", "评估打分表须有 1–30 项")
+	}
+	total := 0.0
+	for i, it := range items {
+		it.Criterion = clean(it.Criterion)
+		if it.Criterion == "" {
+			return nil, core.Invalid("assessment", "第 %d 项缺少评估指标", i+1)
+		}
+		if it.Max <= 0 || it.Score < 0 || it.Score > it.Max {
+			return nil, core.Invalid("assessment", "第 %d 项“%s”得分须在 0 与满分之间", i+1, it.Criterion)
+		}
+		items[i] = it
+		total += it.Score
+	}
+	p, err := s.Get(ctx, scope, id)
+	if err != nil {
+		return nil, err
+	}
+	if version != p.Version {
+		return nil, &ConflictError{Current: p}
+	}
+	before := *p
+	p.Assessment, p.Score = items, total
+	return p, s.Repo.Update(ctx, a, p, &before)
+}
+
+// Decide records a manager's approval or 一票否决 on a project in 评估决策.
+func (s *Service) Decide(ctx context.Context, a core.Actor, scope core.Scope, role, id string, version int64, approved bool, veto, note string) (*Project, error) {
+	if role != "manager" && role != "admin" {
+		return nil, fmt.Errorf("projects: decision by %s: %w", role, core.ErrForbidden)
+	}
+	veto, note = clean(veto), clean(note)
+	if !approved && veto == "" && note == "" {
+		return nil, core.Invalid("veto", "不予通过须写明原因（一票否决：环保/安全/能耗，或其他原因）")
+	}
+	p, err := s.Get(ctx, scope, id)
+	if err != nil {
+		return nil, err
+	}
+	if version != p.Version {
+		return nil, &ConflictError{Current: p}
+	}
+	if p.Stage != StageDecision {
+		return nil, core.Invalid("stage", "只有处于评估决策阶段的项目可以审批")
+	}
+	before := *p
+	p.Approval = &Approval{By: a.User, At: time.Now().UTC().Truncate(time.Millisecond), Approved: approved && veto == "", Veto: veto, Note: note}
+	return p, s.Repo.Update(ctx, a, p, &before)
+}
