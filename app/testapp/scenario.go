@@ -12,7 +12,7 @@ type Scenario struct {
 	As      *Client // nil = anonymous
 	Method  string
 	URL     string
-	Body    any
+	Body    any // a func() any is called when the scenario runs (for bodies that need fresh versions)
 	Headers map[string]string // a "" value removes the header (e.g. X-CSRF-Token)
 	Status  int
 	Expect  []string // substrings the body must contain
@@ -32,7 +32,11 @@ func Run(t *testing.T, a *App, scenarios []Scenario) {
 			if method == "" {
 				method = "GET"
 			}
-			st, body := c.Do(method, s.URL, s.Body, s.Headers)
+			reqBody := s.Body
+			if f, ok := reqBody.(func() any); ok {
+				reqBody = f()
+			}
+			st, body := c.Do(method, s.URL, reqBody, s.Headers)
 			if st != s.Status {
 				t.Errorf("%s %s: status %d, want %d; body: %.300s", method, s.URL, st, s.Status, body)
 			}
