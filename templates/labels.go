@@ -27,6 +27,29 @@ var labels = map[string]map[string]string{
 		"industry": "产业项目",
 		"platform": "平台项目",
 	},
+	// 后道服务 (modules/aftercare) and 科技成果转移转化 (modules/transfers).
+	"aftercare_type": {
+		"policy":    "政策申报",
+		"financing": "融资对接",
+		"talent":    "人才安居/子女入学",
+		"space":     "空间载体",
+		"approval":  "审批代办",
+		"problem":   "问题协调",
+		"other":     "其他",
+	},
+	"aftercare_status": {
+		"pending":     "待受理",
+		"in_progress": "处理中",
+		"resolved":    "已解决",
+		"closed":      "已关闭",
+	},
+	"transfer_type": {
+		"development": "技术开发",
+		"transfer":    "技术转让",
+		"license":     "技术许可",
+		"consulting":  "技术咨询",
+		"service":     "技术服务",
+	},
 	"layer": {
 		"2": "牵头主体（2）",
 		"4": "市级平台（4）",

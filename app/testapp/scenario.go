@@ -12,7 +12,7 @@ type Scenario struct {
 	As      *Client // nil = anonymous
 	Method  string
 	URL     string
-	Body    any // a func() any is called when the scenario runs (for bodies that need fresh versions)
+	Body    any               // a func() any is called when the scenario runs (for bodies that need fresh versions)
 	Headers map[string]string // a "" value removes the header (e.g. X-CSRF-Token)
 	Status  int
 	Expect  []string // substrings the body must contain

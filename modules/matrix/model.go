@@ -21,14 +21,16 @@ type Unit struct {
 	Order     int      `bson:"order" json:"order"`
 }
 
-// UnitTypes labels unit types.
-var UnitTypes = map[string]string{
-	"lead":     "牵头主体",
-	"platform": "市级平台",
-	"zone":     "区镇分队",
-	"station":  "异地/海外工作站",
-	"chain":    "产业链专班",
-}
+// Layers are the matrix layers in display order.
+var Layers = []Layer{"2", "4", "5"}
+
+// UnitTypes are the unit type keys in display order; their Chinese labels
+// live in templates/labels.go ("unittype").
+var UnitTypes = []string{"lead", "platform", "zone", "station", "chain"}
+
+// CityUnit is the path segment and id suffix of the city-wide targets; no
+// unit may take this id.
+const CityUnit = "city"
 
 // Catalog is the configurable vocabulary, stored as one document.
 type Catalog struct {

@@ -152,7 +152,7 @@ func (s *Service) SaveUnits(ctx context.Context, a core.Actor, units []*Unit) er
 // TargetID is the _id of a unit's (or the city's, unit "") targets for a year.
 func TargetID(year int, unit string) string {
 	if unit == "" {
-		unit = "city"
+		unit = CityUnit
 	}
 	return fmt.Sprintf("%d-%s", year, unit)
 }

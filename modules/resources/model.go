@@ -114,3 +114,25 @@ type TechResult struct {
 	Summary      string    `bson:"summary,omitempty" json:"summary,omitempty"`
 	Unit         string    `bson:"unit" json:"unit"`
 }
+
+// Resource is what the four record types share: the generic service,
+// handlers and the importer work on it.
+type Resource interface {
+	core.Record
+	OwnerUnit() string   // owning matrix unit
+	DisplayName() string // name, or title of a result
+	setUnit(string)
+}
+
+func (t *Talent) OwnerUnit() string       { return t.Unit }
+func (t *Talent) DisplayName() string     { return t.Name }
+func (t *Talent) setUnit(u string)        { t.Unit = u }
+func (e *Enterprise) OwnerUnit() string   { return e.Unit }
+func (e *Enterprise) DisplayName() string { return e.Name }
+func (e *Enterprise) setUnit(u string)    { e.Unit = u }
+func (in *Institute) OwnerUnit() string   { return in.Unit }
+func (in *Institute) DisplayName() string { return in.Name }
+func (in *Institute) setUnit(u string)    { in.Unit = u }
+func (r *TechResult) OwnerUnit() string   { return r.Unit }
+func (r *TechResult) DisplayName() string { return r.Title }
+func (r *TechResult) setUnit(u string)    { r.Unit = u }
