@@ -56,36 +56,6 @@ var emptySections = []struct{ path, nav, title, heading, text string }{
 	{"/settings", "settings", "系统设置", "系统设置尚未开放", "“2+4+5”招商矩阵、七个一行动与年度目标的维护将在下一版本提供；当前使用默认配置。"},
 }
 
-// HomeView is the Data of the "home" page.
-type HomeView struct {
-	ScopeLabel string
-	Total      int
-	Stages     []string
-	Counts     map[string]int
-}
-
-func (s *srv) home(c *fiber.Ctx) error {
-	me := web.Me(c)
-	counts, total, err := s.projects().StageCounts(c.UserContext(), me.Scope)
-	if err != nil {
-		return web.Fail(c, err)
-	}
-	label := "全部单位"
-	if !me.Scope.All {
-		label = ""
-		for i, id := range me.Units {
-			if i > 0 {
-				label += "、"
-			}
-			label += s.p.Matrix.Name(id)
-		}
-		if me.Role == users.RoleManager {
-			label += "（含下属单位）"
-		}
-	}
-	return web.Page(c, "home", "工作台", "home", HomeView{ScopeLabel: label, Total: total, Stages: projects.Stages, Counts: counts})
-}
-
 type unitsAdapter struct{ s *srv }
 
 func (u unitsAdapter) Subtree(ids []string) []string { return u.s.p.Matrix.Subtree(ids) }
