@@ -71,7 +71,7 @@ var _ search.Engine = (*Index)(nil)
 
 // Open opens the index in dir, creating it (and dir) when missing.
 func Open(dir string, schema search.Schema) (*Index, error) {
-	if err := checkSchema(schema); err != nil {
+	if err := search.CheckSchema(schema); err != nil {
 		return nil, fmt.Errorf("bleve: %w", err)
 	}
 	fp, err := fingerprint(schema)
@@ -213,7 +213,7 @@ func (x *Index) unlock() { x.mu.RUnlock() }
 func (x *Index) Index(ctx context.Context, docs ...search.Doc) error {
 	norm := make([]search.Doc, len(docs))
 	for i, d := range docs {
-		n, err := normalizeDoc(x.schema, d)
+		n, err := search.NormalizeDoc(x.schema, d)
 		if err != nil {
 			return fmt.Errorf("bleve: index: %w", err)
 		}
@@ -330,7 +330,7 @@ func (x *Index) deleteIDs(ctx context.Context, kind search.Kind, ids []string) e
 		}
 		b := x.idx.NewBatch()
 		for _, id := range ids[start:min(start+batchSize, len(ids))] {
-			if idPattern.MatchString(id) {
+			if search.IDPattern.MatchString(id) {
 				b.Delete(docID(kind, id))
 			}
 		}
@@ -383,7 +383,7 @@ func (x *Index) Versions(ctx context.Context, kind search.Kind, ids []string) (m
 	out := make(map[string]int64, len(ids))
 	var docIDs []string
 	for _, id := range ids {
-		if idPattern.MatchString(id) {
+		if search.IDPattern.MatchString(id) {
 			docIDs = append(docIDs, docID(kind, id))
 		}
 	}

@@ -31,12 +31,12 @@ const (
 
 // Search answers q; see search.Query for the meaning of each part.
 func (x *Index) Search(ctx context.Context, q search.Query) (search.Result, error) {
-	q, err := checkQuery(x.schema, q)
+	q, err := search.CheckQuery(x.schema, q)
 	if err != nil {
 		return search.Result{}, fmt.Errorf("bleve: search: %w", err)
 	}
 	if !q.Scope.All && len(q.Scope.Units) == 0 {
-		return emptyResult(q), nil
+		return search.EmptyResult(q), nil
 	}
 	if err := x.lock(); err != nil {
 		return search.Result{}, err
@@ -62,7 +62,7 @@ func (x *Index) Search(ctx context.Context, q search.Query) (search.Result, erro
 		return search.Result{}, fmt.Errorf("bleve: search: %w", err)
 	}
 
-	res := emptyResult(q)
+	res := search.EmptyResult(q)
 	res.Total = int(sr.Total)
 	res.Hits = make([]search.Hit, 0, len(sr.Hits))
 	for _, h := range sr.Hits {
@@ -175,10 +175,10 @@ func (x *Index) filterQuery(f search.Filter) query.Query {
 		if !f.From.IsZero() || !f.To.IsZero() {
 			from, to := f.From, f.To
 			if !from.IsZero() {
-				from = dateBound(from)
+				from = search.DateBound(from)
 			}
 			if !to.IsZero() {
-				to = dateBound(to)
+				to = search.DateBound(to)
 			}
 			dq := query.NewDateRangeInclusiveQuery(from, to, &yes, &no)
 			dq.SetField(f.Field)
@@ -352,7 +352,7 @@ func (x *Index) sums(ctx context.Context, bq query.Query, q search.Query) (map[s
 		DocumentMatchPool: bsearch.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0),
 		IndexReader:       r,
 	}
-	acc := newSums(q)
+	acc := search.NewSums(q)
 	values := map[string]float64{}
 	var groups []string
 	var visitErr error
@@ -394,8 +394,8 @@ func (x *Index) sums(ctx context.Context, bq query.Query, q search.Query) (map[s
 		if visitErr != nil {
 			return nil, fmt.Errorf("bleve: sums: %w", visitErr)
 		}
-		acc.add(groups, values)
+		acc.Add(groups, values)
 		sctx.DocumentMatchPool.Put(dm)
 	}
-	return acc.result(), nil
+	return acc.Result(), nil
 }

@@ -114,10 +114,10 @@ func filterExpr(schema search.Schema, f search.Filter) string {
 	case search.Date:
 		var and []string
 		if !f.From.IsZero() {
-			and = append(and, f.Field+" >= "+strconv.FormatInt(dateBound(f.From).Unix(), 10))
+			and = append(and, f.Field+" >= "+strconv.FormatInt(search.DateBound(f.From).Unix(), 10))
 		}
 		if !f.To.IsZero() {
-			and = append(and, f.Field+" < "+strconv.FormatInt(dateBound(f.To).Unix(), 10))
+			and = append(and, f.Field+" < "+strconv.FormatInt(search.DateBound(f.To).Unix(), 10))
 		}
 		if len(and) > 0 {
 			or = append(or, strings.Join(and, " AND "))

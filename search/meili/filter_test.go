@@ -152,7 +152,7 @@ func TestBuildFilter(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			q, err := checkQuery(testSchema, c.q)
+			q, err := search.CheckQuery(testSchema, c.q)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -227,7 +227,7 @@ func TestBuildSettings(t *testing.T) {
 
 func TestDocumentAndDecode(t *testing.T) {
 	created := time.Date(2024, 3, 1, 8, 0, 0, 0, time.UTC)
-	d, err := normalizeDoc(testSchema, search.Doc{
+	d, err := search.NormalizeDoc(testSchema, search.Doc{
 		Kind: "projects", ID: "p-1_A", Version: 7, Title: "标题", Body: "正文",
 		Fields: map[string]any{"stage": []string{"push"}, "zone": []string{"a", "b"}, "amount": 3, "created": created, "contact": "王五"},
 	})
@@ -336,11 +336,11 @@ func TestWrap(t *testing.T) {
 
 func TestCheckSchema(t *testing.T) {
 	for _, s := range []search.Schema{{"title": search.Keyword}, {"Stage": search.Keyword}, {"_x": search.Number}, {"x": 0}} {
-		if err := checkSchema(s); err == nil {
+		if err := search.CheckSchema(s); err == nil {
 			t.Errorf("schema %v accepted", s)
 		}
 	}
-	if err := checkSchema(testSchema); err != nil {
+	if err := search.CheckSchema(testSchema); err != nil {
 		t.Error(err)
 	}
 }

@@ -43,7 +43,7 @@ var _ search.Engine = (*Engine)(nil)
 // key uid) and applies the settings the schema needs, waiting for each task
 // within ctx.
 func New(ctx context.Context, url, key, index string, schema search.Schema) (*Engine, error) {
-	if err := checkSchema(schema); err != nil {
+	if err := search.CheckSchema(schema); err != nil {
 		return nil, fmt.Errorf("meili: %w", err)
 	}
 	if index == "" {
@@ -153,7 +153,7 @@ func document(d search.Doc) map[string]any {
 func (e *Engine) Index(ctx context.Context, docs ...search.Doc) error {
 	batch := make([]map[string]any, 0, min(len(docs), pageSize))
 	for _, d := range docs {
-		n, err := normalizeDoc(e.schema, d)
+		n, err := search.NormalizeDoc(e.schema, d)
 		if err != nil {
 			return fmt.Errorf("meili: index: %w", err)
 		}
@@ -180,7 +180,7 @@ func (e *Engine) Index(ctx context.Context, docs ...search.Doc) error {
 func (e *Engine) Delete(ctx context.Context, kind search.Kind, ids ...string) error {
 	var uids []string
 	for _, id := range ids {
-		if idPattern.MatchString(id) {
+		if search.IDPattern.MatchString(id) {
 			uids = append(uids, uid(kind, id))
 		}
 	}
@@ -202,7 +202,7 @@ func (e *Engine) Versions(ctx context.Context, kind search.Kind, ids []string) (
 	out := make(map[string]int64, len(ids))
 	var valid []string
 	for _, id := range ids {
-		if idPattern.MatchString(id) {
+		if search.IDPattern.MatchString(id) {
 			valid = append(valid, id)
 		}
 	}

@@ -17,15 +17,15 @@ const cropWords = 30
 
 // Search answers q; see search.Query for the meaning of each part.
 func (e *Engine) Search(ctx context.Context, q search.Query) (search.Result, error) {
-	q, err := checkQuery(e.schema, q)
+	q, err := search.CheckQuery(e.schema, q)
 	if err != nil {
 		return search.Result{}, fmt.Errorf("meili: search: %w", err)
 	}
 	if !q.Scope.All && len(q.Scope.Units) == 0 {
-		return emptyResult(q), nil
+		return search.EmptyResult(q), nil
 	}
 	base := e.request(q)
-	res := emptyResult(q)
+	res := search.EmptyResult(q)
 	var resp *meilisearch.SearchResponse
 	if q.Offset%q.Limit == 0 {
 		// Page mode is the one in which Meilisearch counts hits exactly.
@@ -188,7 +188,7 @@ func (e *Engine) sums(ctx context.Context, q search.Query, filter any) (map[stri
 	if q.GroupBy != "" {
 		attrs = append(attrs, q.GroupBy)
 	}
-	acc := newSums(q)
+	acc := search.NewSums(q)
 	values := map[string]float64{}
 	add := func(hits meilisearch.Hits) error {
 		for _, h := range hits {
@@ -216,7 +216,7 @@ func (e *Engine) sums(ctx context.Context, q search.Query, filter any) (map[stri
 					values[f] = v.(float64)
 				}
 			}
-			acc.add(groups, values)
+			acc.Add(groups, values)
 		}
 		return nil
 	}
@@ -236,7 +236,7 @@ func (e *Engine) sums(ctx context.Context, q search.Query, filter any) (map[stri
 				break
 			}
 		}
-		return acc.result(), nil
+		return acc.Result(), nil
 	}
 	for p := int64(1); ; p++ {
 		hpp := int64(pageSize)
@@ -260,5 +260,5 @@ func (e *Engine) sums(ctx context.Context, q search.Query, filter any) (map[stri
 			break
 		}
 	}
-	return acc.result(), nil
+	return acc.Result(), nil
 }

@@ -1,8 +1,7 @@
-package bleve
+package search
 
-// This file validates schemas, documents and queries. search/meili holds the
-// same rules (schema.go there); keep the two in step: both engines must refuse
-// and normalise exactly the same inputs.
+// This file validates schemas, documents and queries for both engines (Bleve
+// and Meilisearch), so that they refuse and normalise exactly the same inputs.
 
 import (
 	"encoding/json"
@@ -12,8 +11,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"zhaoshang/search"
 )
 
 const (
@@ -22,7 +19,7 @@ const (
 )
 
 var (
-	idPattern    = regexp.MustCompile(`^[A-Za-z0-9_-]{1,100}$`)
+	IDPattern    = regexp.MustCompile(`^[A-Za-z0-9_-]{1,100}$`)
 	kindPattern  = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 	fieldPattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
 )
@@ -33,12 +30,13 @@ var reserved = map[string]bool{
 	"units": true, "title": true, "body": true,
 }
 
-func checkSchema(s search.Schema) error {
+// CheckSchema refuses reserved, malformed or untyped field names.
+func CheckSchema(s Schema) error {
 	for name, t := range s {
 		if !fieldPattern.MatchString(name) || reserved[name] {
 			return fmt.Errorf("schema: field name %q is not allowed", name)
 		}
-		if t < search.Keyword || t > search.Text {
+		if t < Keyword || t > Text {
 			return fmt.Errorf("schema: field %q has unknown type %d", name, t)
 		}
 	}
@@ -46,18 +44,18 @@ func checkSchema(s search.Schema) error {
 }
 
 func badQuery(format string, args ...any) error {
-	return fmt.Errorf("%w: "+format, append([]any{search.ErrBadQuery}, args...)...)
+	return fmt.Errorf("%w: "+format, append([]any{ErrBadQuery}, args...)...)
 }
 
-// normalizeDoc checks d against the schema and returns a copy whose Fields
+// NormalizeDoc checks d against the schema and returns a copy whose Fields
 // hold exactly the types Search gives back: Keyword string (one value) or
 // []string (several), Number float64, Date time.Time (UTC, whole seconds),
 // Text string. Empty values are dropped, so they count as missing.
-func normalizeDoc(schema search.Schema, d search.Doc) (search.Doc, error) {
+func NormalizeDoc(schema Schema, d Doc) (Doc, error) {
 	if !kindPattern.MatchString(d.Kind) {
 		return d, badQuery("doc kind %q is not [A-Za-z0-9_-]{1,64}", d.Kind)
 	}
-	if !idPattern.MatchString(d.ID) {
+	if !IDPattern.MatchString(d.ID) {
 		return d, badQuery("doc id %q is not [A-Za-z0-9_-]{1,100}", d.ID)
 	}
 	out := d
@@ -81,12 +79,12 @@ func normalizeDoc(schema search.Schema, d search.Doc) (search.Doc, error) {
 }
 
 // normalizeValue returns nil for an empty value.
-func normalizeValue(t search.FieldType, v any) (any, error) {
+func normalizeValue(t FieldType, v any) (any, error) {
 	if v == nil {
 		return nil, nil
 	}
 	switch t {
-	case search.Keyword:
+	case Keyword:
 		var vals []string
 		switch x := v.(type) {
 		case string:
@@ -112,7 +110,7 @@ func normalizeValue(t search.FieldType, v any) (any, error) {
 			return vals[0], nil
 		}
 		return vals, nil
-	case search.Number:
+	case Number:
 		f, err := toFloat(v)
 		if err != nil {
 			return nil, err
@@ -121,7 +119,7 @@ func normalizeValue(t search.FieldType, v any) (any, error) {
 			return nil, fmt.Errorf("number %v is not finite", f)
 		}
 		return f, nil
-	case search.Date:
+	case Date:
 		var tm time.Time
 		switch x := v.(type) {
 		case time.Time:
@@ -143,7 +141,7 @@ func normalizeValue(t search.FieldType, v any) (any, error) {
 			return nil, fmt.Errorf("date %s is outside 1678..2261", tm.Format(time.RFC3339))
 		}
 		return tm, nil
-	case search.Text:
+	case Text:
 		s, ok := v.(string)
 		if !ok {
 			return nil, fmt.Errorf("text value has type %T, want string", v)
@@ -205,9 +203,9 @@ func cleanStrings(in []string) []string {
 	return out
 }
 
-// checkQuery validates q against the schema and returns it with Limit and
+// CheckQuery validates q against the schema and returns it with Limit and
 // the filter lists normalised.
-func checkQuery(schema search.Schema, q search.Query) (search.Query, error) {
+func CheckQuery(schema Schema, q Query) (Query, error) {
 	if q.Offset < 0 {
 		return q, badQuery("negative offset %d", q.Offset)
 	}
@@ -224,7 +222,7 @@ func checkQuery(schema search.Schema, q search.Query) (search.Query, error) {
 	}
 	q.Text = validUTF8(q.Text)
 	q.Scope.Units = cleanStrings(q.Scope.Units)
-	filters := make([]search.Filter, len(q.Filters))
+	filters := make([]Filter, len(q.Filters))
 	for i, f := range q.Filters {
 		t, ok := schema[f.Field]
 		if !ok {
@@ -233,14 +231,14 @@ func checkQuery(schema search.Schema, q search.Query) (search.Query, error) {
 		f.Values = cleanStrings(f.Values)
 		hasRange := f.Min != nil || f.Max != nil || !f.From.IsZero() || !f.To.IsZero()
 		switch t {
-		case search.Keyword:
+		case Keyword:
 			if hasRange {
 				return q, badQuery("filter on keyword field %q takes values, not a range", f.Field)
 			}
 			if len(f.Values) == 0 && !f.Missing {
 				return q, badQuery("filter on %q has no values", f.Field)
 			}
-		case search.Number:
+		case Number:
 			if len(f.Values) > 0 || !f.From.IsZero() || !f.To.IsZero() {
 				return q, badQuery("filter on number field %q takes Min/Max", f.Field)
 			}
@@ -255,7 +253,7 @@ func checkQuery(schema search.Schema, q search.Query) (search.Query, error) {
 			if f.Min != nil && f.Max != nil && *f.Min > *f.Max {
 				return q, badQuery("filter on %q: min %v > max %v", f.Field, *f.Min, *f.Max)
 			}
-		case search.Date:
+		case Date:
 			if len(f.Values) > 0 || f.Min != nil || f.Max != nil {
 				return q, badQuery("filter on date field %q takes From/To", f.Field)
 			}
@@ -273,21 +271,21 @@ func checkQuery(schema search.Schema, q search.Query) (search.Query, error) {
 	}
 	q.Filters = filters
 	for _, name := range q.Facets {
-		if schema[name] != search.Keyword {
+		if schema[name] != Keyword {
 			return q, badQuery("facet on %q: not a keyword field of the schema", name)
 		}
 	}
 	for _, name := range q.Sums {
-		if schema[name] != search.Number {
+		if schema[name] != Number {
 			return q, badQuery("sum of %q: not a number field of the schema", name)
 		}
 	}
-	if q.GroupBy != "" && schema[q.GroupBy] != search.Keyword {
+	if q.GroupBy != "" && schema[q.GroupBy] != Keyword {
 		return q, badQuery("group by %q: not a keyword field of the schema", q.GroupBy)
 	}
 	for _, s := range q.Sort {
 		switch schema[s.Field] {
-		case search.Keyword, search.Number, search.Date:
+		case Keyword, Number, Date:
 		default:
 			return q, badQuery("sort by %q: not a keyword, number or date field of the schema", s.Field)
 		}
@@ -295,9 +293,9 @@ func checkQuery(schema search.Schema, q search.Query) (search.Query, error) {
 	return q, nil
 }
 
-// emptyResult is the answer for a query that matches nothing.
-func emptyResult(q search.Query) search.Result {
-	res := search.Result{Hits: []search.Hit{}}
+// EmptyResult is the answer for a query that matches nothing.
+func EmptyResult(q Query) Result {
+	res := Result{Hits: []Hit{}}
 	if len(q.Facets) > 0 {
 		res.Facets = make(map[string]map[string]int, len(q.Facets))
 		for _, f := range q.Facets {
@@ -316,9 +314,9 @@ func emptyResult(q search.Query) search.Result {
 	return res
 }
 
-// dateBound turns a filter bound into whole seconds: stored dates are whole
+// DateBound turns a filter bound into whole seconds: stored dates are whole
 // seconds, so d >= t and d < t are the same as d >= ceil(t) and d < ceil(t).
-func dateBound(t time.Time) time.Time {
+func DateBound(t time.Time) time.Time {
 	t = t.UTC()
 	if c := t.Truncate(time.Second); !c.Equal(t) {
 		return c.Add(time.Second)
@@ -342,24 +340,25 @@ func (s *summer) add(x float64) {
 
 func (s *summer) value() float64 { return s.sum + s.c }
 
-// sums collects Query.Sums over visited records.
-type sums struct {
+// Sums collects Query.Sums over visited records.
+type Sums struct {
 	fields  []string
 	grouped bool
 	acc     map[string]map[string]*summer
 }
 
-func newSums(q search.Query) *sums {
-	s := &sums{fields: q.Sums, grouped: q.GroupBy != "", acc: map[string]map[string]*summer{}}
+// NewSums starts the sums a query asks for.
+func NewSums(q Query) *Sums {
+	s := &Sums{fields: q.Sums, grouped: q.GroupBy != "", acc: map[string]map[string]*summer{}}
 	for _, f := range q.Sums {
 		s.acc[f] = map[string]*summer{}
 	}
 	return s
 }
 
-// add records one matching record: its group values (none → group "") and
+// Add records one matching record: its group values (none → group "") and
 // the values of the summed fields it has.
-func (s *sums) add(groups []string, values map[string]float64) {
+func (s *Sums) Add(groups []string, values map[string]float64) {
 	if !s.grouped || len(groups) == 0 {
 		groups = []string{""}
 	}
@@ -378,7 +377,7 @@ func (s *sums) add(groups []string, values map[string]float64) {
 	}
 }
 
-func (s *sums) result() map[string]map[string]float64 {
+func (s *Sums) Result() map[string]map[string]float64 {
 	out := make(map[string]map[string]float64, len(s.fields))
 	for _, f := range s.fields {
 		m := make(map[string]float64, len(s.acc[f]))
