@@ -3,6 +3,7 @@ package projects
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"zhaoshang/modules/core"
 	"zhaoshang/search"
@@ -11,10 +12,33 @@ import (
 // Column is one stage of the kanban: count and 万元 total over every
 // matching project, plus the first cards.
 type Column struct {
-	Stage      string     `json:"stage"`
-	Count      int        `json:"count"`
-	Investment float64    `json:"investment"`
-	Cards      []*Project `json:"cards"`
+	Stage      string  `json:"stage"`
+	Count      int     `json:"count"`
+	Investment float64 `json:"investment"`
+	Cards      []Card  `json:"cards"`
+}
+
+// Card is what a kanban card shows, read from the engine's stored fields
+// (no Mongo round trip per card).
+type Card struct {
+	ID         string    `json:"id"`
+	Version    int64     `json:"version"`
+	Name       string    `json:"name"`
+	Type       string    `json:"type"`
+	Industry   string    `json:"industry"`
+	Officer    string    `json:"officer"`
+	Investment float64   `json:"investment"`
+	NextDue    time.Time `json:"next_due,omitzero"`
+}
+
+func cardOf(h search.Hit) Card {
+	c := Card{ID: h.ID, Version: h.Version, Name: h.Title}
+	c.Type, _ = h.Fields["type"].(string)
+	c.Industry, _ = h.Fields["industry"].(string)
+	c.Officer, _ = h.Fields["officer"].(string)
+	c.Investment, _ = h.Fields["investment"].(float64)
+	c.NextDue, _ = h.Fields["next_due"].(time.Time)
+	return c
 }
 
 // BoardCards is how many cards each column shows (the rest via the list).
@@ -44,7 +68,7 @@ func (s *Service) Board(ctx context.Context, scope core.Scope, q ListQuery) ([]C
 	}
 	cols := make([]Column, len(Stages))
 	for i, st := range Stages {
-		cols[i] = Column{Stage: st, Count: res.Facets["stage"][st], Investment: res.Sums["investment"][st], Cards: []*Project{}}
+		cols[i] = Column{Stage: st, Count: res.Facets["stage"][st], Investment: res.Sums["investment"][st], Cards: []Card{}}
 		if cols[i].Count == 0 {
 			continue
 		}
@@ -55,12 +79,8 @@ func (s *Service) Board(ctx context.Context, scope core.Scope, q ListQuery) ([]C
 		if err != nil {
 			return nil, fmt.Errorf("projects: board column %s: %w", st, err)
 		}
-		ids := make([]string, len(cr.Hits))
-		for j, h := range cr.Hits {
-			ids[j] = h.ID
-		}
-		if cols[i].Cards, err = s.Repo.GetMany(ctx, ids); err != nil {
-			return nil, err
+		for _, h := range cr.Hits {
+			cols[i].Cards = append(cols[i].Cards, cardOf(h))
 		}
 	}
 	return cols, nil
