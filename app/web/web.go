@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -209,7 +210,7 @@ func Page(c *fiber.Ctx, page, title, nav string, data any) error {
 	}
 	if f := c.Cookies("zs_flash"); f != "" {
 		sh.Flash, sh.FlashKind = decodeFlash(f)
-		c.ClearCookie("zs_flash")
+		c.Cookie(&fiber.Cookie{Name: "zs_flash", Value: "", Path: "/", HTTPOnly: true, SameSite: "Lax", MaxAge: -1, Expires: time.Unix(1, 0)})
 	}
 	var buf bytes.Buffer
 	if err := pages.Render(&buf, page, sh, data); err != nil {

@@ -323,7 +323,9 @@ func isDuplicate(err error) bool {
 		return true
 	}
 	s := err.Error()
-	return strings.Contains(s, "E11000") || strings.Contains(s, "duplicate key")
+	// The embedded store reports an update that breaks a unique index as
+	// the SQLite error itself.
+	return strings.Contains(s, "E11000") || strings.Contains(s, "duplicate key") || strings.Contains(s, "UNIQUE constraint failed")
 }
 
 // IsDuplicate is isDuplicate for other packages' direct writes.

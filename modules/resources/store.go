@@ -50,3 +50,52 @@ func EnsureIndexes(ctx context.Context, db *mongo.Database) error {
 	}
 	return nil
 }
+
+// store is one kind's repository behind the Resource interface.
+type store interface {
+	get(ctx context.Context, id string) (Resource, error)
+	getMany(ctx context.Context, ids []string) ([]Resource, error)
+	clone(r Resource) Resource
+	create(ctx context.Context, a core.Actor, r Resource) error
+	update(ctx context.Context, a core.Actor, r, before Resource) error
+	delete(ctx context.Context, a core.Actor, id string, version int64) error
+}
+
+type repoStore[T any, P interface {
+	*T
+	Resource
+}] struct{ r *core.Repo[T, P] }
+
+func (s repoStore[T, P]) get(ctx context.Context, id string) (Resource, error) {
+	p, err := s.r.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func (s repoStore[T, P]) getMany(ctx context.Context, ids []string) ([]Resource, error) {
+	ps, err := s.r.GetMany(ctx, ids)
+	out := make([]Resource, len(ps))
+	for i, p := range ps {
+		out[i] = p
+	}
+	return out, err
+}
+
+func (s repoStore[T, P]) clone(r Resource) Resource {
+	v := *any(r).(P)
+	return P(&v)
+}
+
+func (s repoStore[T, P]) create(ctx context.Context, a core.Actor, r Resource) error {
+	return s.r.Create(ctx, a, any(r).(P))
+}
+
+func (s repoStore[T, P]) update(ctx context.Context, a core.Actor, r, before Resource) error {
+	return s.r.Update(ctx, a, any(r).(P), any(before).(P))
+}
+
+func (s repoStore[T, P]) delete(ctx context.Context, a core.Actor, id string, version int64) error {
+	return s.r.Delete(ctx, a, id, version)
+}

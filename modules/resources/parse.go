@@ -1,0 +1,198 @@
+package resources
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// Parsers of values as users type them into forms and spreadsheets. Each
+// returns a message fit to show next to the field; the service names it.
+
+// halfWidth turns full-width digits, letters and punctuation (１２３，．－)
+// into ASCII and the ideographic space into a space.
+func halfWidth(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\u3000':
+			return ' '
+		case r >= '！' && r <= '～':
+			return r - '！' + '!'
+		}
+		return r
+	}, s)
+}
+
+var dateRE = regexp.MustCompile(`^(\d{4})\s*[-/.年]\s*(\d{1,2})(?:\s*[-/.月]\s*(\d{1,2})\s*[日号]?|\s*月?)$`)
+
+// ParseDate reads a calendar day: 2024-03-05, 2024/3/5, 2024.3.5,
+// 2024年3月5日, 20240305, an RFC 3339 time (what the API returns), or a month
+// alone (2024-03, 2024年3月: its first day). The day is midnight China time,
+// returned in UTC; "" is the zero time. Impossible days are errors.
+func ParseDate(s string) (time.Time, error) {
+	s = strings.TrimSpace(halfWidth(s))
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.UTC(), nil
+	}
+	var y, mo, d int
+	if len(s) == 8 && strings.IndexFunc(s, func(r rune) bool { return r < '0' || r > '9' }) < 0 {
+		y, _ = strconv.Atoi(s[:4])
+		mo, _ = strconv.Atoi(s[4:6])
+		d, _ = strconv.Atoi(s[6:])
+	} else {
+		m := dateRE.FindStringSubmatch(s)
+		if m == nil {
+			return time.Time{}, fmt.Errorf("无法识别的日期 %q（示例：2024-03-05、2024年3月5日）", s)
+		}
+		y, _ = strconv.Atoi(m[1])
+		mo, _ = strconv.Atoi(m[2])
+		d = 1
+		if m[3] != "" {
+			d, _ = strconv.Atoi(m[3])
+		}
+	}
+	t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, cst)
+	if t.Year() != y || int(t.Month()) != mo || t.Day() != d || y < 1900 || y > 2100 {
+		return time.Time{}, fmt.Errorf("日期 %q 不存在", s)
+	}
+	return t.UTC(), nil
+}
+
+// MaxAmount bounds amounts in 万元 (a trillion yuan).
+const MaxAmount = 1e8
+
+// ParseAmount reads an amount in 万元: "1,200", "1200.5", "1200万", "1200万元",
+// full-width digits. "" is 0. Negative amounts are errors.
+func ParseAmount(s string) (float64, error) {
+	s = strings.TrimSpace(halfWidth(s))
+	s = strings.TrimSuffix(strings.TrimSuffix(s, "万元"), "万")
+	s = strings.NewReplacer(",", "", " ", "", "，", "").Replace(s)
+	if s == "" {
+		return 0, nil
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	switch {
+	case err != nil || math.IsNaN(v) || math.IsInf(v, 0):
+		return 0, fmt.Errorf("金额 %q 不是数字（单位：万元）", s)
+	case v < 0:
+		return 0, errors.New("金额不能为负数")
+	case v > MaxAmount:
+		return 0, errors.New("金额过大（单位为万元）")
+	}
+	return v, nil
+}
+
+var (
+	mobileRE   = regexp.MustCompile(`^1[3-9]\d{9}$`)
+	landlineRE = regexp.MustCompile(`^0\d{9,11}$`)
+	localRE    = regexp.MustCompile(`^[2-9]\d{6,7}$`)
+)
+
+// NormalizePhone strips spaces, dashes and brackets and the +86 / 0086
+// country prefix, and checks the result is a mainland mobile number, a
+// landline with its area code (051257001234) or a local 7–8 digit number.
+func NormalizePhone(s string) (string, error) {
+	s = halfWidth(s)
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9', r == '+':
+			b.WriteRune(r)
+		case unicode.IsSpace(r) || strings.ContainsRune("-—–()（）.", r):
+		default:
+			return "", fmt.Errorf("电话号码 %q 含有无法识别的字符", strings.TrimSpace(s))
+		}
+	}
+	p := b.String()
+	if p == "" {
+		return "", nil
+	}
+	switch {
+	case strings.HasPrefix(p, "+86"):
+		p = p[3:]
+	case strings.HasPrefix(p, "0086"):
+		p = p[4:]
+	case len(p) == 13 && strings.HasPrefix(p, "861"):
+		p = p[2:]
+	}
+	if mobileRE.MatchString(p) || landlineRE.MatchString(p) || localRE.MatchString(p) {
+		return p, nil
+	}
+	return "", fmt.Errorf("电话号码 %q 格式不正确（手机 11 位，座机请带区号）", strings.TrimSpace(s))
+}
+
+var emailRE = regexp.MustCompile(`^[^\s@]+@[^\s@]+\.[^\s@]+$`)
+
+// NormalizeEmail lower-cases the domain and checks the shape.
+func NormalizeEmail(s string) (string, error) {
+	s = strings.TrimSpace(halfWidth(s))
+	if s == "" {
+		return "", nil
+	}
+	if !emailRE.MatchString(s) || len(s) > 100 {
+		return "", fmt.Errorf("邮箱 %q 格式不正确", s)
+	}
+	at := strings.LastIndexByte(s, '@')
+	return s[:at] + strings.ToLower(s[at:]), nil
+}
+
+// NormalizeCreditCode trims, removes inner spaces and upper-cases a
+// 统一社会信用代码, then checks it (GB 32100-2015 check character).
+func NormalizeCreditCode(s string) (string, error) {
+	s = strings.ToUpper(strings.Join(strings.Fields(halfWidth(s)), ""))
+	if s == "" {
+		return "", nil
+	}
+	if len(s) != 18 {
+		return "", fmt.Errorf("统一社会信用代码应为 18 位，%q 为 %d 位", s, len([]rune(s)))
+	}
+	if !ValidCreditCode(s) {
+		return "", fmt.Errorf("统一社会信用代码 %s 无效（含非法字符或校验位不符）", s)
+	}
+	return s, nil
+}
+
+var patentRE = regexp.MustCompile(`^(ZL)?(\d{8}|\d{12})\.?[0-9X]$`)
+
+// NormalizePatentNo upper-cases a Chinese patent number and checks its shape
+// (ZL + 8 or 12 digits + check digit, e.g. ZL202110234567.8).
+func NormalizePatentNo(s string) (string, error) {
+	s = strings.ToUpper(strings.Join(strings.Fields(halfWidth(s)), ""))
+	if s == "" {
+		return "", nil
+	}
+	if !patentRE.MatchString(s) {
+		return "", fmt.Errorf("专利号 %q 格式不正确（示例：ZL202110234567.8）", s)
+	}
+	return s, nil
+}
+
+// SplitTags splits a typed tag list on commas, 顿号, semicolons and spaces,
+// dropping blanks and repeats.
+func SplitTags(s string) []string {
+	parts := strings.FieldsFunc(s, func(r rune) bool {
+		return unicode.IsSpace(r) || strings.ContainsRune(",，、;；|", r)
+	})
+	var out []string
+	for _, p := range parts {
+		dup := false
+		for _, o := range out {
+			dup = dup || o == p
+		}
+		if !dup {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// JoinTags is the inverse of SplitTags for forms.
+func JoinTags(tags []string) string { return strings.Join(tags, "、") }
