@@ -224,6 +224,9 @@ func (r *Repo[T, P]) Update(ctx context.Context, a Actor, p P, before P) error {
 	r.done(ctx, pend)
 	if err != nil {
 		m.Version = expected
+		if isDuplicate(err) {
+			return fmt.Errorf("%s %s: %w", r.Kind, m.ID, ErrDuplicate)
+		}
 		return fmt.Errorf("%s: update %s: %w", r.Kind, m.ID, err)
 	}
 	if res.MatchedCount == 0 {

@@ -2,6 +2,7 @@ package resources
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -92,11 +93,9 @@ func (s *Service) Duplicates(ctx context.Context, kind string, r Resource) ([]Ca
 	return out, nil
 }
 
-// uniqueViolation recognises the unique credit code index refusing a write;
-// the embedded store reports it on updates as an InternalError naming the
-// SQLite constraint, which core.IsDuplicate does not know.
+// uniqueViolation recognises the unique credit code index refusing a write.
 func uniqueViolation(err error) bool {
-	return core.IsDuplicate(err) || (err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed"))
+	return errors.Is(err, core.ErrDuplicate) || core.IsDuplicate(err)
 }
 
 func sameName(a, b string) bool {
