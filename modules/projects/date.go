@@ -3,11 +3,9 @@ package projects
 import (
 	"encoding/json"
 	"fmt"
-	"regexp"
-	"strconv"
-	"strings"
 	"time"
 
+	"zhaoshang/importers/cells"
 	"zhaoshang/modules/core"
 )
 
@@ -15,35 +13,14 @@ import (
 // or 2024年3月5日. Stored as midnight China time, in UTC.
 type Date struct{ time.Time }
 
-var cst = time.FixedZone("CST", 8*3600)
-
-var dateRE = regexp.MustCompile(`^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$`)
-
-// ParseDate parses a typed day; "" is the zero Date. Impossible days
-// (2024-02-30) and partial dates are errors, never guessed.
+// ParseDate parses a typed day (cells.ParseDate: the one date parser of
+// pages, API and importer); "" is the zero Date.
 func ParseDate(s string) (Date, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return Date{}, nil
-	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return Date{t.UTC()}, nil
-	}
-	m := dateRE.FindStringSubmatch(s)
-	if m == nil {
-		return Date{}, fmt.Errorf("无法识别的日期 %q（示例：2024-03-05、2024年3月5日）", s)
-	}
-	y, _ := strconv.Atoi(m[1])
-	mo, _ := strconv.Atoi(m[2])
-	d, _ := strconv.Atoi(m[3])
-	t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, cst)
-	if t.Year() != y || int(t.Month()) != mo || t.Day() != d || y < 1900 || y > 2100 {
-		return Date{}, fmt.Errorf("日期 %q 不存在", s)
-	}
-	return Date{t.UTC()}, nil
+	t, err := cells.ParseDate(s)
+	return Date{t}, err
 }
 
-// MustField parses a form value, naming the field on error.
+// ParseDateField parses a form value, naming the field on error.
 func ParseDateField(field, s string) (Date, error) {
 	d, err := ParseDate(s)
 	if err != nil {
@@ -57,7 +34,7 @@ func (d Date) String() string {
 	if d.IsZero() {
 		return ""
 	}
-	return d.In(cst).Format("2006-01-02")
+	return cells.FormatDate(d.Time)
 }
 
 // MarshalJSON writes "2006-01-02" or null.

@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"zhaoshang/importers/cells"
 	"zhaoshang/modules/core"
 )
 
@@ -165,17 +166,8 @@ func (in *Input) Validate(cat Catalog, v Vocab, scope core.Scope) error {
 	return nil
 }
 
-// NormalizePhone strips spaces, dashes and a +86 prefix.
-func NormalizePhone(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if r == ' ' || r == '-' || r == '（' || r == '）' || r == '(' || r == ')' || r == '\u3000' {
-			return -1
-		}
-		return r
-	}, s)
-	s = strings.TrimPrefix(strings.TrimPrefix(s, "+86"), "0086")
-	return s
-}
+// NormalizePhone strips spaces, dashes and a +86 prefix (cells.NormalizePhone).
+func NormalizePhone(s string) string { return cells.NormalizePhone(s) }
 
 func (in *Input) apply(p *Project) {
 	p.Type, p.Name, p.Industry, p.Zone, p.Unit, p.Officer = in.Type, in.Name, in.Industry, in.Zone, in.Unit, in.Officer

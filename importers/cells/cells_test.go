@@ -1,0 +1,82 @@
+package cells
+
+import (
+	"testing"
+)
+
+func TestParseDate(t *testing.T) {
+	for _, c := range []struct {
+		in, want string
+		ok       bool
+	}{
+		{"2024-03-05", "2024-03-05", true}, {"2024/3/5", "2024-03-05", true}, {"2024.3.5", "2024-03-05", true},
+		{"2024年3月5日", "2024-03-05", true}, {"２０２４年３月５日", "2024-03-05", true}, {" 2024-3-5 ", "2024-03-05", true},
+		{"", "", true}, {"2024-02-29", "2024-02-29", true},
+		{"2024-02-30", "", false}, {"2023-02-29", "", false}, {"待定", "", false}, {"3月5日", "", false},
+		{"2024-13-01", "", false}, {"24-3-5", "", false},
+	} {
+		d, err := ParseDate(c.in)
+		if (err == nil) != c.ok || (c.ok && FormatDate(d) != c.want) {
+			t.Errorf("ParseDate(%q) = %q, %v", c.in, FormatDate(d), err)
+		}
+	}
+}
+
+func TestParseAmount(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want float64
+		ok   bool
+		bad  bool
+	}{
+		{"1200", 1200, true, false}, {"1,200", 1200, true, false}, {"500万元", 500, true, false}, {"500万", 500, true, false},
+		{"1.2亿", 12000, true, false}, {"3000000元", 300, true, false}, {"１２００", 1200, true, false}, {"", 0, false, false},
+		{"-5", 0, false, true}, {"约500万", 0, false, true}, {"五百万", 0, false, true}, {"1e400", 0, false, true},
+	} {
+		got, ok, err := ParseAmount(c.in)
+		if (err != nil) != c.bad || ok != c.ok || (!c.bad && got != c.want) {
+			t.Errorf("ParseAmount(%q) = %v %v %v", c.in, got, ok, err)
+		}
+	}
+}
+
+func TestPhone(t *testing.T) {
+	for _, c := range []struct {
+		in, want string
+		valid    bool
+	}{
+		{"138-1234-5678", "13812345678", true}, {"+86 138 1234 5678", "13812345678", true},
+		{"0512-5788 1234", "051257881234", true}, {"12345", "12345", false}, {"(0512)57881234", "051257881234", true},
+	} {
+		got := NormalizePhone(c.in)
+		if got != c.want || ValidPhone(got) != c.valid {
+			t.Errorf("NormalizePhone(%q) = %q valid=%v", c.in, got, ValidPhone(got))
+		}
+	}
+}
+
+func FuzzParseDate(f *testing.F) {
+	for _, s := range []string{"2024-03-05", "2024年3月5日", "待定", "２０２４.１.１"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := ParseDate(s)
+		if err == nil && !d.IsZero() {
+			if again, err := ParseDate(FormatDate(d)); err != nil || !again.Equal(d) {
+				t.Fatalf("round trip of %q: %v %v", s, again, err)
+			}
+		}
+	})
+}
+
+func FuzzParseAmount(f *testing.F) {
+	for _, s := range []string{"1,200", "500万元", "1.2亿", "-1", "abc"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		v, ok, err := ParseAmount(s)
+		if err == nil && ok && v < 0 {
+			t.Fatalf("negative amount from %q: %v", s, v)
+		}
+	})
+}
