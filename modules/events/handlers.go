@@ -1,0 +1,211 @@
+package events
+
+import (
+	"errors"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"zhaoshang/app/web"
+	"zhaoshang/modules/core"
+)
+
+// Handlers serves the event pages and API.
+type Handlers struct {
+	Svc   *Service
+	Audit core.Auditor
+}
+
+// Access declares the access class of every route Routes registers.
+func (h *Handlers) Access() web.Rules {
+	return web.Rules{
+		"GET /events": web.Signed, "GET /events/new": web.Signed, "POST /events/new": web.Signed,
+		"GET /events/:id": web.Signed, "GET /events/:id/edit": web.Signed, "POST /events/:id/edit": web.Signed,
+		"POST /events/:id/delete": web.Manager,
+		"GET /api/v1/events":      web.Signed, "POST /api/v1/events": web.Signed,
+		"GET /api/v1/events/:id": web.Signed, "PUT /api/v1/events/:id": web.Signed, "DELETE /api/v1/events/:id": web.Manager,
+		"GET /api/v1/events/:id/outcome": web.Signed,
+	}
+}
+
+func isManager(c *fiber.Ctx) bool {
+	me := web.Me(c)
+	return me != nil && (me.Role == "manager" || me.Role == "admin")
+}
+
+func manager(c *fiber.Ctx) error {
+	if !isManager(c) {
+		return web.Fail(c, core.ErrForbidden)
+	}
+	return c.Next()
+}
+
+// Routes registers the event routes.
+func (h *Handlers) Routes(r fiber.Router) {
+	r.Get("/events", h.listPage)
+	r.Get("/events/new", h.newPage)
+	r.Post("/events/new", h.createForm)
+	r.Get("/events/:id", h.detailPage)
+	r.Get("/events/:id/edit", h.editPage)
+	r.Post("/events/:id/edit", h.editForm)
+	r.Post("/events/:id/delete", manager, h.deleteForm)
+
+	r.Get("/api/v1/events", h.apiList)
+	r.Post("/api/v1/events", h.apiCreate)
+	r.Get("/api/v1/events/:id", h.apiGet)
+	r.Put("/api/v1/events/:id", h.apiUpdate)
+	r.Delete("/api/v1/events/:id", manager, h.apiDelete)
+	r.Get("/api/v1/events/:id/outcome", h.apiOutcome)
+}
+
+// queryFrom reads the list filters (the same for the page and the API).
+func queryFrom(c *fiber.Ctx) (ListQuery, error) {
+	q := ListQuery{Text: c.Query("q"), Type: c.Query("type"), Year: c.Query("year"), Unit: c.Query("unit"),
+		Industry: c.Query("industry"), ActionLine: c.Query("action_line"), Status: c.Query("status"), Sort: c.Query("sort")}
+	var err error
+	if v := c.Query("page"); v != "" {
+		if q.Page, err = strconv.Atoi(v); err != nil || q.Page < 1 {
+			return q, core.Invalid("page", "页码须为正整数")
+		}
+	}
+	if v := c.Query("per_page"); v != "" {
+		if q.PerPage, err = strconv.Atoi(v); err != nil || q.PerPage < 1 {
+			return q, core.Invalid("per_page", "每页条数须为正整数")
+		}
+	}
+	if q.From, err = ParseDay("from", c.Query("from")); err != nil {
+		return q, err
+	}
+	if q.To, err = ParseDay("to", c.Query("to")); err != nil {
+		return q, err
+	}
+	return q, nil
+}
+
+// apiItem is an event in API answers.
+type apiItem struct {
+	*Event
+	UnitName string `json:"unit_name"`
+}
+
+func (h *Handlers) item(e *Event) apiItem { return apiItem{e, h.Svc.Matrix.Name(e.Unit)} }
+
+// listFail answers a bad list query with 400 naming the parameter.
+func listFail(c *fiber.Ctx, err error) error {
+	if fe, ok := core.AsFieldError(err); ok {
+		return web.JSONError(c, 400, "bad_request", fe.Message, fe.Field)
+	}
+	return web.Fail(c, err)
+}
+
+func (h *Handlers) apiList(c *fiber.Ctx) error {
+	q, err := queryFrom(c)
+	if err != nil {
+		return listFail(c, err)
+	}
+	page, err := h.Svc.List(c.UserContext(), web.Me(c).Scope, q)
+	if err != nil {
+		return listFail(c, err)
+	}
+	items := make([]apiItem, len(page.Items))
+	for i, e := range page.Items {
+		items[i] = h.item(e)
+	}
+	return c.JSON(fiber.Map{"items": items, "total": page.Total})
+}
+
+// load gets an event in the caller's scope; refusals are audited.
+func (h *Handlers) load(c *fiber.Ctx) (*Event, error) {
+	e, err := h.Svc.Get(c.UserContext(), web.Me(c).Scope, c.Params("id"))
+	h.auditDenied(c, err)
+	return e, err
+}
+
+func (h *Handlers) auditDenied(c *fiber.Ctx, err error) {
+	if errors.Is(err, core.ErrForbidden) && h.Audit != nil {
+		h.Audit.Audit(c.UserContext(), web.Actor(c), core.AuditEntry{Action: "denied", Kind: Kind, RecordID: c.Params("id"),
+			Note: c.Method() + " " + c.Path()})
+	}
+}
+
+// fail answers a service error as JSON, with conflict details.
+func (h *Handlers) fail(c *fiber.Ctx, err error) error {
+	h.auditDenied(c, err)
+	var ce *ConflictError
+	if errors.As(err, &ce) {
+		changes := ce.Changes
+		if changes == nil {
+			changes = []Change{}
+		}
+		return c.Status(409).JSON(fiber.Map{"error": fiber.Map{"code": "conflict",
+			"message": "该活动已被他人修改，请刷新后重试", "current_version": ce.Current.Version, "changes": changes}})
+	}
+	return web.Fail(c, err)
+}
+
+func (h *Handlers) apiGet(c *fiber.Ctx) error {
+	e, err := h.load(c)
+	if err != nil {
+		return web.Fail(c, err)
+	}
+	return c.JSON(h.item(e))
+}
+
+func (h *Handlers) apiOutcome(c *fiber.Ctx) error {
+	e, err := h.load(c)
+	if err != nil {
+		return web.Fail(c, err)
+	}
+	o, err := h.Svc.Outcome(c.UserContext(), web.Me(c).Scope, e.ID)
+	if err != nil {
+		return web.Fail(c, err)
+	}
+	stages := make([]fiber.Map, 0, len(o.Stages))
+	for _, s := range stageOrder {
+		stages = append(stages, fiber.Map{"stage": s, "count": o.Stages[s]})
+	}
+	return c.JSON(fiber.Map{"total": o.Total, "stages": stages, "signed": o.Signed, "signed_investment": o.Investment})
+}
+
+func (h *Handlers) apiCreate(c *fiber.Ctx) error {
+	var in Input
+	if err := web.Decode(c, &in); err != nil {
+		return web.Fail(c, err)
+	}
+	e, err := h.Svc.Create(c.UserContext(), web.Actor(c), web.Me(c).Scope, in)
+	if err != nil {
+		return h.fail(c, err)
+	}
+	return c.Status(201).JSON(h.item(e))
+}
+
+type updateRequest struct {
+	Input
+	Version int64 `json:"version"`
+}
+
+func (h *Handlers) apiUpdate(c *fiber.Ctx) error {
+	var req updateRequest
+	if err := web.Decode(c, &req); err != nil {
+		return web.Fail(c, err)
+	}
+	if req.Version <= 0 {
+		return web.Fail(c, &web.BadInput{Field: "version", Message: "须提供读取时的 version"})
+	}
+	e, err := h.Svc.Update(c.UserContext(), web.Actor(c), web.Me(c).Scope, c.Params("id"), req.Version, req.Input)
+	if err != nil {
+		return h.fail(c, err)
+	}
+	return c.JSON(h.item(e))
+}
+
+func (h *Handlers) apiDelete(c *fiber.Ctx) error {
+	version, err := strconv.ParseInt(c.Query("version"), 10, 64)
+	if err != nil || version <= 0 {
+		return web.Fail(c, &web.BadInput{Field: "version", Message: "须提供 ?version="})
+	}
+	if err := h.Svc.Delete(c.UserContext(), web.Actor(c), web.Me(c).Scope, c.Params("id"), version); err != nil {
+		return h.fail(c, err)
+	}
+	return c.JSON(fiber.Map{"status": "deleted"})
+}

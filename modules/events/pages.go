@@ -1,0 +1,303 @@
+package events
+
+import (
+	"errors"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"zhaoshang/app/web"
+	"zhaoshang/modules/core"
+	"zhaoshang/modules/matrix"
+	"zhaoshang/modules/projects"
+)
+
+// stageOrder is the pipeline order the outcome block shows.
+var stageOrder = projects.Stages
+
+// filterKeys are the list filters kept in the URL.
+var filterKeys = []string{"q", "type", "year", "from", "to", "unit", "industry", "action_line", "status", "sort"}
+
+// ListView is the Data of the "events" page.
+type ListView struct {
+	Query    ListQuery
+	Raw      map[string]string
+	Items    []*Event
+	Total    int
+	Pages    int
+	Base     string // list URL with the filters, for pager and sort links
+	Error    string
+	UnitName func(string) string
+	Units    []*matrix.Unit
+	Cat      *matrix.Catalog
+	Years    []string
+	Statuses []string
+}
+
+// visibleUnits are the units in the caller's scope, in display order.
+func (h *Handlers) visibleUnits(c *fiber.Ctx) []*matrix.Unit {
+	var out []*matrix.Unit
+	for _, u := range h.Svc.Matrix.Units() {
+		if web.Me(c).Scope.Allows(u.ID) {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+func (h *Handlers) listPage(c *fiber.Ctx) error {
+	ctx, scope := c.UserContext(), web.Me(c).Scope
+	cat, err := h.Svc.Matrix.Catalog(ctx)
+	if err != nil {
+		return web.Fail(c, err)
+	}
+	v := ListView{Raw: map[string]string{}, UnitName: h.Svc.Matrix.Name, Units: h.visibleUnits(c), Cat: cat, Statuses: Statuses}
+	vals := url.Values{}
+	for _, k := range filterKeys {
+		if val := c.Query(k); val != "" {
+			vals.Set(k, val)
+			v.Raw[k] = val
+		}
+	}
+	v.Base = "/events?" + vals.Encode()
+	if v.Years, err = h.Svc.Years(ctx, scope); err != nil {
+		return web.Fail(c, err)
+	}
+	q, err := queryFrom(c)
+	if err == nil {
+		var page Page
+		page, err = h.Svc.List(ctx, scope, q)
+		v.Items, v.Total = page.Items, page.Total
+	}
+	if err != nil {
+		fe, ok := core.AsFieldError(err)
+		if !ok {
+			return web.Fail(c, err)
+		}
+		v.Error = fe.Message
+		c.Status(400)
+	}
+	v.Query = q
+	v.Query.Page = max(q.Page, 1)
+	per := max(q.PerPage, 20)
+	v.Pages = (v.Total + per - 1) / per
+	return web.Page(c, "events", "活动", "events", v)
+}
+
+// DetailView is the Data of the "event" page.
+type DetailView struct {
+	E         *Event
+	UnitName  string
+	Outcome   Outcome
+	Stages    []string
+	CanDelete bool
+}
+
+func (h *Handlers) detailPage(c *fiber.Ctx) error {
+	e, err := h.load(c)
+	if err != nil {
+		return web.Fail(c, err)
+	}
+	o, err := h.Svc.Outcome(c.UserContext(), web.Me(c).Scope, e.ID)
+	if err != nil {
+		return web.Fail(c, err)
+	}
+	return web.Page(c, "events_detail", e.Title, "events",
+		DetailView{E: e, UnitName: h.Svc.Matrix.Name(e.Unit), Outcome: o, Stages: stageOrder, CanDelete: isManager(c)})
+}
+
+// FormView is the Data of the "events_form" page.
+type FormView struct {
+	ID       string
+	Version  int64
+	In       Input
+	Error    *core.FieldError
+	Conflict []Change
+	Cat      *matrix.Catalog
+	Units    []*matrix.Unit
+	Statuses []string
+	Creating bool
+	// Text areas: one participant per line ("名称 #编号"), co-organisers per line.
+	Enterprises, Talents, CoOrganisers string
+}
+
+func refLines(rs []Ref) string {
+	lines := make([]string, len(rs))
+	for i, r := range rs {
+		lines[i] = r.Name
+		if r.ID != "" {
+			lines[i] += " #" + r.ID
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// parseRefs reads one participant per line: a name, optionally followed by
+// " #<资源编号>" to link a pool record (the form writes them that way).
+func parseRefs(text string) []Ref {
+	var out []Ref
+	for _, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		r := Ref{Name: line}
+		if i := strings.LastIndex(line, "#"); i >= 0 && idRE.MatchString(strings.TrimSpace(line[i+1:])) {
+			r = Ref{Name: strings.TrimSpace(line[:i]), ID: strings.TrimSpace(line[i+1:])}
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+func lines(text string) []string {
+	return strings.FieldsFunc(text, func(r rune) bool { return r == '\n' || r == '\r' || r == '；' || r == ';' })
+}
+
+func (h *Handlers) formView(c *fiber.Ctx, in Input) (FormView, error) {
+	cat, err := h.Svc.Matrix.Catalog(c.UserContext())
+	if err != nil {
+		return FormView{}, err
+	}
+	return FormView{In: in, Cat: cat, Units: h.visibleUnits(c), Statuses: Statuses,
+		Enterprises: refLines(in.Participants.Enterprises), Talents: refLines(in.Participants.Talents),
+		CoOrganisers: strings.Join(in.CoOrganisers, "\n")}, nil
+}
+
+// formInput reads the event form; a non-number count is a field error.
+func formInput(c *fiber.Ctx) (Input, error) {
+	in := Input{Title: c.FormValue("title"), Type: c.FormValue("type"), Date: c.FormValue("date"), EndDate: c.FormValue("end_date"),
+		Place: c.FormValue("place"), Unit: c.FormValue("unit"), Summary: c.FormValue("summary"), Status: c.FormValue("status"),
+		CoOrganisers: lines(c.FormValue("co_organisers"))}
+	in.Participants.Enterprises = parseRefs(c.FormValue("enterprises"))
+	in.Participants.Talents = parseRefs(c.FormValue("talents"))
+	c.Request().PostArgs().VisitAll(func(k, v []byte) {
+		switch string(k) {
+		case "action_lines":
+			in.ActionLines = append(in.ActionLines, string(v))
+		case "industries":
+			in.Industries = append(in.Industries, string(v))
+		}
+	})
+	for _, f := range []struct {
+		name string
+		dst  *int
+	}{{"attendees", &in.Attendees}, {"enterprise_count", &in.Participants.EnterpriseCount}, {"talent_count", &in.Participants.TalentCount}} {
+		s := strings.TrimSpace(c.FormValue(f.name))
+		if s == "" {
+			continue
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			field := f.name
+			if field != "attendees" {
+				field = "participants"
+			}
+			return in, core.Invalid(field, "请填写整数")
+		}
+		*f.dst = n
+	}
+	return in, nil
+}
+
+func (h *Handlers) newPage(c *fiber.Ctx) error {
+	in := Input{Status: StatusPlanned}
+	if me := web.Me(c); len(me.Units) > 0 {
+		in.Unit = me.Units[0]
+	}
+	v, err := h.formView(c, in)
+	if err != nil {
+		return web.Fail(c, err)
+	}
+	v.Creating = true
+	return web.Page(c, "events_form", "新建活动", "events", v)
+}
+
+func (h *Handlers) formFail(c *fiber.Ctx, v FormView, err error) error {
+	title := "编辑活动"
+	if v.Creating {
+		title = "新建活动"
+	}
+	var ce *ConflictError
+	if errors.As(err, &ce) {
+		v.Conflict, v.Version = ce.Changes, ce.Current.Version
+		return web.Page(c.Status(409), "events_form", title, "events", v)
+	}
+	if fe, ok := core.AsFieldError(err); ok {
+		v.Error = fe
+		return web.Page(c.Status(422), "events_form", title, "events", v)
+	}
+	h.auditDenied(c, err)
+	return web.Fail(c, err)
+}
+
+func (h *Handlers) createForm(c *fiber.Ctx) error {
+	in, err := formInput(c)
+	v, verr := h.formView(c, in)
+	if verr != nil {
+		return web.Fail(c, verr)
+	}
+	v.Creating = true
+	if err == nil {
+		var e *Event
+		if e, err = h.Svc.Create(c.UserContext(), web.Actor(c), web.Me(c).Scope, in); err == nil {
+			web.Flash(c, "ok", "已新建活动“"+e.Title+"”")
+			return c.Redirect("/events/"+e.ID, fiber.StatusSeeOther)
+		}
+	}
+	return h.formFail(c, v, err)
+}
+
+func (h *Handlers) editPage(c *fiber.Ctx) error {
+	e, err := h.load(c)
+	if err != nil {
+		return web.Fail(c, err)
+	}
+	v, err := h.formView(c, InputOf(e))
+	if err != nil {
+		return web.Fail(c, err)
+	}
+	v.ID, v.Version = e.ID, e.Version
+	return web.Page(c, "events_form", "编辑活动", "events", v)
+}
+
+func (h *Handlers) editForm(c *fiber.Ctx) error {
+	in, err := formInput(c)
+	version, _ := strconv.ParseInt(c.FormValue("version"), 10, 64)
+	v, verr := h.formView(c, in)
+	if verr != nil {
+		return web.Fail(c, verr)
+	}
+	v.ID, v.Version = c.Params("id"), version
+	if err == nil {
+		var e *Event
+		if e, err = h.Svc.Update(c.UserContext(), web.Actor(c), web.Me(c).Scope, c.Params("id"), version, in); err == nil {
+			web.Flash(c, "ok", "已保存")
+			return c.Redirect("/events/"+e.ID, fiber.StatusSeeOther)
+		}
+	}
+	return h.formFail(c, v, err)
+}
+
+func (h *Handlers) deleteForm(c *fiber.Ctx) error {
+	id := c.Params("id")
+	version, _ := strconv.ParseInt(c.FormValue("version"), 10, 64)
+	err := h.Svc.Delete(c.UserContext(), web.Actor(c), web.Me(c).Scope, id, version)
+	switch {
+	case err == nil:
+		web.Flash(c, "ok", "已删除活动")
+		return c.Redirect("/events", fiber.StatusSeeOther)
+	case errors.Is(err, core.ErrConflict):
+		web.Flash(c, "error", "该活动刚被他人修改，请核对后再删除")
+	default:
+		fe, ok := core.AsFieldError(err)
+		if !ok {
+			h.auditDenied(c, err)
+			return web.Fail(c, err)
+		}
+		web.Flash(c, "error", fe.Message)
+	}
+	return c.Redirect("/events/"+url.PathEscape(id), fiber.StatusSeeOther)
+}

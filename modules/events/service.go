@@ -1,0 +1,666 @@
+package events
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"zhaoshang/modules/core"
+	"zhaoshang/modules/matrix"
+	"zhaoshang/modules/projects"
+	"zhaoshang/search"
+)
+
+// Matrix is what the event rules need of the matrix module (*matrix.Service).
+type Matrix interface {
+	Catalog(ctx context.Context) (*matrix.Catalog, error)
+	HasUnit(id string) bool
+	Name(id string) string
+	Units() []*matrix.Unit
+}
+
+// Kinds of the resource pool participants link to (collection and search
+// kind names of modules/resources).
+const (
+	KindTalents     = "talents"
+	KindEnterprises = "enterprises"
+)
+
+// Service holds the event rules; pages and API go through it.
+type Service struct {
+	Repo   *Repo
+	Engine func() search.Engine
+	Matrix Matrix
+	// Participant looks up a resource-pool record a participant links to:
+	// kind is KindTalents or KindEnterprises, a missing record is
+	// core.ErrNotFound. Nil: participants are not linked to the pool.
+	Participant func(ctx context.Context, kind, id string) (name, unit string, err error)
+}
+
+// NewService wires the service.
+func NewService(repo *Repo, m Matrix) *Service {
+	return &Service{Repo: repo, Engine: repo.Sync.Engine, Matrix: m}
+}
+
+// Input is the editable part of an event, shared by the form and the API.
+// Dates are strings as users type them (2024-03-05, 2024/3/5, 2024.3.5,
+// 2024年3月5日); Validate parses them.
+type Input struct {
+	Title        string       `json:"title"`
+	Type         string       `json:"type"`
+	Date         string       `json:"date"`
+	EndDate      string       `json:"end_date"`
+	Place        string       `json:"place"`
+	Unit         string       `json:"unit"`
+	CoOrganisers []string     `json:"co_organisers"`
+	ActionLines  []string     `json:"action_lines"`
+	Industries   []string     `json:"industries"`
+	Participants Participants `json:"participants"`
+	Attendees    int          `json:"attendees"`
+	Summary      string       `json:"summary"`
+	Status       string       `json:"status"`
+
+	date, endDate time.Time
+}
+
+// statusSynonyms lets forms, the API and imports use the Chinese labels.
+var statusSynonyms = map[string]string{"筹备中": StatusPlanned, "已举办": StatusHeld, "已取消": StatusCancelled}
+
+func clean(s string) string { return strings.TrimSpace(s) }
+
+func tooLong(field, v string, n int) error {
+	if utf8.RuneCountInString(v) > n {
+		return core.Invalid(field, "最多 %d 字", n)
+	}
+	return nil
+}
+
+// cleanList trims, drops empty and repeated entries.
+func cleanList(xs []string) []string {
+	var out []string
+	for _, x := range xs {
+		if x = clean(x); x != "" && !slices.Contains(out, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// ParseDay parses a day as users type it; the error names the field.
+func ParseDay(field, s string) (time.Time, error) {
+	d, err := projects.ParseDate(s)
+	if err != nil {
+		return time.Time{}, core.Invalid(field, "%s", err.Error())
+	}
+	return d.Time, nil
+}
+
+// Validate checks in against the catalog; scope limits the organiser unit.
+// now decides whether an event can already have been held.
+func (in *Input) Validate(cat *matrix.Catalog, m Matrix, scope core.Scope, now time.Time) error {
+	in.Title, in.Type, in.Place, in.Unit, in.Summary = clean(in.Title), clean(in.Type), clean(in.Place), clean(in.Unit), clean(in.Summary)
+	in.Status = clean(in.Status)
+	if k, ok := statusSynonyms[in.Status]; ok {
+		in.Status = k
+	}
+	in.CoOrganisers, in.ActionLines, in.Industries = cleanList(in.CoOrganisers), cleanList(in.ActionLines), cleanList(in.Industries)
+	var err error
+	if in.date, err = ParseDay("date", in.Date); err != nil {
+		return err
+	}
+	if in.endDate, err = ParseDay("end_date", in.EndDate); err != nil {
+		return err
+	}
+	switch {
+	case in.Title == "":
+		return core.Invalid("title", "请填写活动名称")
+	case in.Type == "":
+		return core.Invalid("type", "请选择活动类型")
+	case !slices.Contains(cat.EventTypes, in.Type):
+		return core.Invalid("type", "未知活动类型 %q（可选：%s）", in.Type, strings.Join(cat.EventTypes, "、"))
+	case in.date.IsZero():
+		return core.Invalid("date", "请填写活动日期（如 2024-03-05 或 2024年3月5日）")
+	case !in.endDate.IsZero() && in.endDate.Before(in.date):
+		return core.Invalid("end_date", "结束日期不能早于开始日期")
+	case !in.endDate.IsZero() && in.endDate.Sub(in.date) > 90*24*time.Hour:
+		return core.Invalid("end_date", "活动持续时间不能超过 90 天")
+	case in.Unit == "" || !m.HasUnit(in.Unit):
+		return core.Invalid("unit", "请选择主办单位")
+	case !scope.Allows(in.Unit):
+		return core.Invalid("unit", "只能选择本人所属（或下属）单位作为主办单位")
+	case in.Attendees < 0:
+		return core.Invalid("attendees", "参会人数不能为负数")
+	case in.Attendees > 100000:
+		return core.Invalid("attendees", "参会人数过大")
+	case in.Participants.EnterpriseCount < 0:
+		return core.Invalid("participants", "参与企业数不能为负数")
+	case in.Participants.TalentCount < 0:
+		return core.Invalid("participants", "参与人才数不能为负数")
+	case len(in.CoOrganisers) > 10:
+		return core.Invalid("co_organisers", "协办单位最多 10 个")
+	case len(in.Industries) > 10:
+		return core.Invalid("industries", "产业最多 10 个")
+	case len(in.Participants.Enterprises) > 300 || len(in.Participants.Talents) > 300:
+		return core.Invalid("participants", "参与企业、人才各最多登记 300 个")
+	}
+	if in.endDate.Equal(in.date) {
+		in.endDate = time.Time{}
+	}
+	for field, s := range map[string]struct {
+		v string
+		n int
+	}{"title": {in.Title, 100}, "place": {in.Place, 100}, "summary": {in.Summary, 5000}} {
+		if err := tooLong(field, s.v, s.n); err != nil {
+			return err
+		}
+	}
+	for _, c := range in.CoOrganisers {
+		if err := tooLong("co_organisers", c, 100); err != nil {
+			return err
+		}
+	}
+	for _, l := range in.ActionLines {
+		if !slices.Contains(cat.ActionLines, l) {
+			return core.Invalid("action_lines", "未知“七个一”行动 %q", l)
+		}
+	}
+	for _, i := range in.Industries {
+		if !slices.ContainsFunc(cat.Industries, func(x matrix.Industry) bool { return x.Name == i }) {
+			return core.Invalid("industries", "未知产业 %q", i)
+		}
+	}
+	if in.Status == "" {
+		in.Status = StatusHeld
+		if in.date.After(now) {
+			in.Status = StatusPlanned
+		}
+	}
+	if !slices.Contains(Statuses, in.Status) {
+		return core.Invalid("status", "未知活动状态 %q（筹备中/已举办/已取消）", in.Status)
+	}
+	if in.Status == StatusHeld && in.date.After(now) {
+		return core.Invalid("status", "活动日期尚未到，不能标记为已举办")
+	}
+	for _, list := range []*[]Ref{&in.Participants.Enterprises, &in.Participants.Talents} {
+		for i := range *list {
+			r := &(*list)[i]
+			r.ID, r.Name = clean(r.ID), clean(r.Name)
+			if r.ID != "" && !idRE.MatchString(r.ID) {
+				return core.Invalid("participants", "资源编号 %q 格式不正确", r.ID)
+			}
+			if r.ID == "" && r.Name == "" {
+				return core.Invalid("participants", "第 %d 个参与者缺少名称", i+1)
+			}
+			if err := tooLong("participants", r.Name, 100); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+var idRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+func (in *Input) apply(e *Event) {
+	e.Title, e.Type, e.Date, e.EndDate, e.Place, e.Unit = in.Title, in.Type, in.date, in.endDate, in.Place, in.Unit
+	e.CoOrganisers, e.ActionLines, e.Industries = in.CoOrganisers, in.ActionLines, in.Industries
+	e.Participants, e.Attendees, e.Summary, e.Status = in.Participants, in.Attendees, in.Summary, in.Status
+}
+
+// day formats a stored day as a form shows it.
+func day(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(cst).Format("2006-01-02")
+}
+
+// InputOf returns the editable fields of e (to prefill a form).
+func InputOf(e *Event) Input {
+	return Input{Title: e.Title, Type: e.Type, Date: day(e.Date), EndDate: day(e.EndDate), Place: e.Place, Unit: e.Unit,
+		CoOrganisers: e.CoOrganisers, ActionLines: e.ActionLines, Industries: e.Industries, Participants: e.Participants,
+		Attendees: e.Attendees, Summary: e.Summary, Status: e.Status}
+}
+
+// resolveParticipants links participant refs to the resource pool: an id
+// must name a record the caller may see (ids already on the stored event
+// stay as they are); a bare name is linked when the pool has exactly that
+// name within scope. Duplicates are dropped; counts never fall below the
+// number listed.
+func (s *Service) resolveParticipants(ctx context.Context, scope core.Scope, in *Input, stored *Event) error {
+	known := map[string]string{}
+	if stored != nil {
+		for _, r := range append(slices.Clone(stored.Participants.Enterprises), stored.Participants.Talents...) {
+			if r.ID != "" {
+				known[r.ID] = r.Name
+			}
+		}
+	}
+	resolve := func(kind, label string, refs []Ref) ([]Ref, error) {
+		var out []Ref
+		seen := map[string]bool{}
+		for _, r := range refs {
+			switch {
+			case r.ID != "" && known[r.ID] != "":
+				if r.Name == "" {
+					r.Name = known[r.ID]
+				}
+			case r.ID != "" && s.Participant != nil:
+				name, unit, err := s.Participant(ctx, kind, r.ID)
+				if errors.Is(err, core.ErrNotFound) || (err == nil && !scope.Allows(unit)) {
+					return nil, core.Invalid("participants", "资源库中没有编号为 %s 的%s（或不在您的权限范围内）", r.ID, label)
+				}
+				if err != nil {
+					return nil, err
+				}
+				r.Name = name
+			case r.ID == "":
+				id, err := s.findByName(ctx, scope, kind, r.Name)
+				if err != nil {
+					return nil, err
+				}
+				r.ID = id
+			}
+			key := r.ID
+			if key == "" {
+				key = "name:" + r.Name
+			}
+			if !seen[key] {
+				seen[key] = true
+				out = append(out, r)
+			}
+		}
+		return out, nil
+	}
+	var err error
+	p := &in.Participants
+	if p.Enterprises, err = resolve(KindEnterprises, "企业", p.Enterprises); err != nil {
+		return err
+	}
+	if p.Talents, err = resolve(KindTalents, "人才", p.Talents); err != nil {
+		return err
+	}
+	p.EnterpriseCount = max(p.EnterpriseCount, len(p.Enterprises))
+	p.TalentCount = max(p.TalentCount, len(p.Talents))
+	return nil
+}
+
+// findByName returns the id of the one pool record titled exactly name in
+// scope, "" when there is none or more than one.
+func (s *Service) findByName(ctx context.Context, scope core.Scope, kind, name string) (string, error) {
+	if s.Participant == nil || name == "" {
+		return "", nil
+	}
+	res, err := s.Engine().Search(ctx, search.Query{Kinds: []string{kind}, Text: name, Scope: scope.Search(), Limit: 10})
+	if err != nil {
+		return "", fmt.Errorf("events: find %s %q: %w", kind, name, err)
+	}
+	id := ""
+	for _, h := range res.Hits {
+		if h.Title == name {
+			if id != "" {
+				return "", nil
+			}
+			id = h.ID
+		}
+	}
+	return id, nil
+}
+
+// Create validates and stores a new event.
+func (s *Service) Create(ctx context.Context, a core.Actor, scope core.Scope, in Input) (*Event, error) {
+	cat, err := s.Matrix.Catalog(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := in.Validate(cat, s.Matrix, scope, time.Now()); err != nil {
+		return nil, err
+	}
+	if err := s.resolveParticipants(ctx, scope, &in, nil); err != nil {
+		return nil, err
+	}
+	e := &Event{}
+	in.apply(e)
+	if err := s.Repo.Create(ctx, a, e); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// Get loads an event the scope may see; others are ErrForbidden.
+func (s *Service) Get(ctx context.Context, scope core.Scope, id string) (*Event, error) {
+	e, err := s.Repo.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !scope.Allows(e.Unit) {
+		return nil, fmt.Errorf("events: %s: %w", id, core.ErrForbidden)
+	}
+	return e, nil
+}
+
+// Change is one field that differs between the user's edit and the stored event.
+type Change struct {
+	Field  string `json:"field"`
+	Label  string `json:"label"`
+	Mine   string `json:"mine"`
+	Stored string `json:"stored"`
+}
+
+// ConflictError is a stale update with what changed meanwhile.
+type ConflictError struct {
+	Current *Event
+	Changes []Change
+}
+
+func (e *ConflictError) Error() string { return "events: version conflict" }
+func (e *ConflictError) Unwrap() error { return core.ErrConflict }
+
+func joinRefs(rs []Ref) string {
+	names := make([]string, len(rs))
+	for i, r := range rs {
+		names[i] = r.Name
+	}
+	return strings.Join(names, "、")
+}
+
+// Diff lists the fields where the user's input differs from the stored event.
+func Diff(mine Input, stored *Event, unitName func(string) string) []Change {
+	st := InputOf(stored)
+	norm := func(s string) string { // typed dates compare as days
+		if d, err := projects.ParseDate(s); err == nil && !d.IsZero() {
+			return d.String()
+		}
+		return s
+	}
+	rows := []struct{ field, label, a, b string }{
+		{"title", "活动名称", mine.Title, st.Title},
+		{"type", "活动类型", mine.Type, st.Type},
+		{"date", "活动日期", norm(mine.Date), st.Date},
+		{"end_date", "结束日期", norm(mine.EndDate), st.EndDate},
+		{"place", "地点", mine.Place, st.Place},
+		{"unit", "主办单位", unitName(mine.Unit), unitName(st.Unit)},
+		{"co_organisers", "协办单位", strings.Join(mine.CoOrganisers, "、"), strings.Join(st.CoOrganisers, "、")},
+		{"industries", "产业", strings.Join(mine.Industries, "、"), strings.Join(st.Industries, "、")},
+		{"action_lines", "七个一行动", strings.Join(mine.ActionLines, "、"), strings.Join(st.ActionLines, "、")},
+		{"enterprises", "参与企业", joinRefs(mine.Participants.Enterprises), joinRefs(st.Participants.Enterprises)},
+		{"talents", "参与人才", joinRefs(mine.Participants.Talents), joinRefs(st.Participants.Talents)},
+		{"enterprise_count", "参与企业数", strconv.Itoa(mine.Participants.EnterpriseCount), strconv.Itoa(st.Participants.EnterpriseCount)},
+		{"talent_count", "参与人才数", strconv.Itoa(mine.Participants.TalentCount), strconv.Itoa(st.Participants.TalentCount)},
+		{"attendees", "参会人数", strconv.Itoa(mine.Attendees), strconv.Itoa(st.Attendees)},
+		{"summary", "活动纪要", mine.Summary, st.Summary},
+		{"status", "状态", statusLabel(mine.Status), statusLabel(st.Status)},
+	}
+	var out []Change
+	for _, r := range rows {
+		if clean(r.a) != clean(r.b) {
+			out = append(out, Change{Field: r.field, Label: r.label, Mine: orEmpty(r.a), Stored: orEmpty(r.b)})
+		}
+	}
+	return out
+}
+
+func orEmpty(s string) string {
+	if clean(s) == "" {
+		return "（空）"
+	}
+	return s
+}
+
+func statusLabel(s string) string {
+	for k, v := range statusSynonyms {
+		if v == s {
+			return k
+		}
+	}
+	return s
+}
+
+// Update applies in if version is current. A stale version is a
+// *ConflictError listing the fields that differ from the stored event.
+func (s *Service) Update(ctx context.Context, a core.Actor, scope core.Scope, id string, version int64, in Input) (*Event, error) {
+	e, err := s.Get(ctx, scope, id)
+	if err != nil {
+		return nil, err
+	}
+	if version != e.Version {
+		return nil, &ConflictError{Current: e, Changes: Diff(in, e, s.Matrix.Name)}
+	}
+	cat, err := s.Matrix.Catalog(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := in.Validate(cat, s.Matrix, scope, time.Now()); err != nil {
+		return nil, err
+	}
+	if err := s.resolveParticipants(ctx, scope, &in, e); err != nil {
+		return nil, err
+	}
+	before := *e
+	in.apply(e)
+	if err := s.Repo.Update(ctx, a, e, &before); err != nil {
+		if errors.Is(err, core.ErrConflict) {
+			if cur, gerr := s.Repo.Get(ctx, id); gerr == nil {
+				return nil, &ConflictError{Current: cur, Changes: Diff(in, cur, s.Matrix.Name)}
+			}
+		}
+		return nil, err
+	}
+	return e, nil
+}
+
+// Delete removes an event no project names as its source; an event with
+// outcomes is kept (cancel it instead) so the projects keep their origin.
+func (s *Service) Delete(ctx context.Context, a core.Actor, scope core.Scope, id string, version int64) error {
+	e, err := s.Get(ctx, scope, id)
+	if err != nil {
+		return err
+	}
+	if version != e.Version {
+		return &ConflictError{Current: e}
+	}
+	res, err := s.Engine().Search(ctx, search.Query{Kinds: []string{projects.Kind}, Scope: search.Scope{All: true}, Limit: 1,
+		Filters: []search.Filter{{Field: "source_event", Values: []string{id}}}})
+	if err != nil {
+		return fmt.Errorf("events: delete %s: %w", id, err)
+	}
+	if res.Total > 0 {
+		return core.Invalid("id", "已有 %d 个项目来源于该活动，不能删除；如活动未举办，请将状态改为“已取消”", res.Total)
+	}
+	return s.Repo.Delete(ctx, a, id, version)
+}
+
+// ListQuery is a filtered, sorted, paginated list request.
+type ListQuery struct {
+	Text       string
+	Type       string
+	Year       string
+	From, To   time.Time // period on the event date, both days inclusive
+	Unit       string
+	Industry   string
+	ActionLine string
+	Status     string
+	Sort       string // "date" or "-date" (default), "attendees", "updated"
+	Page       int
+	PerPage    int
+}
+
+// SortFields are the list's sortable fields.
+var SortFields = []string{"date", "attendees", "updated"}
+
+var yearRE = regexp.MustCompile(`^(19|20)\d\d$`)
+
+// Validate normalises q and rejects bad values with the parameter named.
+func (q *ListQuery) Validate() error {
+	q.Text = clean(q.Text)
+	if utf8.RuneCountInString(q.Text) > 200 {
+		return core.Invalid("q", "搜索词过长（最多 200 字）")
+	}
+	if k, ok := statusSynonyms[q.Status]; ok {
+		q.Status = k
+	}
+	if q.Status != "" && !slices.Contains(Statuses, q.Status) {
+		return core.Invalid("status", "未知活动状态 %q", q.Status)
+	}
+	if q.Year != "" && !yearRE.MatchString(q.Year) {
+		return core.Invalid("year", "年度须为四位数字，如 2024")
+	}
+	if !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From) {
+		return core.Invalid("to", "结束日期不能早于开始日期")
+	}
+	if q.Sort != "" && !slices.Contains(SortFields, strings.TrimPrefix(q.Sort, "-")) {
+		return core.Invalid("sort", "不能按 %q 排序", q.Sort)
+	}
+	if q.Page < 1 {
+		q.Page = 1
+	}
+	if q.PerPage <= 0 {
+		q.PerPage = 20
+	}
+	if q.PerPage > 200 {
+		return core.Invalid("per_page", "每页最多 200 条")
+	}
+	if q.Page*q.PerPage > 100000 {
+		return core.Invalid("page", "页码过大")
+	}
+	return nil
+}
+
+func (q *ListQuery) filters() []search.Filter {
+	var fs []search.Filter
+	for _, kv := range [][2]string{{"type", q.Type}, {"year", q.Year}, {"industry", q.Industry},
+		{"action_lines", q.ActionLine}, {"status", q.Status}} {
+		if kv[1] != "" {
+			fs = append(fs, search.Filter{Field: kv[0], Values: []string{kv[1]}})
+		}
+	}
+	if !q.From.IsZero() || !q.To.IsZero() {
+		f := search.Filter{Field: "date", From: q.From}
+		if !q.To.IsZero() {
+			f.To = q.To.AddDate(0, 0, 1)
+		}
+		fs = append(fs, f)
+	}
+	return fs
+}
+
+// Page is one page of events with the total over all matches.
+type Page struct {
+	Items []*Event
+	Total int
+}
+
+// List answers through the search engine within scope, then loads the
+// page's events by _id.
+func (s *Service) List(ctx context.Context, scope core.Scope, q ListQuery) (Page, error) {
+	if err := q.Validate(); err != nil {
+		return Page{}, err
+	}
+	if q.Unit != "" {
+		if !scope.Allows(q.Unit) {
+			return Page{}, nil
+		}
+		scope = core.Scope{Units: []string{q.Unit}}
+	}
+	sq := search.Query{Kinds: []string{Kind}, Text: q.Text, Scope: scope.Search(), Filters: q.filters(),
+		Offset: (q.Page - 1) * q.PerPage, Limit: q.PerPage}
+	switch {
+	case q.Sort != "":
+		sq.Sort = []search.Sort{{Field: strings.TrimPrefix(q.Sort, "-"), Desc: strings.HasPrefix(q.Sort, "-")}}
+	case q.Text == "":
+		sq.Sort = []search.Sort{{Field: "date", Desc: true}}
+	}
+	res, err := s.Engine().Search(ctx, sq)
+	if err != nil {
+		return Page{}, fmt.Errorf("events: list: %w", err)
+	}
+	ids := make([]string, len(res.Hits))
+	for i, h := range res.Hits {
+		ids[i] = h.ID
+	}
+	items, err := s.Repo.GetMany(ctx, ids)
+	if err != nil {
+		return Page{}, err
+	}
+	return Page{Items: items, Total: res.Total}, nil
+}
+
+// Years lists the event years present in scope, newest first.
+func (s *Service) Years(ctx context.Context, scope core.Scope) ([]string, error) {
+	res, err := s.Engine().Search(ctx, search.Query{Kinds: []string{Kind}, Scope: scope.Search(), Facets: []string{"year"}, Limit: 1})
+	if err != nil {
+		return nil, fmt.Errorf("events: years: %w", err)
+	}
+	var ys []string
+	for y := range res.Facets["year"] {
+		ys = append(ys, y)
+	}
+	slices.Sort(ys)
+	slices.Reverse(ys)
+	return ys, nil
+}
+
+// Outcome is an event's outcome pipeline: the projects whose source event
+// it is, counted per stage, and the signed ones with their 总投资.
+type Outcome struct {
+	Total      int
+	Stages     map[string]int
+	Signed     int
+	Investment float64 // 总投资 of the signed projects, 万元
+	Recent     []OutcomeProject
+}
+
+// OutcomeProject is one project of the outcome list (from the engine hit).
+type OutcomeProject struct {
+	ID, Name, Stage string
+	Investment      float64
+	Signed          time.Time
+}
+
+// Outcome counts, through the engine and within the caller's scope, the
+// projects that came from event id.
+func (s *Service) Outcome(ctx context.Context, scope core.Scope, id string) (Outcome, error) {
+	from := []search.Filter{{Field: "source_event", Values: []string{id}}}
+	all, err := s.Engine().Search(ctx, search.Query{Kinds: []string{projects.Kind}, Scope: scope.Search(), Filters: from,
+		Facets: []string{"stage"}, Sort: []search.Sort{{Field: "updated", Desc: true}}, Limit: 10})
+	if err != nil {
+		return Outcome{}, fmt.Errorf("events: outcome %s: %w", id, err)
+	}
+	signedSince := time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC) // any signing date: the field is present
+	signed, err := s.Engine().Search(ctx, search.Query{Kinds: []string{projects.Kind}, Scope: scope.Search(), Limit: 1,
+		Filters: append(slices.Clone(from), search.Filter{Field: "signed", From: signedSince}), Sums: []string{"investment"}})
+	if err != nil {
+		return Outcome{}, fmt.Errorf("events: outcome %s: %w", id, err)
+	}
+	o := Outcome{Total: all.Total, Stages: all.Facets["stage"], Signed: signed.Total, Investment: signed.Sums["investment"][""]}
+	if o.Stages == nil {
+		o.Stages = map[string]int{}
+	}
+	for _, h := range all.Hits {
+		p := OutcomeProject{ID: h.ID, Name: h.Title}
+		p.Stage, _ = h.Fields["stage"].(string)
+		p.Investment = number(h.Fields["investment"])
+		p.Signed, _ = h.Fields["signed"].(time.Time)
+		o.Recent = append(o.Recent, p)
+	}
+	return o, nil
+}
+
+func number(v any) float64 {
+	switch x := v.(type) {
+	case float64:
+		if !math.IsNaN(x) {
+			return x
+		}
+	case int:
+		return float64(x)
+	}
+	return 0
+}

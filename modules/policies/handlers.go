@@ -1,0 +1,198 @@
+package policies
+
+import (
+	"errors"
+	"net/url"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"zhaoshang/app/web"
+	"zhaoshang/modules/core"
+)
+
+// Handlers serves the policy-library pages and API.
+type Handlers struct {
+	Svc   *Service
+	Audit core.Auditor
+}
+
+// Access declares the access class of every route Routes registers:
+// everyone signed in reads, managers and admins write.
+func (h *Handlers) Access() web.Rules {
+	return web.Rules{
+		"GET /policies": web.Signed, "GET /policies/new": web.Manager, "POST /policies/new": web.Manager,
+		"GET /policies/:id": web.Signed, "GET /policies/:id/edit": web.Manager, "POST /policies/:id/edit": web.Manager,
+		"POST /policies/:id/delete": web.Manager,
+		"GET /api/v1/policies":      web.Signed, "POST /api/v1/policies": web.Manager,
+		"GET /api/v1/policies/:id": web.Signed, "PUT /api/v1/policies/:id": web.Manager,
+		"DELETE /api/v1/policies/:id":          web.Manager,
+		"GET /api/v1/policies/:id/clauses/:no": web.Signed,
+	}
+}
+
+func canWrite(c *fiber.Ctx) bool {
+	me := web.Me(c)
+	return me != nil && CanWrite(me.Role)
+}
+
+// writer refuses officers before anything is read or parsed.
+func writer(c *fiber.Ctx) error {
+	if !canWrite(c) {
+		return web.Fail(c, core.ErrForbidden)
+	}
+	return c.Next()
+}
+
+func writerOf(c *fiber.Ctx) Writer {
+	me := web.Me(c)
+	return Writer{Actor: web.Actor(c), Role: me.Role, Scope: me.Scope}
+}
+
+// Routes registers the policy routes.
+func (h *Handlers) Routes(r fiber.Router) {
+	r.Get("/policies", h.listPage)
+	r.Get("/policies/new", writer, h.newPage)
+	r.Post("/policies/new", writer, h.createForm)
+	r.Get("/policies/:id", h.detailPage)
+	r.Get("/policies/:id/edit", writer, h.editPage)
+	r.Post("/policies/:id/edit", writer, h.editForm)
+	r.Post("/policies/:id/delete", writer, h.deleteForm)
+
+	r.Get("/api/v1/policies", h.apiList)
+	r.Post("/api/v1/policies", writer, h.apiCreate)
+	r.Get("/api/v1/policies/:id", h.apiGet)
+	r.Put("/api/v1/policies/:id", writer, h.apiUpdate)
+	r.Delete("/api/v1/policies/:id", writer, h.apiDelete)
+	r.Get("/api/v1/policies/:id/clauses/:no", h.apiClause)
+}
+
+// queryFrom reads the list filters (the same for the page and the API).
+func queryFrom(c *fiber.Ctx) (ListQuery, error) {
+	q := ListQuery{Text: c.Query("q"), Level: c.Query("level"), Status: c.Query("status"), Category: c.Query("category"),
+		SupportMode: c.Query("support_mode"), Industry: c.Query("industry"), Issuer: c.Query("issuer"), Year: c.Query("year"),
+		Sort: c.Query("sort")}
+	var err error
+	if v := c.Query("page"); v != "" {
+		if q.Page, err = strconv.Atoi(v); err != nil || q.Page < 1 {
+			return q, core.Invalid("page", "页码须为正整数")
+		}
+	}
+	if v := c.Query("per_page"); v != "" {
+		if q.PerPage, err = strconv.Atoi(v); err != nil || q.PerPage < 1 {
+			return q, core.Invalid("per_page", "每页条数须为正整数")
+		}
+	}
+	return q, nil
+}
+
+// apiItem is a policy in API answers.
+type apiItem struct {
+	*Policy
+	UnitName string `json:"unit_name"`
+}
+
+func (h *Handlers) item(p *Policy) apiItem { return apiItem{p, h.Svc.Matrix.Name(p.Unit)} }
+
+func (h *Handlers) apiList(c *fiber.Ctx) error {
+	q, err := queryFrom(c)
+	if err == nil {
+		var page Page
+		if page, err = h.Svc.List(c.UserContext(), q); err == nil {
+			items := make([]apiItem, len(page.Items))
+			for i, p := range page.Items {
+				items[i] = h.item(p)
+			}
+			return c.JSON(fiber.Map{"items": items, "total": page.Total})
+		}
+	}
+	if fe, ok := core.AsFieldError(err); ok {
+		return web.JSONError(c, 400, "bad_request", fe.Message, fe.Field)
+	}
+	return web.Fail(c, err)
+}
+
+func (h *Handlers) auditDenied(c *fiber.Ctx, err error) {
+	if errors.Is(err, core.ErrForbidden) && h.Audit != nil {
+		h.Audit.Audit(c.UserContext(), web.Actor(c), core.AuditEntry{Action: "denied", Kind: Kind, RecordID: c.Params("id"),
+			Note: c.Method() + " " + c.Path()})
+	}
+}
+
+// fail answers a service error as JSON, with conflict details.
+func (h *Handlers) fail(c *fiber.Ctx, err error) error {
+	h.auditDenied(c, err)
+	var ce *ConflictError
+	if errors.As(err, &ce) {
+		changes := ce.Changes
+		if changes == nil {
+			changes = []Change{}
+		}
+		return c.Status(409).JSON(fiber.Map{"error": fiber.Map{"code": "conflict",
+			"message": "该政策已被他人修改，请刷新后重试", "current_version": ce.Current.Version, "changes": changes}})
+	}
+	return web.Fail(c, err)
+}
+
+func (h *Handlers) apiGet(c *fiber.Ctx) error {
+	p, err := h.Svc.Get(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return web.Fail(c, err)
+	}
+	return c.JSON(h.item(p))
+}
+
+func (h *Handlers) apiClause(c *fiber.Ctx) error {
+	no, err := url.PathUnescape(c.Params("no")) // "5(1)" arrives as 5%281%29
+	if err != nil {
+		return web.Fail(c, &web.BadInput{Field: "no", Message: "条款号格式不正确"})
+	}
+	ref, err := h.Svc.Clause(c.UserContext(), c.Params("id"), no)
+	if err != nil {
+		return web.Fail(c, err)
+	}
+	return c.JSON(ref)
+}
+
+func (h *Handlers) apiCreate(c *fiber.Ctx) error {
+	var in Input
+	if err := web.Decode(c, &in); err != nil {
+		return web.Fail(c, err)
+	}
+	p, err := h.Svc.Create(c.UserContext(), writerOf(c), in)
+	if err != nil {
+		return h.fail(c, err)
+	}
+	return c.Status(201).JSON(h.item(p))
+}
+
+type updateRequest struct {
+	Input
+	Version int64 `json:"version"`
+}
+
+func (h *Handlers) apiUpdate(c *fiber.Ctx) error {
+	var req updateRequest
+	if err := web.Decode(c, &req); err != nil {
+		return web.Fail(c, err)
+	}
+	if req.Version <= 0 {
+		return web.Fail(c, &web.BadInput{Field: "version", Message: "须提供读取时的 version"})
+	}
+	p, err := h.Svc.Update(c.UserContext(), writerOf(c), c.Params("id"), req.Version, req.Input)
+	if err != nil {
+		return h.fail(c, err)
+	}
+	return c.JSON(h.item(p))
+}
+
+func (h *Handlers) apiDelete(c *fiber.Ctx) error {
+	version, err := strconv.ParseInt(c.Query("version"), 10, 64)
+	if err != nil || version <= 0 {
+		return web.Fail(c, &web.BadInput{Field: "version", Message: "须提供 ?version="})
+	}
+	if err := h.Svc.Delete(c.UserContext(), writerOf(c), c.Params("id"), version); err != nil {
+		return h.fail(c, err)
+	}
+	return c.JSON(fiber.Map{"status": "deleted"})
+}

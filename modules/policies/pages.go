@@ -1,0 +1,322 @@
+package policies
+
+import (
+	"cmp"
+	"errors"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"zhaoshang/app/web"
+	"zhaoshang/modules/core"
+	"zhaoshang/modules/matrix"
+)
+
+// filterKeys are the list filters kept in the URL.
+var filterKeys = []string{"q", "level", "status", "category", "support_mode", "industry", "issuer", "year", "sort"}
+
+// Option is a filter value with its count over the whole library.
+type Option struct {
+	Value string
+	Count int
+}
+
+// ListView is the Data of the "policies" page.
+type ListView struct {
+	Query    ListQuery
+	Raw      map[string]string
+	Items    []*Policy
+	Total    int
+	Pages    int
+	Base     string
+	Error    string
+	Options  map[string][]Option // by filter field
+	CanWrite bool
+}
+
+// options lists the values of a facet: fixed vocabularies in their order,
+// free ones (issuer, year, industry) by count or newest first.
+func options(facets map[string]map[string]int, field string, fixed []string) []Option {
+	counts := facets[field]
+	var out []Option
+	if fixed != nil {
+		for _, v := range fixed {
+			out = append(out, Option{v, counts[v]})
+		}
+		return out
+	}
+	for v, n := range counts {
+		out = append(out, Option{v, n})
+	}
+	slices.SortFunc(out, func(a, b Option) int {
+		if field == "year" {
+			return cmp.Compare(b.Value, a.Value)
+		}
+		if c := cmp.Compare(b.Count, a.Count); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Value, b.Value)
+	})
+	return out
+}
+
+func (h *Handlers) listPage(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	v := ListView{Raw: map[string]string{}, CanWrite: canWrite(c)}
+	vals := url.Values{}
+	for _, k := range filterKeys {
+		if val := c.Query(k); val != "" {
+			vals.Set(k, val)
+			v.Raw[k] = val
+		}
+	}
+	v.Base = "/policies?" + vals.Encode()
+	facets, err := h.Svc.Facets(ctx)
+	if err != nil {
+		return web.Fail(c, err)
+	}
+	v.Options = map[string][]Option{"level": options(facets, "level", Levels), "status": options(facets, "status", Statuses),
+		"category": options(facets, "category", Categories), "support_mode": options(facets, "support_mode", SupportModes),
+		"industry": options(facets, "industry", nil), "issuer": options(facets, "issuer", nil), "year": options(facets, "year", nil)}
+	q, err := queryFrom(c)
+	if err == nil {
+		var page Page
+		page, err = h.Svc.List(ctx, q)
+		v.Items, v.Total = page.Items, page.Total
+	}
+	if err != nil {
+		fe, ok := core.AsFieldError(err)
+		if !ok {
+			return web.Fail(c, err)
+		}
+		v.Error = fe.Message
+		c.Status(400)
+	}
+	v.Query = q
+	v.Query.Page = max(q.Page, 1)
+	per := max(q.PerPage, 20)
+	v.Pages = (v.Total + per - 1) / per
+	return web.Page(c, "policies", "政策库", "policies", v)
+}
+
+// DetailView is the Data of the "policies_detail" page.
+type DetailView struct {
+	P          *Policy
+	UnitName   string
+	Paragraphs []string
+	CanWrite   bool
+}
+
+// paragraphs splits a policy body into its paragraphs.
+func paragraphs(body string) []string {
+	var out []string
+	for _, p := range strings.Split(strings.ReplaceAll(body, "\r\n", "\n"), "\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func (h *Handlers) detailPage(c *fiber.Ctx) error {
+	p, err := h.Svc.Get(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return web.Fail(c, err)
+	}
+	me := web.Me(c)
+	return web.Page(c, "policies_detail", p.Title, "policies", DetailView{P: p, UnitName: h.Svc.Matrix.Name(p.Unit),
+		Paragraphs: paragraphs(p.Body), CanWrite: CanWrite(me.Role) && me.Scope.Allows(p.Unit)})
+}
+
+// FormView is the Data of the "policies_form" page.
+type FormView struct {
+	ID           string
+	Version      int64
+	In           Input
+	Rows         []Clause // the clauses plus blank rows to add more
+	Error        *core.FieldError
+	Conflict     []Change
+	Levels       []string
+	Statuses     []string
+	Categories   []string
+	SupportModes []string
+	Industries   []string
+	Units        []*matrix.Unit
+	Creating     bool
+}
+
+// blankRows is how many empty clause rows a form offers.
+const blankRows = 3
+
+func (h *Handlers) formView(c *fiber.Ctx, in Input) (FormView, error) {
+	cat, err := h.Svc.Matrix.Catalog(c.UserContext())
+	if err != nil {
+		return FormView{}, err
+	}
+	v := FormView{In: in, Levels: Levels, Statuses: Statuses, Categories: Categories, SupportModes: SupportModes,
+		Rows: append(slices.Clone(in.Clauses), make([]Clause, blankRows)...)}
+	for _, i := range cat.Industries {
+		v.Industries = append(v.Industries, i.Name)
+	}
+	v.Industries = append(v.Industries, OtherIndustry)
+	for _, u := range h.Svc.Matrix.Units() {
+		if web.Me(c).Scope.Allows(u.ID) {
+			v.Units = append(v.Units, u)
+		}
+	}
+	return v, nil
+}
+
+// number reads an amount or rate as typed: "50", "1,000", "50万元", "3%".
+func number(s string) (float64, error) {
+	s = strings.TrimSpace(strings.NewReplacer(",", "", "，", "", "万元", "", "万", "", "%", "", "％", "").Replace(s))
+	if s == "" {
+		return 0, nil
+	}
+	return strconv.ParseFloat(s, 64)
+}
+
+// formInput reads the policy form: multi-valued checkboxes and the clause
+// rows (parallel clause_* fields; wholly blank rows are skipped).
+func formInput(c *fiber.Ctx) (Input, error) {
+	in := Input{Title: c.FormValue("title"), DocNo: c.FormValue("doc_no"), Level: c.FormValue("level"), Status: c.FormValue("status"),
+		Issuer: c.FormValue("issuer"), IssuedOn: c.FormValue("issued_on"), EffectiveFrom: c.FormValue("effective_from"),
+		EffectiveTo: c.FormValue("effective_to"), Body: c.FormValue("body"), Unit: c.FormValue("unit")}
+	args := c.Request().PostArgs()
+	multi := func(name string) []string {
+		var out []string
+		for _, b := range args.PeekMulti(name) {
+			out = append(out, string(b))
+		}
+		return out
+	}
+	in.Categories, in.SupportModes, in.Industries = multi("categories"), multi("support_modes"), multi("industries")
+	nos, titles, texts, amounts, rates, units := multi("clause_no"), multi("clause_title"), multi("clause_text"),
+		multi("clause_amount"), multi("clause_rate"), multi("clause_unit")
+	at := func(xs []string, i int) string {
+		if i < len(xs) {
+			return strings.TrimSpace(xs[i])
+		}
+		return ""
+	}
+	for i := range nos {
+		cl := Clause{No: at(nos, i), Title: at(titles, i), Text: at(texts, i), Unit: at(units, i)}
+		a, r := at(amounts, i), at(rates, i)
+		if cl.No == "" && cl.Title == "" && cl.Text == "" && cl.Unit == "" && a == "" && r == "" {
+			continue
+		}
+		var err error
+		if cl.Amount, err = number(a); err != nil {
+			in.Clauses = append(in.Clauses, cl)
+			return in, core.Invalid("clauses", "第 %d 条的最高金额须为数字（单位：万元）", len(in.Clauses))
+		}
+		if cl.Rate, err = number(r); err != nil {
+			in.Clauses = append(in.Clauses, cl)
+			return in, core.Invalid("clauses", "第 %d 条的比例须为数字（如 3 表示 3%%）", len(in.Clauses))
+		}
+		in.Clauses = append(in.Clauses, cl)
+	}
+	return in, nil
+}
+
+func (h *Handlers) newPage(c *fiber.Ctx) error {
+	in := Input{Level: "市级", Status: StatusValid, Unit: DefaultUnit}
+	if me := web.Me(c); !me.Scope.Allows(in.Unit) && len(me.Units) > 0 {
+		in.Unit = me.Units[0]
+	}
+	v, err := h.formView(c, in)
+	if err != nil {
+		return web.Fail(c, err)
+	}
+	v.Creating = true
+	return web.Page(c, "policies_form", "新建政策", "policies", v)
+}
+
+func (h *Handlers) formFail(c *fiber.Ctx, v FormView, err error) error {
+	title := "编辑政策"
+	if v.Creating {
+		title = "新建政策"
+	}
+	var ce *ConflictError
+	if errors.As(err, &ce) {
+		v.Conflict, v.Version = ce.Changes, ce.Current.Version
+		return web.Page(c.Status(409), "policies_form", title, "policies", v)
+	}
+	if fe, ok := core.AsFieldError(err); ok {
+		v.Error = fe
+		return web.Page(c.Status(422), "policies_form", title, "policies", v)
+	}
+	h.auditDenied(c, err)
+	return web.Fail(c, err)
+}
+
+func (h *Handlers) createForm(c *fiber.Ctx) error {
+	in, err := formInput(c)
+	v, verr := h.formView(c, in)
+	if verr != nil {
+		return web.Fail(c, verr)
+	}
+	v.Creating = true
+	if err == nil {
+		var p *Policy
+		if p, err = h.Svc.Create(c.UserContext(), writerOf(c), in); err == nil {
+			web.Flash(c, "ok", "已新建政策“"+p.Title+"”")
+			return c.Redirect("/policies/"+p.ID, fiber.StatusSeeOther)
+		}
+	}
+	return h.formFail(c, v, err)
+}
+
+func (h *Handlers) editPage(c *fiber.Ctx) error {
+	p, err := h.Svc.Get(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return web.Fail(c, err)
+	}
+	if err := writerOf(c).check(p.Unit); err != nil {
+		h.auditDenied(c, err)
+		return web.Fail(c, err)
+	}
+	v, err := h.formView(c, InputOf(p))
+	if err != nil {
+		return web.Fail(c, err)
+	}
+	v.ID, v.Version = p.ID, p.Version
+	return web.Page(c, "policies_form", "编辑政策", "policies", v)
+}
+
+func (h *Handlers) editForm(c *fiber.Ctx) error {
+	in, err := formInput(c)
+	version, _ := strconv.ParseInt(c.FormValue("version"), 10, 64)
+	v, verr := h.formView(c, in)
+	if verr != nil {
+		return web.Fail(c, verr)
+	}
+	v.ID, v.Version = c.Params("id"), version
+	if err == nil {
+		var p *Policy
+		if p, err = h.Svc.Update(c.UserContext(), writerOf(c), c.Params("id"), version, in); err == nil {
+			web.Flash(c, "ok", "已保存")
+			return c.Redirect("/policies/"+p.ID, fiber.StatusSeeOther)
+		}
+	}
+	return h.formFail(c, v, err)
+}
+
+func (h *Handlers) deleteForm(c *fiber.Ctx) error {
+	id := c.Params("id")
+	version, _ := strconv.ParseInt(c.FormValue("version"), 10, 64)
+	err := h.Svc.Delete(c.UserContext(), writerOf(c), id, version)
+	switch {
+	case err == nil:
+		web.Flash(c, "ok", "已删除政策")
+		return c.Redirect("/policies", fiber.StatusSeeOther)
+	case errors.Is(err, core.ErrConflict):
+		web.Flash(c, "error", "该政策刚被他人修改，请核对后再删除")
+		return c.Redirect("/policies/"+url.PathEscape(id), fiber.StatusSeeOther)
+	}
+	h.auditDenied(c, err)
+	return web.Fail(c, err)
+}

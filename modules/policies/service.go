@@ -1,0 +1,538 @@
+package policies
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"zhaoshang/modules/core"
+	"zhaoshang/modules/matrix"
+	"zhaoshang/modules/projects"
+	"zhaoshang/search"
+)
+
+// Matrix is what the policy rules need of the matrix module (*matrix.Service).
+type Matrix interface {
+	Catalog(ctx context.Context) (*matrix.Catalog, error)
+	HasUnit(id string) bool
+	Name(id string) string
+	Units() []*matrix.Unit
+}
+
+// OtherIndustry is the 支持产业 of a policy that names no industry of the catalog.
+const OtherIndustry = "其他"
+
+// Roles that may write policies; everyone signed in reads them.
+var writerRoles = []string{"manager", "admin"}
+
+// CanWrite reports whether a role may create, edit and delete policies.
+func CanWrite(role string) bool { return slices.Contains(writerRoles, role) }
+
+// Service holds the policy-library rules; pages, API and the aftercare
+// module go through it.
+type Service struct {
+	Repo   *Repo
+	Engine func() search.Engine
+	Matrix Matrix
+}
+
+// NewService wires the service.
+func NewService(repo *Repo, m Matrix) *Service {
+	return &Service{Repo: repo, Engine: repo.Sync.Engine, Matrix: m}
+}
+
+// Writer is who writes: the actor, their role and their unit scope (a
+// policy's owning unit must be inside it).
+type Writer struct {
+	Actor core.Actor
+	Role  string
+	Scope core.Scope
+}
+
+func (w Writer) check(unit string) error {
+	if !CanWrite(w.Role) {
+		return fmt.Errorf("policies: write by %s: %w", w.Role, core.ErrForbidden)
+	}
+	if unit != "" && !w.Scope.Allows(unit) {
+		return fmt.Errorf("policies: unit %s: %w", unit, core.ErrForbidden)
+	}
+	return nil
+}
+
+// Input is the editable part of a policy, shared by the form and the API.
+// Dates are strings as users type them (2024-03-05, 2024/3/5, 2024.3.5, 2024年3月5日).
+type Input struct {
+	Title         string   `json:"title"`
+	DocNo         string   `json:"doc_no"`
+	Level         string   `json:"level"`
+	Status        string   `json:"status"`
+	Categories    []string `json:"categories"`
+	SupportModes  []string `json:"support_modes"`
+	Industries    []string `json:"industries"`
+	Issuer        string   `json:"issuer"`
+	IssuedOn      string   `json:"issued_on"`
+	EffectiveFrom string   `json:"effective_from"`
+	EffectiveTo   string   `json:"effective_to"`
+	Body          string   `json:"body"`
+	Clauses       []Clause `json:"clauses"`
+	Unit          string   `json:"unit"`
+
+	issued, from, to time.Time
+}
+
+func clean(s string) string { return strings.TrimSpace(s) }
+
+func cleanList(xs []string) []string {
+	var out []string
+	for _, x := range xs {
+		if x = clean(x); x != "" && !slices.Contains(out, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func tooLong(field, v string, n int) error {
+	if utf8.RuneCountInString(v) > n {
+		return core.Invalid(field, "最多 %d 字", n)
+	}
+	return nil
+}
+
+// ParseDay parses a day as users type it; the error names the field.
+func ParseDay(field, s string) (time.Time, error) {
+	d, err := projects.ParseDate(s)
+	if err != nil {
+		return time.Time{}, core.Invalid(field, "%s", err.Error())
+	}
+	return d.Time, nil
+}
+
+// Validate checks in against the vocabularies; now decides the default status.
+func (in *Input) Validate(cat *matrix.Catalog, m Matrix, now time.Time) error {
+	in.Title, in.DocNo, in.Level, in.Status = clean(in.Title), clean(in.DocNo), clean(in.Level), clean(in.Status)
+	in.Issuer, in.Body, in.Unit = clean(in.Issuer), strings.TrimSpace(strings.ReplaceAll(in.Body, "\r\n", "\n")), clean(in.Unit)
+	in.Categories, in.SupportModes, in.Industries = cleanList(in.Categories), cleanList(in.SupportModes), cleanList(in.Industries)
+	var err error
+	for _, d := range []struct {
+		field string
+		s     string
+		dst   *time.Time
+	}{{"issued_on", in.IssuedOn, &in.issued}, {"effective_from", in.EffectiveFrom, &in.from}, {"effective_to", in.EffectiveTo, &in.to}} {
+		if *d.dst, err = ParseDay(d.field, d.s); err != nil {
+			return err
+		}
+	}
+	switch {
+	case in.Title == "":
+		return core.Invalid("title", "请填写政策标题")
+	case !slices.Contains(Levels, in.Level):
+		return core.Invalid("level", "请选择级别（%s）", strings.Join(Levels, "、"))
+	case in.Issuer == "":
+		return core.Invalid("issuer", "请填写发文单位")
+	case !in.from.IsZero() && !in.to.IsZero() && in.to.Before(in.from):
+		return core.Invalid("effective_to", "失效日期不能早于生效日期")
+	case in.Unit == "" || !m.HasUnit(in.Unit):
+		return core.Invalid("unit", "请选择维护单位")
+	case len(in.Clauses) > 100:
+		return core.Invalid("clauses", "条款最多 100 条")
+	}
+	for field, s := range map[string]struct {
+		v string
+		n int
+	}{"title": {in.Title, 200}, "doc_no": {in.DocNo, 60}, "issuer": {in.Issuer, 100}, "body": {in.Body, 100000}} {
+		if err := tooLong(field, s.v, s.n); err != nil {
+			return err
+		}
+	}
+	for _, c := range in.Categories {
+		if !slices.Contains(Categories, c) {
+			return core.Invalid("categories", "未知分类 %q", c)
+		}
+	}
+	for _, s := range in.SupportModes {
+		if !slices.Contains(SupportModes, s) {
+			return core.Invalid("support_modes", "未知支持方式 %q", s)
+		}
+	}
+	for _, i := range in.Industries {
+		if i != OtherIndustry && !slices.ContainsFunc(cat.Industries, func(x matrix.Industry) bool { return x.Name == i }) {
+			return core.Invalid("industries", "未知产业 %q", i)
+		}
+	}
+	if in.Status == "" {
+		in.Status = StatusValid
+		if !in.to.IsZero() && in.to.Before(now) {
+			in.Status = StatusExpired
+		}
+	}
+	if !slices.Contains(Statuses, in.Status) {
+		return core.Invalid("status", "状态须为“有效”或“失效”")
+	}
+	seen := map[string]bool{}
+	for i := range in.Clauses {
+		c := &in.Clauses[i]
+		c.No, c.Title, c.Text, c.Unit = clean(c.No), clean(c.Title), clean(c.Text), clean(c.Unit)
+		n := i + 1
+		switch {
+		case c.No == "":
+			return core.Invalid("clauses", "第 %d 条缺少条款号（如 4、5(1)）", n)
+		case seen[c.No]:
+			return core.Invalid("clauses", "条款号 %s 重复：同一政策的条款号须唯一（如 5(1)、5(2)），以便后道服务准确引用", c.No)
+		case c.Title == "":
+			return core.Invalid("clauses", "第 %d 条（%s）缺少名称", n, c.No)
+		case math.IsNaN(c.Amount) || math.IsInf(c.Amount, 0) || math.IsNaN(c.Rate) || math.IsInf(c.Rate, 0):
+			return core.Invalid("clauses", "第 %d 条（%s）的金额或比例无效", n, c.No)
+		case c.Amount < 0:
+			return core.Invalid("clauses", "第 %d 条（%s）的金额不能为负数", n, c.No)
+		case c.Amount > 1e7:
+			return core.Invalid("clauses", "第 %d 条（%s）的金额过大（单位为万元）", n, c.No)
+		case c.Rate < 0 || c.Rate > 100:
+			return core.Invalid("clauses", "第 %d 条（%s）的比例须在 0–100（%%）之间", n, c.No)
+		}
+		seen[c.No] = true
+		for field, s := range map[string]struct {
+			v string
+			n int
+		}{"no": {c.No, 20}, "title": {c.Title, 100}, "text": {c.Text, 2000}, "unit": {c.Unit, 40}} {
+			if utf8.RuneCountInString(s.v) > s.n {
+				return core.Invalid("clauses", "第 %d 条的%s最多 %d 字", n, map[string]string{"no": "条款号", "title": "名称", "text": "内容", "unit": "适用对象"}[field], s.n)
+			}
+		}
+	}
+	return nil
+}
+
+func (in *Input) apply(p *Policy) {
+	p.Title, p.DocNo, p.Level, p.Status, p.Issuer, p.Body, p.Unit = in.Title, in.DocNo, in.Level, in.Status, in.Issuer, in.Body, in.Unit
+	p.Categories, p.SupportModes, p.Industries = in.Categories, in.SupportModes, in.Industries
+	p.IssuedOn, p.EffectiveFrom, p.EffectiveTo = in.issued, in.from, in.to
+	p.Clauses = in.Clauses
+}
+
+func day(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(cst).Format("2006-01-02")
+}
+
+// InputOf returns the editable fields of p (to prefill a form).
+func InputOf(p *Policy) Input {
+	return Input{Title: p.Title, DocNo: p.DocNo, Level: p.Level, Status: p.Status, Categories: p.Categories,
+		SupportModes: p.SupportModes, Industries: p.Industries, Issuer: p.Issuer, IssuedOn: day(p.IssuedOn),
+		EffectiveFrom: day(p.EffectiveFrom), EffectiveTo: day(p.EffectiveTo), Body: p.Body, Clauses: slices.Clone(p.Clauses), Unit: p.Unit}
+}
+
+// Get loads a policy; every signed-in user may read every policy.
+func (s *Service) Get(ctx context.Context, id string) (*Policy, error) {
+	return s.Repo.Get(ctx, id)
+}
+
+// ClauseRef is one clause with the policy it belongs to, as a service
+// request (aftercare) cites it.
+type ClauseRef struct {
+	PolicyID     string `json:"policy_id"`
+	PolicyTitle  string `json:"policy_title"`
+	DocNo        string `json:"doc_no,omitempty"`
+	PolicyStatus string `json:"policy_status"`
+	Clause
+}
+
+// Clause returns the clause numbered clauseNo (as printed, e.g. "4" or
+// "5(1)") of a policy; a missing policy or clause is core.ErrNotFound.
+func (s *Service) Clause(ctx context.Context, policyID, clauseNo string) (*ClauseRef, error) {
+	p, err := s.Repo.Get(ctx, policyID)
+	if err != nil {
+		return nil, err
+	}
+	clauseNo = clean(clauseNo)
+	for _, c := range p.Clauses {
+		if c.No == clauseNo {
+			return &ClauseRef{PolicyID: p.ID, PolicyTitle: p.Title, DocNo: p.DocNo, PolicyStatus: p.Status, Clause: c}, nil
+		}
+	}
+	return nil, fmt.Errorf("policies: %s clause %q: %w", policyID, clauseNo, core.ErrNotFound)
+}
+
+// Create validates and stores a new policy (managers and admins).
+func (s *Service) Create(ctx context.Context, w Writer, in Input) (*Policy, error) {
+	if err := w.check(""); err != nil {
+		return nil, err
+	}
+	cat, err := s.Matrix.Catalog(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := in.Validate(cat, s.Matrix, time.Now()); err != nil {
+		return nil, err
+	}
+	if !w.Scope.Allows(in.Unit) {
+		return nil, core.Invalid("unit", "只能选择本人所属（或下属）单位作为维护单位")
+	}
+	p := &Policy{}
+	in.apply(p)
+	if err := s.Repo.Create(ctx, w.Actor, p); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// Change is one field that differs between the user's edit and the stored policy.
+type Change struct {
+	Field  string `json:"field"`
+	Label  string `json:"label"`
+	Mine   string `json:"mine"`
+	Stored string `json:"stored"`
+}
+
+// ConflictError is a stale update with what changed meanwhile.
+type ConflictError struct {
+	Current *Policy
+	Changes []Change
+}
+
+func (e *ConflictError) Error() string { return "policies: version conflict" }
+func (e *ConflictError) Unwrap() error { return core.ErrConflict }
+
+func clauseText(cs []Clause) string {
+	parts := make([]string, len(cs))
+	for i, c := range cs {
+		parts[i] = c.No + " " + c.Title
+		if c.Amount > 0 {
+			parts[i] += " " + strconv.FormatFloat(c.Amount, 'f', -1, 64) + "万元"
+		}
+		if c.Rate > 0 {
+			parts[i] += " " + strconv.FormatFloat(c.Rate, 'f', -1, 64) + "%"
+		}
+	}
+	return strings.Join(parts, "；")
+}
+
+// Diff lists the fields where the user's input differs from the stored policy.
+func Diff(mine Input, stored *Policy, unitName func(string) string) []Change {
+	st := InputOf(stored)
+	norm := func(s string) string {
+		if d, err := projects.ParseDate(s); err == nil && !d.IsZero() {
+			return d.String()
+		}
+		return s
+	}
+	body := func(s string) string {
+		if r := []rune(s); len(r) > 60 {
+			return string(r[:60]) + "…（共 " + strconv.Itoa(len(r)) + " 字）"
+		}
+		return s
+	}
+	rows := []struct{ field, label, a, b string }{
+		{"title", "标题", mine.Title, st.Title},
+		{"doc_no", "文号", mine.DocNo, st.DocNo},
+		{"level", "级别", mine.Level, st.Level},
+		{"status", "状态", mine.Status, st.Status},
+		{"categories", "分类", strings.Join(mine.Categories, "、"), strings.Join(st.Categories, "、")},
+		{"support_modes", "支持方式", strings.Join(mine.SupportModes, "、"), strings.Join(st.SupportModes, "、")},
+		{"industries", "支持产业", strings.Join(mine.Industries, "、"), strings.Join(st.Industries, "、")},
+		{"issuer", "发文单位", mine.Issuer, st.Issuer},
+		{"issued_on", "发布日期", norm(mine.IssuedOn), st.IssuedOn},
+		{"effective_from", "生效日期", norm(mine.EffectiveFrom), st.EffectiveFrom},
+		{"effective_to", "失效日期", norm(mine.EffectiveTo), st.EffectiveTo},
+		{"unit", "维护单位", unitName(mine.Unit), unitName(st.Unit)},
+		{"clauses", "支持条款", clauseText(mine.Clauses), clauseText(st.Clauses)},
+	}
+	var out []Change
+	for _, r := range rows {
+		if clean(r.a) != clean(r.b) {
+			out = append(out, Change{Field: r.field, Label: r.label, Mine: orEmpty(r.a), Stored: orEmpty(r.b)})
+		}
+	}
+	if clean(strings.ReplaceAll(mine.Body, "\r\n", "\n")) != clean(st.Body) {
+		out = append(out, Change{Field: "body", Label: "正文", Mine: orEmpty(body(mine.Body)), Stored: orEmpty(body(st.Body))})
+	}
+	return out
+}
+
+func orEmpty(s string) string {
+	if clean(s) == "" {
+		return "（空）"
+	}
+	return s
+}
+
+// Update applies in if version is current (managers and admins whose scope
+// holds the policy's unit). A stale version is a *ConflictError.
+func (s *Service) Update(ctx context.Context, w Writer, id string, version int64, in Input) (*Policy, error) {
+	if err := w.check(""); err != nil {
+		return nil, err
+	}
+	p, err := s.Repo.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := w.check(p.Unit); err != nil {
+		return nil, err
+	}
+	if version != p.Version {
+		return nil, &ConflictError{Current: p, Changes: Diff(in, p, s.Matrix.Name)}
+	}
+	cat, err := s.Matrix.Catalog(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := in.Validate(cat, s.Matrix, time.Now()); err != nil {
+		return nil, err
+	}
+	if !w.Scope.Allows(in.Unit) {
+		return nil, core.Invalid("unit", "只能选择本人所属（或下属）单位作为维护单位")
+	}
+	before := *p
+	in.apply(p)
+	if err := s.Repo.Update(ctx, w.Actor, p, &before); err != nil {
+		if errors.Is(err, core.ErrConflict) {
+			if cur, gerr := s.Repo.Get(ctx, id); gerr == nil {
+				return nil, &ConflictError{Current: cur, Changes: Diff(in, cur, s.Matrix.Name)}
+			}
+		}
+		return nil, err
+	}
+	return p, nil
+}
+
+// Delete removes a policy (managers and admins whose scope holds its unit).
+func (s *Service) Delete(ctx context.Context, w Writer, id string, version int64) error {
+	if err := w.check(""); err != nil {
+		return err
+	}
+	p, err := s.Repo.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := w.check(p.Unit); err != nil {
+		return err
+	}
+	if version != p.Version {
+		return &ConflictError{Current: p}
+	}
+	return s.Repo.Delete(ctx, w.Actor, id, version)
+}
+
+// ListQuery is a filtered, sorted, paginated list request.
+type ListQuery struct {
+	Text        string
+	Level       string
+	Status      string
+	Category    string
+	SupportMode string
+	Industry    string
+	Issuer      string
+	Year        string
+	Sort        string // "issued" / "-issued" (default), "max_amount", "updated"
+	Page        int
+	PerPage     int
+}
+
+// SortFields are the list's sortable fields.
+var SortFields = []string{"issued", "max_amount", "updated", "effective_to"}
+
+var yearRE = regexp.MustCompile(`^(19|20)\d\d$`)
+
+// Validate normalises q and rejects bad values with the parameter named.
+func (q *ListQuery) Validate() error {
+	q.Text = clean(q.Text)
+	switch {
+	case utf8.RuneCountInString(q.Text) > 200:
+		return core.Invalid("q", "搜索词过长（最多 200 字）")
+	case q.Level != "" && !slices.Contains(Levels, q.Level):
+		return core.Invalid("level", "未知级别 %q", q.Level)
+	case q.Status != "" && !slices.Contains(Statuses, q.Status):
+		return core.Invalid("status", "未知状态 %q", q.Status)
+	case q.Category != "" && !slices.Contains(Categories, q.Category):
+		return core.Invalid("category", "未知分类 %q", q.Category)
+	case q.SupportMode != "" && !slices.Contains(SupportModes, q.SupportMode):
+		return core.Invalid("support_mode", "未知支持方式 %q", q.SupportMode)
+	case q.Year != "" && !yearRE.MatchString(q.Year):
+		return core.Invalid("year", "年度须为四位数字，如 2024")
+	case q.Sort != "" && !slices.Contains(SortFields, strings.TrimPrefix(q.Sort, "-")):
+		return core.Invalid("sort", "不能按 %q 排序", q.Sort)
+	}
+	if q.Page < 1 {
+		q.Page = 1
+	}
+	if q.PerPage <= 0 {
+		q.PerPage = 20
+	}
+	if q.PerPage > 200 {
+		return core.Invalid("per_page", "每页最多 200 条")
+	}
+	if q.Page*q.PerPage > 100000 {
+		return core.Invalid("page", "页码过大")
+	}
+	return nil
+}
+
+func (q *ListQuery) filters() []search.Filter {
+	var fs []search.Filter
+	for _, kv := range [][2]string{{"level", q.Level}, {"status", q.Status}, {"category", q.Category},
+		{"support_mode", q.SupportMode}, {"industry", q.Industry}, {"issuer", q.Issuer}, {"year", q.Year}} {
+		if kv[1] != "" {
+			fs = append(fs, search.Filter{Field: kv[0], Values: []string{kv[1]}})
+		}
+	}
+	return fs
+}
+
+// Page is one page of policies with the total over all matches.
+type Page struct {
+	Items []*Policy
+	Total int
+}
+
+// readScope is every unit: policies are city-wide reading for every user.
+var readScope = search.Scope{All: true}
+
+// List answers through the search engine (text over title, 文号, 发文单位,
+// body and clause names), then loads the page's policies by _id.
+func (s *Service) List(ctx context.Context, q ListQuery) (Page, error) {
+	if err := q.Validate(); err != nil {
+		return Page{}, err
+	}
+	sq := search.Query{Kinds: []string{Kind}, Text: q.Text, Scope: readScope, Filters: q.filters(),
+		Offset: (q.Page - 1) * q.PerPage, Limit: q.PerPage}
+	switch {
+	case q.Sort != "":
+		sq.Sort = []search.Sort{{Field: strings.TrimPrefix(q.Sort, "-"), Desc: strings.HasPrefix(q.Sort, "-")}}
+	case q.Text == "":
+		sq.Sort = []search.Sort{{Field: "issued", Desc: true}}
+	}
+	res, err := s.Engine().Search(ctx, sq)
+	if err != nil {
+		return Page{}, fmt.Errorf("policies: list: %w", err)
+	}
+	ids := make([]string, len(res.Hits))
+	for i, h := range res.Hits {
+		ids[i] = h.ID
+	}
+	items, err := s.Repo.GetMany(ctx, ids)
+	if err != nil {
+		return Page{}, err
+	}
+	return Page{Items: items, Total: res.Total}, nil
+}
+
+// FacetFields are the filters whose values and counts the list page offers.
+var FacetFields = []string{"level", "status", "category", "support_mode", "industry", "issuer", "year"}
+
+// Facets counts every filter value over the whole library.
+func (s *Service) Facets(ctx context.Context) (map[string]map[string]int, error) {
+	res, err := s.Engine().Search(ctx, search.Query{Kinds: []string{Kind}, Scope: readScope, Facets: FacetFields, Limit: 1})
+	if err != nil {
+		return nil, fmt.Errorf("policies: facets: %w", err)
+	}
+	return res.Facets, nil
+}
