@@ -50,10 +50,96 @@ var labels = map[string]map[string]string{
 		"consulting":  "技术咨询",
 		"service":     "技术服务",
 	},
+	// events.Statuses
+	"event_status": {
+		"planned":   "筹备中",
+		"held":      "已举办",
+		"cancelled": "已取消",
+	},
+	// 资源库 (modules/resources): kind names, then each kind's field labels
+	// (keys are the JSON/form field names), then the list sorts.
+	"rkind": {
+		"talents":     "人才",
+		"enterprises": "企业",
+		"institutes":  "院所平台",
+		"results":     "科技成果",
+	},
+	"talents": {
+		"name": "姓名", "gender": "性别", "level": "人才层次", "field": "研究方向", "industry": "产业领域",
+		"institution": "工作单位", "title": "职称/职务", "phone": "联系电话", "email": "电子邮箱",
+		"intended_zone": "意向区镇", "tags": "标签", "summary": "简介", "unit": "所属单位",
+	},
+	"enterprises": {
+		"name": "企业名称", "credit_code": "统一社会信用代码", "industry": "产业领域", "zone": "所在区镇",
+		"legal_person": "法定代表人", "registered_capital": "注册资本（万元）", "founded": "成立日期", "address": "地址",
+		"contact": "联系人", "phone": "联系电话", "tags": "企业标签", "unit": "所属单位",
+	},
+	"institutes": {
+		"name": "平台名称", "kind": "平台类别", "parent": "依托单位", "industry": "产业领域", "zone": "所在区镇",
+		"level": "认定级别", "established": "成立日期", "summary": "简介", "unit": "所属单位",
+	},
+	"results": {
+		"title": "成果名称", "owner": "成果持有方", "industry": "产业领域", "maturity": "成熟度", "patent_no": "专利号",
+		"transfer_mode": "转化方式", "asking_price": "意向价格（万元）", "status": "转化状态", "deal_date": "成交日期",
+		"deal_amount": "成交金额（万元）", "summary": "成果简介", "unit": "所属单位",
+	},
+	"rsort": {
+		"-updated": "最近更新", "-created": "最近录入", "created": "最早录入",
+		"-registered_capital": "注册资本从高到低", "registered_capital": "注册资本从低到高",
+		"-founded": "成立日期从近到远", "founded": "成立日期从远到近",
+		"-established": "成立日期从近到远", "established": "成立日期从远到近",
+		"-asking_price": "意向价格从高到低", "asking_price": "意向价格从低到高",
+		"-deal_amount": "成交金额从高到低", "-deal_date": "最近成交",
+	},
 	"layer": {
 		"2": "牵头主体（2）",
 		"4": "市级平台（4）",
 		"5": "区镇分队（5）",
+	},
+	// 系统设置 (modules/matrix): unit types, catalog lists, industry groups,
+	// and record kinds named when a unit cannot be deleted.
+	"unittype": {
+		"lead":     "牵头主体",
+		"platform": "市级平台",
+		"zone":     "区镇分队",
+		"station":  "异地/海外工作站",
+		"chain":    "产业链专班",
+	},
+	"catalog": {
+		"industries":    "产业（2+6+X）",
+		"zones":         "区镇",
+		"talent_levels": "人才层次",
+		"event_types":   "活动类型",
+		"action_lines":  "“七个一”专项行动",
+	},
+	"indgroup": {
+		"2": "“2”主导产业",
+		"6": "“6”新兴产业",
+		"X": "“X”未来产业",
+	},
+	// short KPI column heads (matrix.KPIs has the full names)
+	"kpi_short": {
+		"events":          "招商活动",
+		"projects":        "新引进项目",
+		"talents":         "双创人才",
+		"institutes":      "大院大所",
+		"transfers":       "成果转化",
+		"brokers":         "技术经纪人",
+		"contract_amount": "技术合同额",
+	},
+	"kind": {
+		"units":       "下属单位",
+		"users":       "用户",
+		"projects":    "项目",
+		"events":      "活动",
+		"talents":     "人才",
+		"enterprises": "企业",
+		"institutes":  "院所平台",
+		"results":     "科技成果",
+		"policies":    "政策",
+		"aftercare":   "后道服务",
+		"transfers":   "转移转化",
+		"brokers":     "技术经纪人",
 	},
 	// HTTP status shown on the error page when the handler gives no message.
 	"status": {

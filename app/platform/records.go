@@ -8,11 +8,13 @@ import (
 	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
 
+	"zhaoshang/modules/aftercare"
 	"zhaoshang/modules/core"
 	"zhaoshang/modules/events"
 	"zhaoshang/modules/policies"
 	"zhaoshang/modules/projects"
 	"zhaoshang/modules/resources"
+	"zhaoshang/modules/transfers"
 	"zhaoshang/modules/users"
 	"zhaoshang/search"
 )
@@ -25,6 +27,9 @@ type Records struct {
 	Institutes  *resources.InstituteRepo
 	Results     *resources.ResultRepo
 	Policies    *policies.Repo
+	Aftercare   *aftercare.Repo
+	Deals       *transfers.DealRepo
+	Brokers     *transfers.BrokerRepo
 }
 
 func newRecords(db *mongo.Database, sync *search.Sync, audit core.Auditor) *Records {
@@ -35,6 +40,9 @@ func newRecords(db *mongo.Database, sync *search.Sync, audit core.Auditor) *Reco
 		Institutes:  resources.NewInstituteRepo(db, sync, audit),
 		Results:     resources.NewResultRepo(db, sync, audit),
 		Policies:    policies.NewRepo(db, sync, audit),
+		Aftercare:   aftercare.NewRepo(db, sync, audit),
+		Deals:       transfers.NewDealRepo(db, sync, audit),
+		Brokers:     transfers.NewBrokerRepo(db, sync, audit),
 	}
 }
 
@@ -42,11 +50,12 @@ func newRecords(db *mongo.Database, sync *search.Sync, audit core.Auditor) *Reco
 // start so that the embedded store's _id index fix covers all of them.
 var Collections = []string{"units", "settings", "targets", users.Kind, "sessions", "login_guard", "audit",
 	search.OutboxCollection, projects.Kind, events.Kind, resources.KindTalents, resources.KindEnterprises,
-	resources.KindInstitutes, resources.KindResults, policies.Kind}
+	resources.KindInstitutes, resources.KindResults, policies.Kind, aftercare.Kind, transfers.KindDeals,
+	transfers.KindBrokers}
 
 func schemas() []search.Schema {
 	return []search.Schema{projects.SearchSchema, users.SearchSchema, events.SearchSchema, resources.SearchSchema,
-		policies.SearchSchema}
+		policies.SearchSchema, aftercare.SearchSchema, transfers.SearchSchema}
 }
 
 // ensureIndexes creates the indexes the domain needs, idempotently. On the

@@ -1,12 +1,19 @@
 package server
 
 import (
+	"context"
 	"path/filepath"
 
 	"github.com/gofiber/fiber/v2"
 
 	"zhaoshang/app/web"
+	"zhaoshang/modules/aftercare"
+	"zhaoshang/modules/events"
+	"zhaoshang/modules/matrix"
+	"zhaoshang/modules/policies"
 	"zhaoshang/modules/projects"
+	"zhaoshang/modules/resources"
+	"zhaoshang/modules/transfers"
 	"zhaoshang/modules/users"
 	"zhaoshang/templates"
 )
@@ -36,6 +43,50 @@ func (s *srv) routes(app *fiber.App) {
 	uh := &users.Handlers{Svc: s.p.Users, Units: unitsAdapter{s}}
 	uh.Routes(app)
 	s.access.Add(uh.Access())
+	var gates []matrix.GateInfo
+	for _, g := range projects.Gates {
+		gates = append(gates, matrix.GateInfo{Key: g.Key, Label: g.Label})
+	}
+	mh := &matrix.Handlers{Svc: s.p.Matrix, Users: s.p.Users, Gates: gates,
+		Usage: matrix.EngineUsage{Engine: s.p.Sync.Engine(), Kinds: s.p.Sync.Kinds}}
+	mh.Routes(app)
+	s.access.Add(mh.Access())
+	as := aftercare.NewService(s.p.Records.Aftercare, ph.Svc, s.p.Users, s.p.Matrix)
+	clauses := policies.NewService(s.p.Records.Policies, s.p.Matrix)
+	as.ClauseTitle = func(ctx context.Context, policyID, no string) (string, error) {
+		c, err := clauses.Clause(ctx, policyID, no)
+		if err != nil {
+			return "", err
+		}
+		return c.PolicyTitle + " · " + c.Title, nil
+	}
+	ah := &aftercare.Handlers{Svc: as, Audit: s.p.Users, UnitName: s.p.Matrix.Name, Units: s.unitOptions,
+		PersonName: s.personName}
+	ah.Routes(app)
+	s.access.Add(ah.Access())
+	ts := transfers.NewService(s.p.Records.Deals, s.p.Records.Brokers, s.p.Matrix)
+	ts.ResultTitle = func(ctx context.Context, id string) (string, error) {
+		r, err := s.p.Records.Results.Get(ctx, id)
+		if err != nil {
+			return "", err
+		}
+		return r.Title, nil
+	}
+	th := &transfers.Handlers{Svc: ts, Audit: s.p.Users, UnitName: s.p.Matrix.Name, Units: s.unitOptions}
+	th.Routes(app)
+	s.access.Add(th.Access())
+	es := events.NewService(s.p.Records.Events, s.p.Matrix)
+	es.Participant = s.participant
+	eh := &events.Handlers{Svc: es, Audit: s.p.Users}
+	eh.Routes(app)
+	s.access.Add(eh.Access())
+	poh := &policies.Handlers{Svc: policies.NewService(s.p.Records.Policies, s.p.Matrix), Audit: s.p.Users}
+	poh.Routes(app)
+	s.access.Add(poh.Access())
+	rh := &resources.Handlers{Svc: resources.NewService(s.p.Records.Talents, s.p.Records.Enterprises, s.p.Records.Institutes,
+		s.p.Records.Results, s.p.Matrix), Units: s.p.Matrix, Audit: s.p.Users}
+	rh.Routes(app)
+	s.access.Add(rh.Access())
 
 	for _, e := range emptySections {
 		e := e
@@ -48,12 +99,8 @@ func (s *srv) routes(app *fiber.App) {
 
 // Sections that later releases fill; until then they say so honestly.
 var emptySections = []struct{ path, nav, title, heading, text string }{
-	{"/resources", "resources", "资源库", "资源库尚未开放", "人才、企业、院所平台与科技成果的检索和维护将在下一版本提供；演示数据已经载入，可在项目管线中按企业与联系人查找。"},
-	{"/events", "events", "活动", "活动管理尚未开放", "论坛、沙龙、路演、培训与专场对接会的登记及成果追踪将在下一版本提供。"},
-	{"/policies", "policies", "政策库", "政策库尚未开放", "政策条款检索与后道服务关联将在下一版本提供。"},
 	{"/dashboard", "dashboard", "驾驶舱", "驾驶舱尚未开放", "目标完成度、阶段漏斗与督办统计将在下一版本提供。"},
 	{"/imports", "imports", "导入导出", "导入导出尚未开放", "Excel 台账导入（预览、撤销）与导出将在下一版本提供。"},
-	{"/settings", "settings", "系统设置", "系统设置尚未开放", "“2+4+5”招商矩阵、七个一行动与年度目标的维护将在下一版本提供；当前使用默认配置。"},
 }
 
 type unitsAdapter struct{ s *srv }
@@ -67,4 +114,20 @@ func (u unitsAdapter) Options() []users.UnitOption {
 		out = append(out, users.UnitOption{ID: x.ID, Name: x.Name})
 	}
 	return out
+}
+
+// participant names a talent or enterprise an event links, with its unit.
+func (s *srv) participant(ctx context.Context, kind, id string) (string, string, error) {
+	if kind == events.KindTalents {
+		t, err := s.p.Records.Talents.Get(ctx, id)
+		if err != nil {
+			return "", "", err
+		}
+		return t.Name, t.Unit, nil
+	}
+	e, err := s.p.Records.Enterprises.Get(ctx, id)
+	if err != nil {
+		return "", "", err
+	}
+	return e.Name, e.Unit, nil
 }

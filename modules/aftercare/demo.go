@@ -1,0 +1,70 @@
+package aftercare
+
+import (
+	"fmt"
+	"hash/fnv"
+	"math/rand/v2"
+	"slices"
+	"time"
+
+	"zhaoshang/modules/core"
+	"zhaoshang/modules/projects"
+)
+
+// demoTitles are typical requests per type.
+var demoTitles = map[string][]string{
+	TypePolicy:    {"申报高新技术企业认定", "申请科技型中小企业评价入库", "申报姑苏领军人才配套资金", "研发费用加计扣除辅导"},
+	TypeFinancing: {"对接科技贷款", "引荐天使投资机构", "申请贷款贴息", "知识产权质押融资"},
+	TypeTalent:    {"高管子女入学协调", "人才公寓入住申请", "外籍专家工作许可办理"},
+	TypeSpace:     {"扩租研发场地 2000 平方米", "中试车间选址", "申请孵化器工位"},
+	TypeApproval:  {"环评审批代办", "施工许可证办理", "排污许可申请"},
+	TypeProblem:   {"厂区周边道路施工协调", "用电扩容协调", "员工通勤班车协调"},
+	TypeOther:     {"参加产业对接活动", "申请展会补贴"},
+}
+
+// Demo returns deterministic service requests for the landed projects
+// among ps (stage process or aftercare): zero to three each, with ids
+// ac-<project id>-N, due days around now (some overdue, some resolved).
+// The same projects and now always give the same requests.
+func Demo(ps []*projects.Project, now time.Time) []*Request {
+	var out []*Request
+	today := Today(now)
+	for _, p := range ps {
+		if !slices.Contains(ProjectStages, p.Stage) {
+			continue
+		}
+		h := fnv.New64a()
+		h.Write([]byte(p.ID))
+		r := rand.New(rand.NewPCG(h.Sum64(), 10))
+		n := r.IntN(4)
+		for i := 0; i < n; i++ {
+			typ := Types[r.IntN(len(Types))]
+			titles := demoTitles[typ]
+			created := today.AddDate(0, 0, -r.IntN(120)-1)
+			q := &Request{ProjectID: p.ID, ProjectName: p.Name, Unit: p.Unit, Type: typ, Title: titles[r.IntN(len(titles))],
+				Owner: p.Officer, Due: created.AddDate(0, 0, 7+r.IntN(60)), Status: StatusPending}
+			switch x := r.Float64(); {
+			case x < 0.45:
+				q.Status, q.Resolution, q.ResolvedAt = StatusResolved, "已协调相关部门办结，企业确认满意。", created.AddDate(0, 0, 1+r.IntN(14))
+			case x < 0.55:
+				q.Status, q.Resolution, q.ResolvedAt = StatusClosed, "企业撤回诉求。", created.AddDate(0, 0, 1+r.IntN(7))
+			case x < 0.8:
+				q.Status = StatusInProgress
+			}
+			if typ == TypePolicy && r.Float64() < 0.5 {
+				q.PolicyID, q.ClauseNo = "po-0001", "8" // demo policy: 科技保险保费补贴
+			}
+			if q.ResolvedAt.After(now) {
+				q.ResolvedAt = now.UTC().Truncate(time.Millisecond)
+			}
+			updated := created
+			if !q.ResolvedAt.IsZero() {
+				updated = q.ResolvedAt
+			}
+			q.Meta = core.Meta{ID: fmt.Sprintf("ac-%s-%d", p.ID, i+1), Version: 1, CreatedAt: created, UpdatedAt: updated,
+				CreatedBy: p.Officer, UpdatedBy: p.Officer}
+			out = append(out, q)
+		}
+	}
+	return out
+}

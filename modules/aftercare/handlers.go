@@ -1,0 +1,489 @@
+package aftercare
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"zhaoshang/app/web"
+	"zhaoshang/modules/core"
+	"zhaoshang/modules/projects"
+)
+
+// Handlers serves the aftercare pages and API.
+type Handlers struct {
+	Svc   *Service
+	Audit core.Auditor
+	// UnitName names a unit id.
+	UnitName func(id string) string
+	// Units lists the units for the filter picker (id, name), display order.
+	Units func() [][2]string
+	// PersonName shows a user name as the person's name; nil shows user names.
+	PersonName func(username string) string
+}
+
+// Access declares the access class of every route Routes registers.
+func (h *Handlers) Access() web.Rules {
+	return web.Rules{
+		"GET /aftercare": web.Signed, "GET /aftercare/new": web.Signed, "POST /aftercare/new": web.Signed,
+		"GET /aftercare/:id": web.Signed, "POST /aftercare/:id": web.Signed, "POST /aftercare/:id/delete": web.Manager,
+		"GET /api/v1/aftercare": web.Signed, "POST /api/v1/aftercare": web.Signed,
+		"GET /api/v1/aftercare/:id": web.Signed, "PUT /api/v1/aftercare/:id": web.Signed,
+		"DELETE /api/v1/aftercare/:id": web.Manager,
+	}
+}
+
+func manager(c *fiber.Ctx) error {
+	if me := web.Me(c); me == nil || (me.Role != "manager" && me.Role != "admin") {
+		return web.Fail(c, core.ErrForbidden)
+	}
+	return c.Next()
+}
+
+// Routes registers the aftercare routes.
+func (h *Handlers) Routes(r fiber.Router) {
+	r.Get("/aftercare", h.listPage)
+	r.Get("/aftercare/new", h.newPage)
+	r.Post("/aftercare/new", h.createForm)
+	r.Get("/aftercare/:id", h.detailPage)
+	r.Post("/aftercare/:id", h.editForm)
+	r.Post("/aftercare/:id/delete", manager, h.deleteForm)
+
+	r.Get("/api/v1/aftercare", h.apiList)
+	r.Post("/api/v1/aftercare", h.apiCreate)
+	r.Get("/api/v1/aftercare/:id", h.apiGet)
+	r.Put("/api/v1/aftercare/:id", h.apiUpdate)
+	r.Delete("/api/v1/aftercare/:id", manager, h.apiDelete)
+}
+
+func queryFrom(c *fiber.Ctx) (ListQuery, error) {
+	q := ListQuery{Text: c.Query("q"), Status: c.Query("status"), Type: c.Query("type"), Unit: c.Query("unit"),
+		Owner: c.Query("owner"), ProjectID: c.Query("project"), Sort: c.Query("sort")}
+	switch c.Query("overdue") {
+	case "", "0", "false":
+	case "1", "true":
+		q.Overdue = true
+	default:
+		return q, core.Invalid("overdue", "overdue 只能为 1 或 0")
+	}
+	var err error
+	if v := c.Query("page"); v != "" {
+		if q.Page, err = strconv.Atoi(v); err != nil || q.Page < 1 {
+			return q, core.Invalid("page", "页码须为正整数")
+		}
+	}
+	if v := c.Query("per_page"); v != "" {
+		if q.PerPage, err = strconv.Atoi(v); err != nil || q.PerPage < 1 {
+			return q, core.Invalid("per_page", "每页条数须为正整数")
+		}
+	}
+	return q, nil
+}
+
+// auditDenied records an attempt on another unit's request.
+func (h *Handlers) auditDenied(c *fiber.Ctx, err error) {
+	if errors.Is(err, core.ErrForbidden) && h.Audit != nil {
+		h.Audit.Audit(c.UserContext(), web.Actor(c), core.AuditEntry{Action: "denied", Kind: Kind, RecordID: c.Params("id"),
+			Note: c.Method() + " " + c.Path()})
+	}
+}
+
+// fail answers a service error as JSON, with conflict details.
+func (h *Handlers) fail(c *fiber.Ctx, err error) error {
+	h.auditDenied(c, err)
+	var ce *ConflictError
+	if errors.As(err, &ce) {
+		return c.Status(409).JSON(fiber.Map{"error": fiber.Map{"code": "conflict",
+			"message": "该服务诉求已被他人修改，请刷新后重试", "current_version": ce.Current.Version, "changes": ce.Changes}})
+	}
+	return web.Fail(c, err)
+}
+
+// APIItem is a request in API answers.
+type APIItem struct {
+	*Request
+	UnitName    string `json:"unit_name"`
+	Overdue     bool   `json:"overdue"`
+	DaysOverdue int    `json:"days_overdue"`
+	ClauseTitle string `json:"clause_title,omitempty"`
+}
+
+func (h *Handlers) item(c *fiber.Ctx, r *Request, withClause bool) APIItem {
+	now := h.Svc.now()
+	it := APIItem{Request: r, UnitName: h.UnitName(r.Unit), Overdue: r.Overdue(now), DaysOverdue: r.DaysOverdue(now)}
+	if withClause {
+		it.ClauseTitle = h.clauseTitle(c.UserContext(), r)
+	}
+	return it
+}
+
+func (h *Handlers) clauseTitle(ctx context.Context, r *Request) string {
+	if h.Svc.ClauseTitle == nil || r.PolicyID == "" || r.ClauseNo == "" {
+		return ""
+	}
+	t, err := h.Svc.ClauseTitle(ctx, r.PolicyID, r.ClauseNo)
+	if err != nil {
+		return ""
+	}
+	return t
+}
+
+func listFail(c *fiber.Ctx, err error) error {
+	if fe, ok := core.AsFieldError(err); ok {
+		return web.JSONError(c, 400, "bad_request", fe.Message, fe.Field)
+	}
+	return web.Fail(c, err)
+}
+
+func (h *Handlers) apiList(c *fiber.Ctx) error {
+	q, err := queryFrom(c)
+	if err != nil {
+		return listFail(c, err)
+	}
+	page, err := h.Svc.List(c.UserContext(), web.Me(c).Scope, q)
+	if err != nil {
+		return listFail(c, err)
+	}
+	items := make([]APIItem, len(page.Items))
+	for i, r := range page.Items {
+		items[i] = h.item(c, r, false)
+	}
+	return c.JSON(fiber.Map{"items": items, "total": page.Total})
+}
+
+func (h *Handlers) load(c *fiber.Ctx) (*Request, error) {
+	r, err := h.Svc.Get(c.UserContext(), web.Me(c).Scope, c.Params("id"))
+	h.auditDenied(c, err)
+	return r, err
+}
+
+func (h *Handlers) apiGet(c *fiber.Ctx) error {
+	r, err := h.load(c)
+	if err != nil {
+		return web.Fail(c, err)
+	}
+	return c.JSON(h.item(c, r, true))
+}
+
+func (h *Handlers) apiCreate(c *fiber.Ctx) error {
+	var in Input
+	if err := web.Decode(c, &in); err != nil {
+		return web.Fail(c, err)
+	}
+	r, err := h.Svc.Create(c.UserContext(), web.Actor(c), web.Me(c).Scope, in)
+	if err != nil {
+		return h.fail(c, err)
+	}
+	return c.Status(201).JSON(h.item(c, r, true))
+}
+
+type updateRequest struct {
+	Input
+	Version int64 `json:"version"`
+}
+
+func (h *Handlers) apiUpdate(c *fiber.Ctx) error {
+	var req updateRequest
+	if err := web.Decode(c, &req); err != nil {
+		return web.Fail(c, err)
+	}
+	if req.Version <= 0 {
+		return web.Fail(c, &web.BadInput{Field: "version", Message: "须提供读取时的 version"})
+	}
+	r, err := h.Svc.Update(c.UserContext(), web.Actor(c), web.Me(c).Scope, c.Params("id"), req.Version, req.Input)
+	if err != nil {
+		return h.fail(c, err)
+	}
+	return c.JSON(h.item(c, r, true))
+}
+
+func (h *Handlers) apiDelete(c *fiber.Ctx) error {
+	version, err := strconv.ParseInt(c.Query("version"), 10, 64)
+	if err != nil || version <= 0 {
+		return web.Fail(c, &web.BadInput{Field: "version", Message: "须提供 ?version="})
+	}
+	if err := h.Svc.Delete(c.UserContext(), web.Actor(c), web.Me(c).Scope, c.Params("id"), version); err != nil {
+		return h.fail(c, err)
+	}
+	return c.JSON(fiber.Map{"status": "deleted"})
+}
+
+// ---------- pages ----------
+
+// Row is a request in the list page.
+type Row struct {
+	*Request
+	Overdue     bool
+	DaysOverdue int
+}
+
+// ListView is the Data of the "aftercare" page.
+type ListView struct {
+	Query    ListQuery
+	Rows     []Row
+	Total    int
+	Pages    int
+	Base     string // current filters without page and sort
+	PageBase string // current filters and sort, for the pager
+	Error    string
+	Types    []string
+	Statuses []string
+	Units    [][2]string
+	Counts   map[string]int
+	Overdue  int
+	UnitName func(string) string
+	Person   func(string) string
+}
+
+// SortURL returns the list URL sorted by field, toggling the direction when
+// the list is already sorted by it.
+func (v ListView) SortURL(field string) string {
+	s := field
+	if v.Query.Sort == field {
+		s = "-" + field
+	}
+	return v.Base + "&sort=" + url.QueryEscape(s)
+}
+
+// SortMark is the arrow of a sorted column.
+func (v ListView) SortMark(field string) string {
+	switch v.Query.Sort {
+	case field:
+		return "↑"
+	case "-" + field:
+		return "↓"
+	}
+	return ""
+}
+
+func (h *Handlers) listPage(c *fiber.Ctx) error {
+	me := web.Me(c)
+	q, err := queryFrom(c)
+	v := ListView{Types: Types, Statuses: Statuses, UnitName: h.UnitName, Person: h.person}
+	if h.Units != nil {
+		for _, u := range h.Units() {
+			if me.Scope.Allows(u[0]) {
+				v.Units = append(v.Units, u)
+			}
+		}
+	}
+	if err == nil {
+		var page Page
+		page, err = h.Svc.List(c.UserContext(), me.Scope, q)
+		now := h.Svc.now()
+		for _, r := range page.Items {
+			v.Rows = append(v.Rows, Row{Request: r, Overdue: r.Overdue(now), DaysOverdue: r.DaysOverdue(now)})
+		}
+		v.Total = page.Total
+	}
+	if err != nil {
+		fe, ok := core.AsFieldError(err)
+		if !ok {
+			return web.Fail(c, err)
+		}
+		v.Error = fe.Message
+		c.Status(400)
+	}
+	v.Query = q
+	v.Query.Page = max(q.Page, 1)
+	per := cmpOr(q.PerPage, 20)
+	v.Pages = (v.Total + per - 1) / per
+	vals := url.Values{}
+	for k, val := range map[string]string{"q": q.Text, "status": q.Status, "type": q.Type, "unit": q.Unit,
+		"owner": q.Owner, "project": q.ProjectID} {
+		if val != "" {
+			vals.Set(k, val)
+		}
+	}
+	if q.Overdue {
+		vals.Set("overdue", "1")
+	}
+	v.Base = "/aftercare?" + vals.Encode()
+	if q.Sort != "" {
+		vals.Set("sort", q.Sort)
+	}
+	v.PageBase = "/aftercare?" + vals.Encode()
+	if counts, overdue, cerr := h.Svc.Counts(c.UserContext(), me.Scope); cerr == nil {
+		v.Counts, v.Overdue = counts, overdue
+	}
+	title := "后道服务"
+	if q.Overdue {
+		title = "后道服务 · 督办"
+	}
+	return web.Page(c, "aftercare", title, "aftercare", v)
+}
+
+// FormView is the Data of the "aftercare_form" page (new and detail/edit).
+type FormView struct {
+	Request  *Request // nil when creating
+	Project  *projects.Project
+	Form     Input
+	Version  int64
+	Errors   map[string]string
+	Error    string
+	Changes  []Change // what someone else changed (after a conflict)
+	Types    []string
+	Statuses []string
+	Owners   [][2]string
+	UnitName string
+	Clause   string // clause title, when the policy library names it
+	Overdue  bool
+	Days     int
+	Manager  bool
+	Today    string
+	Person   func(string) string
+}
+
+func formInput(c *fiber.Ctx) (Input, error) {
+	in := Input{ProjectID: c.FormValue("project_id"), Type: c.FormValue("type"), Title: c.FormValue("title"),
+		Detail: c.FormValue("detail"), Owner: c.FormValue("owner"), Status: c.FormValue("status"),
+		Resolution: c.FormValue("resolution"), PolicyID: c.FormValue("policy_id"), ClauseNo: c.FormValue("clause_no")}
+	d, err := projects.ParseDateField("due", c.FormValue("due"))
+	in.Due = d
+	return in, err
+}
+
+func (h *Handlers) formView(c *fiber.Ctx, r *Request, p *projects.Project) *FormView {
+	me := web.Me(c)
+	v := &FormView{Request: r, Project: p, Types: Types, Statuses: Statuses, Errors: map[string]string{},
+		Manager: me.Role == "manager" || me.Role == "admin", Today: Today(h.Svc.now()).In(cst).Format("2006-01-02"), Person: h.person}
+	unit := ""
+	switch {
+	case r != nil:
+		unit = r.Unit
+		v.Form, v.Version = InputOf(r), r.Version
+		now := h.Svc.now()
+		v.Overdue, v.Days = r.Overdue(now), r.DaysOverdue(now)
+		v.Clause = h.clauseTitle(c.UserContext(), r)
+	case p != nil:
+		unit = p.Unit
+		// The project's officer answers for it; a week is the feedback SLA.
+		owner := p.Officer
+		if owner == "" {
+			owner = me.Username
+		}
+		v.Form = Input{ProjectID: p.ID, Owner: owner, Status: StatusPending,
+			Due: projects.Date{Time: Today(h.Svc.now()).AddDate(0, 0, 7)}}
+	}
+	if unit != "" {
+		v.UnitName = h.UnitName(unit)
+		v.Owners = h.Svc.Owners(c.UserContext(), unit)
+	}
+	return v
+}
+
+func (h *Handlers) person(username string) string {
+	if h.PersonName == nil || username == "" {
+		return username
+	}
+	return h.PersonName(username)
+}
+
+// formError puts err into the view; false when err is no user mistake.
+func formError(v *FormView, err error) bool {
+	if fe, ok := core.AsFieldError(err); ok {
+		v.Errors[fe.Field] = fe.Message
+		v.Error = fe.Message
+		return true
+	}
+	return false
+}
+
+func (h *Handlers) newPage(c *fiber.Ctx) error {
+	id := c.Query("project")
+	if id == "" {
+		v := h.formView(c, nil, nil)
+		return web.Page(c, "aftercare_form", "登记服务诉求", "aftercare", v)
+	}
+	p, err := h.Svc.landed(c.UserContext(), web.Me(c).Scope, id)
+	if err != nil {
+		h.auditDenied(c, err)
+		v := h.formView(c, nil, nil)
+		v.Form.ProjectID = id
+		if !formError(v, err) {
+			return web.Fail(c, err)
+		}
+		return web.Page(c.Status(422), "aftercare_form", "登记服务诉求", "aftercare", v)
+	}
+	return web.Page(c, "aftercare_form", "登记服务诉求", "aftercare", h.formView(c, nil, p))
+}
+
+func (h *Handlers) createForm(c *fiber.Ctx) error {
+	in, perr := formInput(c)
+	var r *Request
+	err := perr
+	if err == nil {
+		r, err = h.Svc.Create(c.UserContext(), web.Actor(c), web.Me(c).Scope, in)
+	}
+	if err != nil {
+		h.auditDenied(c, err)
+		p, _ := h.Svc.landed(c.UserContext(), web.Me(c).Scope, in.ProjectID)
+		v := h.formView(c, nil, p)
+		v.Form = in
+		if !formError(v, err) {
+			return web.Fail(c, err)
+		}
+		return web.Page(c.Status(422), "aftercare_form", "登记服务诉求", "aftercare", v)
+	}
+	web.Flash(c, "ok", "已登记服务诉求“"+r.Title+"”")
+	return c.Redirect("/aftercare/"+r.ID, fiber.StatusSeeOther)
+}
+
+func (h *Handlers) detailPage(c *fiber.Ctx) error {
+	r, err := h.load(c)
+	if err != nil {
+		return web.Fail(c, err)
+	}
+	return web.Page(c, "aftercare_form", "服务诉求", "aftercare", h.formView(c, r, nil))
+}
+
+func (h *Handlers) editForm(c *fiber.Ctx) error {
+	r, err := h.load(c)
+	if err != nil {
+		return web.Fail(c, err)
+	}
+	in, err := formInput(c)
+	version, _ := strconv.ParseInt(c.FormValue("version"), 10, 64)
+	var saved *Request
+	if err == nil {
+		saved, err = h.Svc.Update(c.UserContext(), web.Actor(c), web.Me(c).Scope, r.ID, version, in)
+	}
+	if err == nil {
+		web.Flash(c, "ok", "已保存")
+		return c.Redirect("/aftercare/"+saved.ID, fiber.StatusSeeOther)
+	}
+	h.auditDenied(c, err)
+	var ce *ConflictError
+	if errors.As(err, &ce) {
+		// Show the stored record with what changed; the user's text stays in
+		// the form so nothing typed is lost, with the current version to retry.
+		v := h.formView(c, ce.Current, nil)
+		v.Form, v.Changes = in, ce.Changes
+		v.Error = "该服务诉求已被他人修改。下表列出了不同之处；核对后再次保存即以您的内容为准。"
+		return web.Page(c.Status(409), "aftercare_form", "服务诉求", "aftercare", v)
+	}
+	v := h.formView(c, r, nil)
+	v.Form = in
+	if !formError(v, err) {
+		return web.Fail(c, err)
+	}
+	return web.Page(c.Status(422), "aftercare_form", "服务诉求", "aftercare", v)
+}
+
+func (h *Handlers) deleteForm(c *fiber.Ctx) error {
+	version, _ := strconv.ParseInt(c.FormValue("version"), 10, 64)
+	err := h.Svc.Delete(c.UserContext(), web.Actor(c), web.Me(c).Scope, c.Params("id"), version)
+	switch {
+	case err == nil:
+		web.Flash(c, "ok", "已删除该服务诉求")
+		return c.Redirect("/aftercare", fiber.StatusSeeOther)
+	case errors.Is(err, core.ErrConflict):
+		web.Flash(c, "error", "该服务诉求刚被他人修改，请核对后再删除")
+		return c.Redirect("/aftercare/"+c.Params("id"), fiber.StatusSeeOther)
+	}
+	h.auditDenied(c, err)
+	return web.Fail(c, err)
+}

@@ -1,0 +1,255 @@
+package transfers
+
+import (
+	"errors"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"zhaoshang/app/web"
+	"zhaoshang/modules/core"
+	"zhaoshang/modules/projects"
+)
+
+// DealsView is the Data of the "transfers" page.
+type DealsView struct {
+	Query    DealQuery
+	Items    []*Deal
+	Sums     DealPage
+	Pager    pageState
+	Sorts    sortLinks
+	Error    string
+	Types    []string
+	Units    [][2]string
+	Years    []int
+	UnitName func(string) string
+}
+
+func (h *Handlers) years() []int {
+	y := h.now().In(cst).Year()
+	out := make([]int, 0, 8)
+	for i := y + 1; i >= y-6; i-- {
+		out = append(out, i)
+	}
+	return out
+}
+
+func (h *Handlers) dealsPage(c *fiber.Ctx) error {
+	me := web.Me(c)
+	q, err := dealQueryFrom(c)
+	v := DealsView{Types: Types, Units: h.unitsInScope(me.Scope), Years: h.years(), UnitName: h.UnitName}
+	if err == nil {
+		v.Sums, err = h.Svc.ListDeals(c.UserContext(), me.Scope, q)
+		v.Items = v.Sums.Items
+	}
+	if err != nil {
+		fe, ok := core.AsFieldError(err)
+		if !ok {
+			return web.Fail(c, err)
+		}
+		v.Error = fe.Message
+		c.Status(400)
+	}
+	v.Query = q
+	vals := url.Values{}
+	for k, val := range map[string]string{"q": q.Text, "type": q.Type, "year": q.Year, "unit": q.Unit,
+		"broker": q.BrokerID, "organisation": q.Organisation, "result": q.ResultID} {
+		if val != "" {
+			vals.Set(k, val)
+		}
+	}
+	v.Sorts = sortLinks{Base: "/transfers?" + vals.Encode(), Sort: q.Sort}
+	v.Pager = newPageState(vals, "/transfers", q.Sort, q.Page, q.PerPage, v.Sums.Total)
+	return web.Page(c, "transfers", "科技成果转移转化", "transfers", v)
+}
+
+// DealView is the Data of the "transfers_form" page (new and detail/edit).
+type DealView struct {
+	Deal        *Deal // nil when creating
+	Form        DealInput
+	Version     int64
+	Errors      map[string]string
+	Error       string
+	Types       []string
+	Units       [][2]string
+	Brokers     []*Broker // brokers in scope, for the picker
+	UnitName    string
+	ResultTitle string
+	Subsidy     *Subsidy // the deal's organisation in the deal's year
+	Manager     bool
+}
+
+func (h *Handlers) dealView(c *fiber.Ctx, d *Deal) *DealView {
+	me := web.Me(c)
+	v := &DealView{Deal: d, Types: Types, Units: h.unitsInScope(me.Scope), Errors: map[string]string{},
+		Manager: me.Role == "manager" || me.Role == "admin"}
+	if page, err := h.Svc.ListBrokers(c.UserContext(), me.Scope, BrokerQuery{PerPage: 200}); err == nil {
+		v.Brokers = page.Items
+	}
+	if d == nil {
+		v.Form = DealInput{Unit: defaultUnit(c), Type: TypeTransfer, Date: projects.Date{Time: today(h.now())}}
+		return v
+	}
+	v.Form, v.Version, v.UnitName = DealInputOf(d), d.Version, h.UnitName(d.Unit)
+	v.ResultTitle = h.resultTitle(c.UserContext(), d.ResultID)
+	if d.Organisation != "" {
+		if subs, err := h.Svc.Subsidies(c.UserContext(), me.Scope, d.Year()); err == nil {
+			for i := range subs {
+				if subs[i].Organisation == d.Organisation {
+					v.Subsidy = &subs[i]
+				}
+			}
+		}
+	}
+	return v
+}
+
+// today is the start of the current day in China time.
+func today(now time.Time) time.Time {
+	y, m, d := now.In(cst).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, cst).UTC()
+}
+
+func dealForm(c *fiber.Ctx) (DealInput, error) {
+	in := DealInput{Type: c.FormValue("type"), Title: c.FormValue("title"), Seller: c.FormValue("seller"),
+		Buyer: c.FormValue("buyer"), ContractNo: c.FormValue("contract_no"), BrokerID: c.FormValue("broker_id"),
+		ResultID: c.FormValue("result_id"), Unit: c.FormValue("unit"), Note: c.FormValue("note")}
+	var err error
+	if in.Amount, err = formAmount(c, "amount"); err != nil {
+		return in, err
+	}
+	if in.Paid, err = formAmount(c, "paid"); err != nil {
+		return in, err
+	}
+	in.Date, err = projects.ParseDateField("date", c.FormValue("date"))
+	return in, err
+}
+
+func (h *Handlers) newDealPage(c *fiber.Ctx) error {
+	v := h.dealView(c, nil)
+	if r := c.Query("result"); r != "" {
+		v.Form.ResultID = r
+	}
+	if b := c.Query("broker"); b != "" {
+		v.Form.BrokerID = b
+	}
+	return web.Page(c, "transfers_form", "登记技术合同", "transfers", v)
+}
+
+func (h *Handlers) createDealForm(c *fiber.Ctx) error {
+	in, err := dealForm(c)
+	var d *Deal
+	if err == nil {
+		d, err = h.Svc.CreateDeal(c.UserContext(), web.Actor(c), web.Me(c).Scope, in)
+	}
+	if err != nil {
+		v := h.dealView(c, nil)
+		v.Form = in
+		var ok bool
+		if v.Errors, v.Error, ok = fieldErrors(err); !ok {
+			return web.Fail(c, err)
+		}
+		return web.Page(c.Status(422), "transfers_form", "登记技术合同", "transfers", v)
+	}
+	web.Flash(c, "ok", "已登记技术合同 "+d.ContractNo)
+	return c.Redirect("/transfers/"+d.ID, fiber.StatusSeeOther)
+}
+
+func (h *Handlers) dealPage(c *fiber.Ctx) error {
+	d, err := h.loadDeal(c)
+	if err != nil {
+		return web.Fail(c, err)
+	}
+	return web.Page(c, "transfers_form", "技术合同", "transfers", h.dealView(c, d))
+}
+
+func (h *Handlers) editDealForm(c *fiber.Ctx) error {
+	d, err := h.loadDeal(c)
+	if err != nil {
+		return web.Fail(c, err)
+	}
+	in, err := dealForm(c)
+	version, _ := strconv.ParseInt(c.FormValue("version"), 10, 64)
+	var saved *Deal
+	if err == nil {
+		saved, err = h.Svc.UpdateDeal(c.UserContext(), web.Actor(c), web.Me(c).Scope, d.ID, version, in)
+	}
+	if err == nil {
+		web.Flash(c, "ok", "已保存")
+		return c.Redirect("/transfers/"+saved.ID, fiber.StatusSeeOther)
+	}
+	h.auditDenied(c, KindDeals, err)
+	if errors.Is(err, core.ErrConflict) {
+		cur, gerr := h.Svc.GetDeal(c.UserContext(), web.Me(c).Scope, d.ID)
+		if gerr != nil {
+			return web.Fail(c, gerr)
+		}
+		v := h.dealView(c, cur)
+		v.Form = in
+		v.Error = "该合同已被他人修改（当前为第 " + strconv.FormatInt(cur.Version, 10) + " 版）。上方为最新内容，表单保留了您的填写；核对后再次保存即以您的内容为准。"
+		return web.Page(c.Status(409), "transfers_form", "技术合同", "transfers", v)
+	}
+	v := h.dealView(c, d)
+	v.Form = in
+	var ok bool
+	if v.Errors, v.Error, ok = fieldErrors(err); !ok {
+		return web.Fail(c, err)
+	}
+	return web.Page(c.Status(422), "transfers_form", "技术合同", "transfers", v)
+}
+
+func (h *Handlers) deleteDealForm(c *fiber.Ctx) error {
+	version, _ := strconv.ParseInt(c.FormValue("version"), 10, 64)
+	err := h.Svc.DeleteDeal(c.UserContext(), web.Actor(c), web.Me(c).Scope, c.Params("id"), version)
+	switch {
+	case err == nil:
+		web.Flash(c, "ok", "已删除该技术合同")
+		return c.Redirect("/transfers", fiber.StatusSeeOther)
+	case errors.Is(err, core.ErrConflict):
+		web.Flash(c, "error", "该合同刚被他人修改，请核对后再删除")
+		return c.Redirect("/transfers/"+c.Params("id"), fiber.StatusSeeOther)
+	}
+	h.auditDenied(c, KindDeals, err)
+	return web.Fail(c, err)
+}
+
+// SubsidiesView is the Data of the "transfers_subsidies" page.
+type SubsidiesView struct {
+	Year    int
+	Years   []int
+	Items   []Subsidy
+	Paid    float64
+	Subsidy float64
+	Capped  int
+	Error   string
+	All     bool // the caller sees every unit (the figures are city-wide)
+}
+
+func (h *Handlers) subsidiesPage(c *fiber.Ctx) error {
+	me := web.Me(c)
+	v := SubsidiesView{Years: h.years(), All: me.Scope.All}
+	year, err := h.subsidyYear(c)
+	v.Year = year
+	if err == nil {
+		v.Items, err = h.Svc.Subsidies(c.UserContext(), me.Scope, year)
+	}
+	if err != nil {
+		fe, ok := core.AsFieldError(err)
+		if !ok {
+			return web.Fail(c, err)
+		}
+		v.Error, v.Year = fe.Message, h.now().In(cst).Year()
+		c.Status(400)
+	}
+	for _, s := range v.Items {
+		v.Paid += s.Paid
+		v.Subsidy += s.Subsidy
+		if s.Capped {
+			v.Capped++
+		}
+	}
+	v.Paid, v.Subsidy = roundYuan(v.Paid), roundYuan(v.Subsidy)
+	return web.Page(c, "transfers_subsidies", "技术经纪人补贴", "transfers", v)
+}

@@ -1,0 +1,430 @@
+package transfers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"zhaoshang/modules/core"
+	"zhaoshang/modules/projects"
+	"zhaoshang/search"
+)
+
+// Units knows the matrix units (matrix.Service).
+type Units interface {
+	HasUnit(id string) bool
+}
+
+// Service holds the rules of deals, brokers and the broker subsidy; pages,
+// the API and any importer go through it.
+type Service struct {
+	Deals   *DealRepo
+	Brokers *BrokerRepo
+	Engine  func() search.Engine
+	Units   Units
+	// ResultTitle names a tech result (resources "results"); nil skips the
+	// existence check and pages show the id.
+	ResultTitle func(ctx context.Context, id string) (string, error)
+
+	// writes serialises the check-then-write of unique numbers (contract
+	// registration numbers per year, broker certificates) in this process,
+	// the only writer of the embedded store.
+	writes sync.Mutex
+}
+
+// NewService wires the service.
+func NewService(deals *DealRepo, brokers *BrokerRepo, units Units) *Service {
+	return &Service{Deals: deals, Brokers: brokers, Engine: deals.Sync.Engine, Units: units}
+}
+
+var (
+	idRE       = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+	contractRE = regexp.MustCompile(`^[0-9A-Z][0-9A-Z-]{3,39}$`)
+)
+
+func tooLong(field, v string, n int) error {
+	if utf8.RuneCountInString(v) > n {
+		return core.Invalid(field, "最多 %d 字", n)
+	}
+	return nil
+}
+
+// amountErr checks a 万元 amount: finite, not negative, plausible.
+func amountErr(field string, v float64) error {
+	switch {
+	case math.IsNaN(v) || math.IsInf(v, 0):
+		return core.Invalid(field, "金额无效")
+	case v < 0:
+		return core.Invalid(field, "金额不能为负数")
+	case v > 1e7:
+		return core.Invalid(field, "金额过大（单位为万元）")
+	}
+	return nil
+}
+
+// NormaliseContractNo trims a registration number, drops inner spaces and
+// upper-cases it, so that "2024 320583 000123" and "2024320583000123" match.
+func NormaliseContractNo(s string) string {
+	return strings.ToUpper(strings.Join(strings.Fields(s), ""))
+}
+
+// DealInput is the editable part of a deal, shared by the form and the API.
+type DealInput struct {
+	Type       string        `json:"type"`
+	Title      string        `json:"title"`
+	Seller     string        `json:"seller"`
+	Buyer      string        `json:"buyer"`
+	Amount     float64       `json:"amount"`
+	Paid       float64       `json:"paid"`
+	ContractNo string        `json:"contract_no"`
+	Date       projects.Date `json:"date"`
+	BrokerID   string        `json:"broker_id"`
+	ResultID   string        `json:"result_id"`
+	Unit       string        `json:"unit"`
+	Note       string        `json:"note"`
+}
+
+// Validate normalises in and checks the rules that need no stored data.
+func (in *DealInput) Validate() error {
+	cl := strings.TrimSpace
+	in.Type, in.Title, in.Seller, in.Buyer = normaliseType(cl(in.Type)), cl(in.Title), cl(in.Seller), cl(in.Buyer)
+	in.ContractNo, in.BrokerID, in.ResultID = NormaliseContractNo(in.ContractNo), cl(in.BrokerID), cl(in.ResultID)
+	in.Unit, in.Note = cl(in.Unit), cl(in.Note)
+	switch {
+	case in.Type == "":
+		return core.Invalid("type", "请选择合同类型")
+	case !slices.Contains(Types, in.Type):
+		return core.Invalid("type", "未知合同类型 %q（技术开发/转让/许可/咨询/服务）", in.Type)
+	case in.Seller == "":
+		return core.Invalid("seller", "请填写卖方（技术供给方）")
+	case in.Buyer == "":
+		return core.Invalid("buyer", "请填写买方（技术需求方）")
+	}
+	if err := amountErr("amount", in.Amount); err != nil {
+		return err
+	}
+	if err := amountErr("paid", in.Paid); err != nil {
+		return err
+	}
+	switch {
+	case in.Amount == 0:
+		return core.Invalid("amount", "请填写合同金额（万元）")
+	case in.Paid > in.Amount:
+		return core.Invalid("paid", "实际支付金额（%s 万元）不能超过合同金额（%s 万元）", fmtWan(in.Paid), fmtWan(in.Amount))
+	case in.ContractNo == "":
+		return core.Invalid("contract_no", "请填写技术合同登记号")
+	case !contractRE.MatchString(in.ContractNo):
+		return core.Invalid("contract_no", "技术合同登记号只能由数字、字母和“-”组成（4–40 位）")
+	case in.Date.IsZero():
+		return core.Invalid("date", "请填写合同日期")
+	case in.Date.After(time.Now().AddDate(1, 0, 0)):
+		return core.Invalid("date", "合同日期不能晚于一年之后")
+	case in.BrokerID != "" && !idRE.MatchString(in.BrokerID):
+		return core.Invalid("broker_id", "技术经纪人编号格式不正确")
+	case in.ResultID != "" && !idRE.MatchString(in.ResultID):
+		return core.Invalid("result_id", "科技成果编号格式不正确")
+	}
+	for _, f := range []struct {
+		field, v string
+		n        int
+	}{{"title", in.Title, 100}, {"seller", in.Seller, 100}, {"buyer", in.Buyer, 100}, {"note", in.Note, 2000}} {
+		if err := tooLong(f.field, f.v, f.n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func fmtWan(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+// checkUnit makes sure the unit exists and is in the caller's scope.
+func (s *Service) checkUnit(unit string, scope core.Scope) error {
+	switch {
+	case unit == "" || !s.Units.HasUnit(unit):
+		return core.Invalid("unit", "请选择所属单位")
+	case !scope.Allows(unit):
+		return core.Invalid("unit", "只能选择本人所属单位")
+	}
+	return nil
+}
+
+// checkContractNo asks the engine whether another deal of the same year
+// carries the registration number (city-wide, whatever the caller's scope).
+func (s *Service) checkContractNo(ctx context.Context, no string, year int, self string) error {
+	res, err := s.Engine().Search(ctx, search.Query{Kinds: []string{KindDeals}, Scope: search.Scope{All: true}, Limit: 2,
+		Filters: []search.Filter{{Field: "contract_no", Values: []string{no}}, {Field: "year", Values: []string{strconv.Itoa(year)}}}})
+	if err != nil {
+		return fmt.Errorf("transfers: check contract number: %w", err)
+	}
+	for _, h := range res.Hits {
+		if h.ID != self {
+			return core.Invalid("contract_no", "技术合同登记号 %s 在 %d 年已登记过", no, year)
+		}
+	}
+	return nil
+}
+
+// link fills the broker copy and checks the linked result.
+func (s *Service) link(ctx context.Context, in DealInput, d *Deal) error {
+	d.BrokerID, d.BrokerName, d.Organisation = "", "", ""
+	if in.BrokerID != "" {
+		b, err := s.Brokers.Get(ctx, in.BrokerID)
+		if errors.Is(err, core.ErrNotFound) {
+			return core.Invalid("broker_id", "技术经纪人 %s 不存在", in.BrokerID)
+		}
+		if err != nil {
+			return err
+		}
+		d.BrokerID, d.BrokerName, d.Organisation = b.ID, b.Name, b.Organisation
+	}
+	if in.ResultID != "" && s.ResultTitle != nil {
+		if _, err := s.ResultTitle(ctx, in.ResultID); errors.Is(err, core.ErrNotFound) {
+			return core.Invalid("result_id", "科技成果 %s 不存在", in.ResultID)
+		} else if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (in *DealInput) apply(d *Deal) {
+	d.Type, d.Title, d.Seller, d.Buyer = in.Type, in.Title, in.Seller, in.Buyer
+	d.Amount, d.Paid, d.ContractNo, d.Date = in.Amount, in.Paid, in.ContractNo, in.Date.Time
+	d.ResultID, d.Unit, d.Note = in.ResultID, in.Unit, in.Note
+}
+
+// DealInputOf returns the editable fields of d (to prefill a form).
+func DealInputOf(d *Deal) DealInput {
+	return DealInput{Type: d.Type, Title: d.Title, Seller: d.Seller, Buyer: d.Buyer, Amount: d.Amount, Paid: d.Paid,
+		ContractNo: d.ContractNo, Date: projects.Date{Time: d.Date}, BrokerID: d.BrokerID, ResultID: d.ResultID,
+		Unit: d.Unit, Note: d.Note}
+}
+
+// CreateDeal validates and stores a deal.
+func (s *Service) CreateDeal(ctx context.Context, a core.Actor, scope core.Scope, in DealInput) (*Deal, error) {
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	if err := s.checkUnit(in.Unit, scope); err != nil {
+		return nil, err
+	}
+	d := &Deal{}
+	if err := s.link(ctx, in, d); err != nil {
+		return nil, err
+	}
+	in.apply(d)
+	s.writes.Lock()
+	defer s.writes.Unlock()
+	if err := s.checkContractNo(ctx, d.ContractNo, d.Year(), ""); err != nil {
+		return nil, err
+	}
+	if err := s.Deals.Create(ctx, a, d); err != nil {
+		return nil, fmt.Errorf("transfers: create deal: %w", err)
+	}
+	return d, nil
+}
+
+// GetDeal loads a deal the scope may see; others are ErrForbidden.
+func (s *Service) GetDeal(ctx context.Context, scope core.Scope, id string) (*Deal, error) {
+	d, err := s.Deals.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !scope.Allows(d.Unit) {
+		return nil, fmt.Errorf("transfers: deal %s: %w", id, core.ErrForbidden)
+	}
+	return d, nil
+}
+
+// UpdateDeal applies in if version is current (else core.ErrConflict).
+func (s *Service) UpdateDeal(ctx context.Context, a core.Actor, scope core.Scope, id string, version int64, in DealInput) (*Deal, error) {
+	d, err := s.GetDeal(ctx, scope, id)
+	if err != nil {
+		return nil, err
+	}
+	if version != d.Version {
+		return nil, fmt.Errorf("transfers: deal %s version %d: %w", id, version, core.ErrConflict)
+	}
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	if err := s.checkUnit(in.Unit, scope); err != nil {
+		return nil, err
+	}
+	before := *d
+	if err := s.link(ctx, in, d); err != nil {
+		return nil, err
+	}
+	in.apply(d)
+	s.writes.Lock()
+	defer s.writes.Unlock()
+	if err := s.checkContractNo(ctx, d.ContractNo, d.Year(), d.ID); err != nil {
+		return nil, err
+	}
+	if err := s.Deals.Update(ctx, a, d, &before); err != nil {
+		return nil, fmt.Errorf("transfers: update deal %s: %w", id, err)
+	}
+	return d, nil
+}
+
+// DeleteDeal removes a deal in scope if version is current.
+func (s *Service) DeleteDeal(ctx context.Context, a core.Actor, scope core.Scope, id string, version int64) error {
+	if _, err := s.GetDeal(ctx, scope, id); err != nil {
+		return err
+	}
+	if err := s.Deals.Delete(ctx, a, id, version); err != nil {
+		return fmt.Errorf("transfers: delete deal %s: %w", id, err)
+	}
+	return nil
+}
+
+// DealQuery is a filtered, sorted, paginated list of deals.
+type DealQuery struct {
+	Text         string
+	Type         string
+	Year         string
+	Unit         string
+	BrokerID     string
+	Organisation string
+	ResultID     string
+	Sort         string // field, "-field" for descending
+	Page         int
+	PerPage      int
+}
+
+// DealSortFields are the deal list's sortable columns.
+var DealSortFields = []string{"date", "amount", "paid", "contract_no", "updated", "created"}
+
+// checkPage validates the shared paging and sorting parameters.
+func checkPage(text string, sort string, sortFields []string, page, perPage *int) error {
+	switch {
+	case utf8.RuneCountInString(text) > 200:
+		return core.Invalid("q", "搜索词过长（最多 200 字）")
+	case sort != "" && !slices.Contains(sortFields, strings.TrimPrefix(sort, "-")):
+		return core.Invalid("sort", "不能按 %q 排序", sort)
+	case *perPage > 200:
+		return core.Invalid("per_page", "每页最多 200 条")
+	}
+	*page = max(*page, 1)
+	if *perPage <= 0 {
+		*perPage = 20
+	}
+	if *page**perPage > 100000 {
+		return core.Invalid("page", "页码过大")
+	}
+	return nil
+}
+
+// Validate normalises q and rejects unknown values with the field named.
+func (q *DealQuery) Validate() error {
+	q.Text, q.Type, q.Year = strings.TrimSpace(q.Text), normaliseType(strings.TrimSpace(q.Type)), strings.TrimSpace(q.Year)
+	if q.Type != "" && !slices.Contains(Types, q.Type) {
+		return core.Invalid("type", "未知合同类型 %q", q.Type)
+	}
+	if q.Year != "" {
+		if _, err := ParseYear(q.Year); err != nil {
+			return err
+		}
+	}
+	return checkPage(q.Text, q.Sort, DealSortFields, &q.Page, &q.PerPage)
+}
+
+// ParseYear reads a year parameter (1900–2100).
+func ParseYear(s string) (int, error) {
+	y, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || y < 1900 || y > 2100 {
+		return 0, core.Invalid("year", "年份须为 1900–2100 之间的四位数字")
+	}
+	return y, nil
+}
+
+// DealPage is one page of deals with the total and sums over all matches.
+type DealPage struct {
+	Items  []*Deal
+	Total  int
+	Amount float64 // 合同金额合计 万元
+	Paid   float64 // 实付合计 万元
+}
+
+// scoped narrows scope to one unit when asked; false when the unit lies
+// outside the scope.
+func scoped(scope core.Scope, unit string) (core.Scope, bool) {
+	if unit == "" {
+		return scope, true
+	}
+	if !scope.Allows(unit) {
+		return core.Scope{}, false
+	}
+	return core.Scope{Units: []string{unit}}, true
+}
+
+func sortOf(s, def string, desc bool) []search.Sort {
+	if s == "" {
+		return []search.Sort{{Field: def, Desc: desc}}
+	}
+	return []search.Sort{{Field: strings.TrimPrefix(s, "-"), Desc: strings.HasPrefix(s, "-")}}
+}
+
+func hitIDs(hits []search.Hit) []string {
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	return ids
+}
+
+// ListDeals answers a list through the engine within scope; documents are
+// then loaded by _id.
+func (s *Service) ListDeals(ctx context.Context, scope core.Scope, q DealQuery) (DealPage, error) {
+	if err := q.Validate(); err != nil {
+		return DealPage{}, err
+	}
+	scope, ok := scoped(scope, q.Unit)
+	if !ok {
+		return DealPage{}, nil
+	}
+	sq := search.Query{Kinds: []string{KindDeals}, Text: q.Text, Scope: scope.Search(), Sums: []string{"amount", "paid"},
+		Offset: (q.Page - 1) * q.PerPage, Limit: q.PerPage}
+	for field, v := range map[string]string{"type": q.Type, "year": q.Year, "broker_id": q.BrokerID,
+		"organisation": q.Organisation, "result_id": q.ResultID} {
+		if v != "" {
+			sq.Filters = append(sq.Filters, search.Filter{Field: field, Values: []string{v}})
+		}
+	}
+	if q.Text == "" || q.Sort != "" {
+		sq.Sort = sortOf(q.Sort, "date", true)
+	}
+	res, err := s.Engine().Search(ctx, sq)
+	if err != nil {
+		return DealPage{}, fmt.Errorf("transfers: list deals: %w", err)
+	}
+	items, err := s.Deals.GetMany(ctx, hitIDs(res.Hits))
+	if err != nil {
+		return DealPage{}, err
+	}
+	return DealPage{Items: items, Total: res.Total, Amount: roundYuan(res.Sums["amount"][""]), Paid: roundYuan(res.Sums["paid"][""])}, nil
+}
+
+// Subsidies computes the broker subsidy per intermediary organisation for
+// year over the deals in scope: the engine sums what was paid per
+// organisation, the rule (SubsidyOf) turns each sum into a subsidy.
+func (s *Service) Subsidies(ctx context.Context, scope core.Scope, year int) ([]Subsidy, error) {
+	if year < 1900 || year > 2100 {
+		return nil, core.Invalid("year", "年份须为 1900–2100 之间的四位数字")
+	}
+	res, err := s.Engine().Search(ctx, search.Query{Kinds: []string{KindDeals}, Scope: scope.Search(), Limit: 1,
+		Filters: []search.Filter{{Field: "year", Values: []string{strconv.Itoa(year)}}},
+		Sums:    []string{"paid"}, GroupBy: "organisation"})
+	if err != nil {
+		return nil, fmt.Errorf("transfers: subsidies %d: %w", year, err)
+	}
+	return Subsidies(year, res.Sums["paid"]), nil
+}
