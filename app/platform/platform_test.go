@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -156,5 +157,33 @@ func TestUnreachableMongoIsOneLine(t *testing.T) {
 	_, err := platform.Open(ctx, c, platform.Options{Role: "serve", Serving: true}, quiet)
 	if err == nil || strings.Contains(err.Error(), "\n") || !strings.Contains(err.Error(), "MongoDB") {
 		t.Fatalf("want a one-line MongoDB error, got %v", err)
+	}
+}
+
+// Replacing hundreds of existing records in one UpsertMany used to hang the
+// embedded store (FerretDB stops answering a bulk write of ~100+ replaces).
+func TestUpsertManyReplacesExisting(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	p, err := platform.Open(ctx, cfgFor(t.TempDir()), platform.Options{Role: "seed"}, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	mk := func(name string) []*projects.Project {
+		var ps []*projects.Project
+		for i := 0; i < 400; i++ {
+			ps = append(ps, &projects.Project{Meta: core.Meta{ID: "u" + strconv.Itoa(i)}, Name: name, Unit: "kfq", Stage: "search"})
+		}
+		return ps
+	}
+	if c, _, err := p.Projects.UpsertMany(ctx, core.System, mk("第一版")); err != nil || c != 400 {
+		t.Fatalf("insert: %d %v", c, err)
+	}
+	if _, u, err := p.Projects.UpsertMany(ctx, core.System, mk("第二版")); err != nil || u != 400 {
+		t.Fatalf("replace: %d %v", u, err)
+	}
+	if got := countProjects(t, p.Engine, "第二版"); got != 400 {
+		t.Fatalf("index after replace: %d", got)
 	}
 }

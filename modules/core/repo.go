@@ -305,9 +305,16 @@ func (r *Repo[T, P]) UpsertMany(ctx context.Context, a Actor, ps []P) (created, 
 		}
 		models = append(models, mongo.NewReplaceOneModel().SetFilter(bson.D{{Key: "_id", Value: m.ID}}).SetReplacement(p).SetUpsert(true))
 	}
-	res, err := r.C.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
-	if err != nil {
-		return 0, 0, fmt.Errorf("%s: bulk upsert: %w", r.Kind, err)
+	// The embedded store (FerretDB 1.24, SQLite) stops answering a bulk
+	// write of ~100 or more replacements of existing documents; chunks of
+	// bulkChunk are safe there and cost MongoDB little.
+	for start := 0; start < len(models); start += bulkChunk {
+		res, err := r.C.BulkWrite(ctx, models[start:min(start+bulkChunk, len(models))], options.BulkWrite().SetOrdered(false))
+		if err != nil {
+			return created, updated, fmt.Errorf("%s: bulk upsert: %w", r.Kind, err)
+		}
+		created += int(res.UpsertedCount)
+		updated += int(res.ModifiedCount)
 	}
 	if pend != nil {
 		docs := make([]search.Doc, len(ps))
@@ -316,8 +323,11 @@ func (r *Repo[T, P]) UpsertMany(ctx context.Context, a Actor, ps []P) (created, 
 		}
 		r.Sync.DoneWith(ctx, pend, docs, nil)
 	}
-	return int(res.UpsertedCount), int(res.ModifiedCount), nil
+	return created, updated, nil
 }
+
+// bulkChunk bounds one BulkWrite (see UpsertMany).
+const bulkChunk = 50
 
 // isDuplicate recognises a unique-index violation from MongoDB (E11000) and
 // from the embedded store, which reports it differently on some paths.
