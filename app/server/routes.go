@@ -60,6 +60,9 @@ func (s *srv) routes(app *fiber.App) {
 		}
 		return c.PolicyTitle + " · " + c.Title, nil
 	}
+	ph.Sections = func(c *fiber.Ctx, p *projects.Project) []projects.Section {
+		return aftercareSection(c, as, p)
+	}
 	ah := &aftercare.Handlers{Svc: as, Audit: s.p.Users, UnitName: s.p.Matrix.Name, Units: s.unitOptions,
 		PersonName: s.personName}
 	ah.Routes(app)

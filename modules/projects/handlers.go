@@ -26,6 +26,9 @@ type Handlers struct {
 	People func(username string) string
 	// UnitOptions lists units for pickers (id, name) in display order.
 	UnitOptions func() [][2]string
+	// Sections lets other modules (aftercare) add blocks to the project
+	// page without this package importing them.
+	Sections func(c *fiber.Ctx, p *Project) []Section
 }
 
 // Access declares the access class of every route Routes registers.

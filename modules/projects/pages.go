@@ -378,9 +378,6 @@ type TimelineItem struct {
 	To   string
 }
 
-// SectionsFunc lets other modules add blocks to the project page.
-var SectionsFunc func(c *fiber.Ctx, p *Project) []Section
-
 func (h *Handlers) detailPage(c *fiber.Ctx) error {
 	p, err := h.load(c)
 	if err != nil {
@@ -399,8 +396,8 @@ func (h *Handlers) detailPage(c *fiber.Ctx) error {
 			v.Targets = append(v.Targets, s)
 		}
 	}
-	if SectionsFunc != nil {
-		v.Extra = SectionsFunc(c, p)
+	if h.Sections != nil {
+		v.Extra = h.Sections(c, p)
 	}
 	for _, d := range DefaultCriteria {
 		for _, a := range p.Assessment {
