@@ -146,3 +146,15 @@ var (
 	// ErrUnavailable wraps failures to reach the engine.
 	ErrUnavailable = errors.New("search: engine unavailable")
 )
+
+// SortSpec turns a list's sort parameter ("field" ascending, "-field"
+// descending) into the engine's sort; "" gives nil.
+func SortSpec(spec string) []Sort {
+	if spec == "" {
+		return nil
+	}
+	if len(spec) > 1 && spec[0] == '-' {
+		return []Sort{{Field: spec[1:], Desc: true}}
+	}
+	return []Sort{{Field: spec}}
+}

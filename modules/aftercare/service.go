@@ -411,7 +411,7 @@ func (s *Service) query(scope core.Scope, q ListQuery) (search.Query, bool) {
 	}
 	switch {
 	case q.Sort != "":
-		sq.Sort = []search.Sort{{Field: strings.TrimPrefix(q.Sort, "-"), Desc: strings.HasPrefix(q.Sort, "-")}}
+		sq.Sort = search.SortSpec(q.Sort)
 	case q.Overdue:
 		sq.Sort = []search.Sort{{Field: "due"}} // longest overdue first
 	case q.Text == "":

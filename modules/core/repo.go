@@ -137,6 +137,21 @@ func (r *Repo[T, P]) GetMany(ctx context.Context, ids []string) ([]P, error) {
 	return out, nil
 }
 
+// Search runs q on the engine and loads the hits by _id, in hit order: the
+// one way lists read many records. It returns the total over all matches.
+func (r *Repo[T, P]) Search(ctx context.Context, q search.Query) ([]P, int, error) {
+	res, err := r.Sync.Engine().Search(ctx, q)
+	if err != nil {
+		return nil, 0, fmt.Errorf("%s: list: %w", r.Kind, err)
+	}
+	ids := make([]string, len(res.Hits))
+	for i, h := range res.Hits {
+		ids[i] = h.ID
+	}
+	items, err := r.GetMany(ctx, ids)
+	return items, res.Total, err
+}
+
 // Each streams every record of the kind (exports, reindex, backups).
 func (r *Repo[T, P]) Each(ctx context.Context, fn func(P) error) error {
 	cur, err := r.C.Find(ctx, bson.D{}, options.Find().SetBatchSize(1000))

@@ -506,23 +506,15 @@ func (s *Service) List(ctx context.Context, q ListQuery) (Page, error) {
 		Offset: (q.Page - 1) * q.PerPage, Limit: q.PerPage}
 	switch {
 	case q.Sort != "":
-		sq.Sort = []search.Sort{{Field: strings.TrimPrefix(q.Sort, "-"), Desc: strings.HasPrefix(q.Sort, "-")}}
+		sq.Sort = search.SortSpec(q.Sort)
 	case q.Text == "":
 		sq.Sort = []search.Sort{{Field: "issued", Desc: true}}
 	}
-	res, err := s.Engine().Search(ctx, sq)
-	if err != nil {
-		return Page{}, fmt.Errorf("policies: list: %w", err)
-	}
-	ids := make([]string, len(res.Hits))
-	for i, h := range res.Hits {
-		ids[i] = h.ID
-	}
-	items, err := s.Repo.GetMany(ctx, ids)
+	items, total, err := s.Repo.Search(ctx, sq)
 	if err != nil {
 		return Page{}, err
 	}
-	return Page{Items: items, Total: res.Total}, nil
+	return Page{Items: items, Total: total}, nil
 }
 
 // FacetFields are the filters whose values and counts the list page offers.

@@ -144,23 +144,15 @@ func (s *Service) List(ctx context.Context, scope core.Scope, q ListQuery) (Page
 	sq.Filters = q.filters(nowFunc())
 	switch {
 	case q.Sort != "":
-		sq.Sort = []search.Sort{{Field: strings.TrimPrefix(q.Sort, "-"), Desc: strings.HasPrefix(q.Sort, "-")}}
+		sq.Sort = search.SortSpec(q.Sort)
 	case q.Text == "":
 		sq.Sort = []search.Sort{{Field: "updated", Desc: true}}
 	}
-	res, err := s.Engine().Search(ctx, sq)
-	if err != nil {
-		return Page{}, fmt.Errorf("projects: list: %w", err)
-	}
-	ids := make([]string, len(res.Hits))
-	for i, h := range res.Hits {
-		ids[i] = h.ID
-	}
-	items, err := s.Repo.GetMany(ctx, ids)
+	items, total, err := s.Repo.Search(ctx, sq)
 	if err != nil {
 		return Page{}, err
 	}
-	return Page{Items: items, Total: res.Total}, nil
+	return Page{Items: items, Total: total}, nil
 }
 
 // Get loads a project the scope may see; others are ErrForbidden.

@@ -127,7 +127,7 @@ func (s *Service) List(ctx context.Context, scope core.Scope, q ListQuery) (Page
 	slices.SortFunc(sq.Filters, func(a, b search.Filter) int { return strings.Compare(a.Field, b.Field) })
 	switch {
 	case q.Sort != "":
-		sq.Sort = []search.Sort{{Field: strings.TrimPrefix(q.Sort, "-"), Desc: strings.HasPrefix(q.Sort, "-")}}
+		sq.Sort = search.SortSpec(q.Sort)
 	case q.Text == "":
 		sq.Sort = []search.Sort{{Field: "updated", Desc: true}}
 	}

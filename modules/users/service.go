@@ -278,17 +278,8 @@ func (s *Service) SetPassword(ctx context.Context, a core.Actor, username, pw st
 
 // List returns users matching q through the search engine, newest name order.
 func (s *Service) List(ctx context.Context, scope core.Scope, text string, offset, limit int) ([]*User, int, error) {
-	res, err := s.repo.Sync.Engine().Search(ctx, search.Query{Kinds: []string{Kind}, Text: text, Scope: scope.Search(),
+	return s.repo.Search(ctx, search.Query{Kinds: []string{Kind}, Text: text, Scope: scope.Search(),
 		Sort: []search.Sort{{Field: "username"}}, Offset: offset, Limit: limit})
-	if err != nil {
-		return nil, 0, fmt.Errorf("users: list: %w", err)
-	}
-	ids := make([]string, len(res.Hits))
-	for i, h := range res.Hits {
-		ids[i] = h.ID
-	}
-	us, err := s.repo.GetMany(ctx, ids)
-	return us, res.Total, err
 }
 
 // ScopeOf returns what a user may see: admins all units; managers their
