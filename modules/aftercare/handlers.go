@@ -36,13 +36,6 @@ func (h *Handlers) Access() web.Rules {
 	}
 }
 
-func manager(c *fiber.Ctx) error {
-	if me := web.Me(c); me == nil || (me.Role != "manager" && me.Role != "admin") {
-		return web.Fail(c, core.ErrForbidden)
-	}
-	return c.Next()
-}
-
 // Routes registers the aftercare routes.
 func (h *Handlers) Routes(r fiber.Router) {
 	r.Get("/aftercare", h.listPage)
@@ -50,13 +43,13 @@ func (h *Handlers) Routes(r fiber.Router) {
 	r.Post("/aftercare/new", h.createForm)
 	r.Get("/aftercare/:id", h.detailPage)
 	r.Post("/aftercare/:id", h.editForm)
-	r.Post("/aftercare/:id/delete", manager, h.deleteForm)
+	r.Post("/aftercare/:id/delete", web.RequireManager, h.deleteForm)
 
 	r.Get("/api/v1/aftercare", h.apiList)
 	r.Post("/api/v1/aftercare", h.apiCreate)
 	r.Get("/api/v1/aftercare/:id", h.apiGet)
 	r.Put("/api/v1/aftercare/:id", h.apiUpdate)
-	r.Delete("/api/v1/aftercare/:id", manager, h.apiDelete)
+	r.Delete("/api/v1/aftercare/:id", web.RequireManager, h.apiDelete)
 }
 
 func queryFrom(c *fiber.Ctx) (ListQuery, error) {

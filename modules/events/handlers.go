@@ -28,18 +28,6 @@ func (h *Handlers) Access() web.Rules {
 	}
 }
 
-func isManager(c *fiber.Ctx) bool {
-	me := web.Me(c)
-	return me != nil && (me.Role == "manager" || me.Role == "admin")
-}
-
-func manager(c *fiber.Ctx) error {
-	if !isManager(c) {
-		return web.Fail(c, core.ErrForbidden)
-	}
-	return c.Next()
-}
-
 // Routes registers the event routes.
 func (h *Handlers) Routes(r fiber.Router) {
 	r.Get("/events", h.listPage)
@@ -48,13 +36,13 @@ func (h *Handlers) Routes(r fiber.Router) {
 	r.Get("/events/:id", h.detailPage)
 	r.Get("/events/:id/edit", h.editPage)
 	r.Post("/events/:id/edit", h.editForm)
-	r.Post("/events/:id/delete", manager, h.deleteForm)
+	r.Post("/events/:id/delete", web.RequireManager, h.deleteForm)
 
 	r.Get("/api/v1/events", h.apiList)
 	r.Post("/api/v1/events", h.apiCreate)
 	r.Get("/api/v1/events/:id", h.apiGet)
 	r.Put("/api/v1/events/:id", h.apiUpdate)
-	r.Delete("/api/v1/events/:id", manager, h.apiDelete)
+	r.Delete("/api/v1/events/:id", web.RequireManager, h.apiDelete)
 	r.Get("/api/v1/events/:id/outcome", h.apiOutcome)
 }
 

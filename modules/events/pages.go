@@ -105,7 +105,7 @@ func (h *Handlers) detailPage(c *fiber.Ctx) error {
 		return web.Fail(c, err)
 	}
 	return web.Page(c, "events_detail", e.Title, "events",
-		DetailView{E: e, UnitName: h.Svc.Matrix.Name(e.Unit), Outcome: o, Stages: stageOrder, CanDelete: isManager(c)})
+		DetailView{E: e, UnitName: h.Svc.Matrix.Name(e.Unit), Outcome: o, Stages: stageOrder, CanDelete: web.IsManager(c)})
 }
 
 // FormView is the Data of the "events_form" page.

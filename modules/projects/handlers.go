@@ -51,13 +51,6 @@ func (h *Handlers) Access() web.Rules {
 	}
 }
 
-func manager(c *fiber.Ctx) error {
-	if me := web.Me(c); me == nil || (me.Role != "manager" && me.Role != "admin") {
-		return web.Fail(c, core.ErrForbidden)
-	}
-	return c.Next()
-}
-
 // Routes registers the pipeline routes.
 func (h *Handlers) Routes(app fiber.Router) {
 	app.Get("/projects", h.listPage)
@@ -70,9 +63,9 @@ func (h *Handlers) Routes(app fiber.Router) {
 	app.Post("/projects/:id/edit", h.editForm)
 	app.Post("/projects/:id/stage", h.stageForm)
 	app.Post("/projects/:id/followups", h.followUpForm)
-	app.Post("/projects/:id/instructions", manager, h.instructionForm)
+	app.Post("/projects/:id/instructions", web.RequireManager, h.instructionForm)
 	app.Post("/projects/:id/assessment", h.assessmentForm)
-	app.Post("/projects/:id/decision", manager, h.decisionForm)
+	app.Post("/projects/:id/decision", web.RequireManager, h.decisionForm)
 	app.Post("/projects/:id/attachments", h.uploadForm)
 	app.Get("/projects/:id/attachments/:att", h.download)
 
@@ -82,13 +75,13 @@ func (h *Handlers) Routes(app fiber.Router) {
 	app.Get("/api/v1/projects/board", h.apiBoard)
 	app.Get("/api/v1/projects/:id", h.apiGet)
 	app.Put("/api/v1/projects/:id", h.apiUpdate)
-	app.Delete("/api/v1/projects/:id", manager, h.apiDelete)
+	app.Delete("/api/v1/projects/:id", web.RequireManager, h.apiDelete)
 	app.Get("/api/v1/projects/:id/history", h.apiHistory)
 	app.Post("/api/v1/projects/:id/stage", h.apiStage)
 	app.Post("/api/v1/projects/:id/followups", h.apiFollowUp)
-	app.Post("/api/v1/projects/:id/instructions", manager, h.apiInstruction)
+	app.Post("/api/v1/projects/:id/instructions", web.RequireManager, h.apiInstruction)
 	app.Post("/api/v1/projects/:id/assessment", h.apiAssessment)
-	app.Post("/api/v1/projects/:id/decision", manager, h.apiDecision)
+	app.Post("/api/v1/projects/:id/decision", web.RequireManager, h.apiDecision)
 }
 
 func queryFrom(c *fiber.Ctx) (ListQuery, error) {

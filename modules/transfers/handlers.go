@@ -45,13 +45,6 @@ func (h *Handlers) Access() web.Rules {
 	}
 }
 
-func manager(c *fiber.Ctx) error {
-	if me := web.Me(c); me == nil || (me.Role != "manager" && me.Role != "admin") {
-		return web.Fail(c, core.ErrForbidden)
-	}
-	return c.Next()
-}
-
 // Routes registers the routes; fixed paths come before /:id.
 func (h *Handlers) Routes(r fiber.Router) {
 	r.Get("/transfers", h.dealsPage)
@@ -60,25 +53,25 @@ func (h *Handlers) Routes(r fiber.Router) {
 	r.Get("/transfers/subsidies", h.subsidiesPage)
 	r.Get("/transfers/:id", h.dealPage)
 	r.Post("/transfers/:id", h.editDealForm)
-	r.Post("/transfers/:id/delete", manager, h.deleteDealForm)
+	r.Post("/transfers/:id/delete", web.RequireManager, h.deleteDealForm)
 	r.Get("/brokers", h.brokersPage)
 	r.Get("/brokers/new", h.newBrokerPage)
 	r.Post("/brokers/new", h.createBrokerForm)
 	r.Get("/brokers/:id", h.brokerPage)
 	r.Post("/brokers/:id", h.editBrokerForm)
-	r.Post("/brokers/:id/delete", manager, h.deleteBrokerForm)
+	r.Post("/brokers/:id/delete", web.RequireManager, h.deleteBrokerForm)
 
 	r.Get("/api/v1/transfers", h.apiDeals)
 	r.Post("/api/v1/transfers", h.apiCreateDeal)
 	r.Get("/api/v1/transfers/subsidies", h.apiSubsidies)
 	r.Get("/api/v1/transfers/:id", h.apiDeal)
 	r.Put("/api/v1/transfers/:id", h.apiUpdateDeal)
-	r.Delete("/api/v1/transfers/:id", manager, h.apiDeleteDeal)
+	r.Delete("/api/v1/transfers/:id", web.RequireManager, h.apiDeleteDeal)
 	r.Get("/api/v1/brokers", h.apiBrokers)
 	r.Post("/api/v1/brokers", h.apiCreateBroker)
 	r.Get("/api/v1/brokers/:id", h.apiBroker)
 	r.Put("/api/v1/brokers/:id", h.apiUpdateBroker)
-	r.Delete("/api/v1/brokers/:id", manager, h.apiDeleteBroker)
+	r.Delete("/api/v1/brokers/:id", web.RequireManager, h.apiDeleteBroker)
 }
 
 func (h *Handlers) now() time.Time {
