@@ -1,6 +1,8 @@
 package web
 
 import (
+	"errors"
+
 	"github.com/gofiber/fiber/v2"
 
 	"zhaoshang/modules/core"
@@ -37,4 +39,14 @@ func RequireManager(c *fiber.Ctx) error {
 		return Fail(c, core.ErrForbidden)
 	}
 	return c.Next()
+}
+
+// AuditDenied records a refused access to a record (kind, :id) in the audit
+// log; other errors are ignored. Every module's handlers call it.
+func AuditDenied(c *fiber.Ctx, a core.Auditor, kind string, err error) {
+	if a == nil || !errors.Is(err, core.ErrForbidden) {
+		return
+	}
+	a.Audit(c.UserContext(), Actor(c), core.AuditEntry{Action: "denied", Kind: kind, RecordID: c.Params("id"),
+		Note: c.Method() + " " + c.Path()})
 }

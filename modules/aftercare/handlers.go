@@ -77,12 +77,7 @@ func queryFrom(c *fiber.Ctx) (ListQuery, error) {
 }
 
 // auditDenied records an attempt on another unit's request.
-func (h *Handlers) auditDenied(c *fiber.Ctx, err error) {
-	if errors.Is(err, core.ErrForbidden) && h.Audit != nil {
-		h.Audit.Audit(c.UserContext(), web.Actor(c), core.AuditEntry{Action: "denied", Kind: Kind, RecordID: c.Params("id"),
-			Note: c.Method() + " " + c.Path()})
-	}
-}
+func (h *Handlers) auditDenied(c *fiber.Ctx, err error) { web.AuditDenied(c, h.Audit, Kind, err) }
 
 // fail answers a service error as JSON, with conflict details.
 func (h *Handlers) fail(c *fiber.Ctx, err error) error {

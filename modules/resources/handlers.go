@@ -68,11 +68,7 @@ func (h *Handlers) Routes(app fiber.Router) {
 
 // auditDenied records a refused access to another unit's record.
 func (h *Handlers) auditDenied(c *fiber.Ctx, k *Kind, err error) {
-	if h.Audit == nil || !errors.Is(err, core.ErrForbidden) {
-		return
-	}
-	h.Audit.Audit(c.UserContext(), web.Actor(c), core.AuditEntry{Action: "denied", Kind: k.Key, RecordID: c.Params("id"),
-		Note: c.Method() + " " + c.Path()})
+	web.AuditDenied(c, h.Audit, k.Key, err)
 }
 
 // load gets a record in the caller's scope; refusals are audited.

@@ -2,7 +2,6 @@ package transfers
 
 import (
 	"context"
-	"errors"
 	"net/url"
 	"strconv"
 	"time"
@@ -83,10 +82,7 @@ func (h *Handlers) now() time.Time {
 
 // auditDenied records an attempt on another unit's record.
 func (h *Handlers) auditDenied(c *fiber.Ctx, kind string, err error) {
-	if errors.Is(err, core.ErrForbidden) && h.Audit != nil {
-		h.Audit.Audit(c.UserContext(), web.Actor(c), core.AuditEntry{Action: "denied", Kind: kind, RecordID: c.Params("id"),
-			Note: c.Method() + " " + c.Path()})
-	}
+	web.AuditDenied(c, h.Audit, kind, err)
 }
 
 func listFail(c *fiber.Ctx, err error) error {
