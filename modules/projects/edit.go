@@ -45,6 +45,7 @@ type Input struct {
 	EnterpriseID      string    `json:"enterprise_id"`
 	TalentID          string    `json:"talent_id"`
 	InstituteID       string    `json:"institute_id"`
+	ResultID          string    `json:"result_id"`
 	Contacts          []Contact `json:"contacts"`
 	Investment        float64   `json:"investment"`
 	RegisteredCapital float64   `json:"registered_capital"`
@@ -173,6 +174,7 @@ func (in *Input) apply(p *Project) {
 	p.Type, p.Name, p.Industry, p.Zone, p.Unit, p.Officer = in.Type, in.Name, in.Industry, in.Zone, in.Unit, in.Officer
 	p.Summary, p.Enterprise, p.CreditCode = in.Summary, in.Enterprise, in.CreditCode
 	p.EnterpriseID, p.TalentID, p.InstituteID = clean(in.EnterpriseID), clean(in.TalentID), clean(in.InstituteID)
+	p.ResultID = clean(in.ResultID)
 	p.Contacts = in.Contacts
 	p.Investment, p.RegisteredCapital, p.CapitalArrived = in.Investment, in.RegisteredCapital, in.CapitalArrived
 	p.SourceEvent, p.Tags, p.ActionLines = clean(in.SourceEvent), in.Tags, in.ActionLines
@@ -185,7 +187,7 @@ func (in *Input) apply(p *Project) {
 func InputOf(p *Project) Input {
 	in := Input{Type: p.Type, Name: p.Name, Industry: p.Industry, Zone: p.Zone, Unit: p.Unit, Officer: p.Officer,
 		Summary: p.Summary, Enterprise: p.Enterprise, CreditCode: p.CreditCode, EnterpriseID: p.EnterpriseID,
-		TalentID: p.TalentID, InstituteID: p.InstituteID, Contacts: p.Contacts, Investment: p.Investment,
+		TalentID: p.TalentID, InstituteID: p.InstituteID, ResultID: p.ResultID, Contacts: p.Contacts, Investment: p.Investment,
 		RegisteredCapital: p.RegisteredCapital, CapitalArrived: p.CapitalArrived, SourceEvent: p.SourceEvent,
 		Tags: p.Tags, ActionLines: p.ActionLines, NextAction: p.NextAction, NextDue: Date{p.NextDue}, Stage: p.Stage}
 	in.Milestones.Signed, in.Milestones.Registered = Date{p.Milestones.Signed}, Date{p.Milestones.Registered}
@@ -244,7 +246,7 @@ func (e *ConflictError) Unwrap() error { return core.ErrConflict }
 // FieldLabels names the editable fields in Chinese (conflict messages).
 var FieldLabels = map[string]string{"Type": "项目类型", "Name": "项目名称", "Industry": "产业", "Zone": "区镇",
 	"Unit": "责任单位", "Officer": "负责人", "Summary": "项目简介", "Enterprise": "投资方/企业", "CreditCode": "统一社会信用代码",
-	"EnterpriseID": "关联企业", "TalentID": "关联人才", "InstituteID": "关联院所", "Contacts": "联系人",
+	"EnterpriseID": "关联企业", "TalentID": "关联人才", "InstituteID": "关联院所", "ResultID": "关联科技成果", "Contacts": "联系人",
 	"Investment": "总投资(万元)", "RegisteredCapital": "注册资本(万元)", "CapitalArrived": "到资(万元)",
 	"SourceEvent": "来源活动", "Tags": "标签", "ActionLines": "七个一行动", "NextAction": "下一步行动", "NextDue": "下一步期限",
 	"Milestones": "里程碑", "Stage": "阶段"}

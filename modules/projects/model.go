@@ -59,6 +59,7 @@ type Project struct {
 	EnterpriseID string    `bson:"enterprise_id,omitempty" json:"enterprise_id,omitempty"`
 	TalentID     string    `bson:"talent_id,omitempty" json:"talent_id,omitempty"`
 	InstituteID  string    `bson:"institute_id,omitempty" json:"institute_id,omitempty"`
+	ResultID     string    `bson:"result_id,omitempty" json:"result_id,omitempty"` // 科技成果 being transferred
 	Contacts     []Contact `bson:"contacts,omitempty" json:"contacts,omitempty"`
 
 	Investment        float64 `bson:"investment" json:"investment"`                 // 总投资 万元

@@ -218,8 +218,9 @@ func formInput(c *fiber.Ctx) (Input, error) {
 	in := Input{Type: c.FormValue("type"), Name: c.FormValue("name"), Industry: c.FormValue("industry"),
 		Zone: c.FormValue("zone"), Unit: c.FormValue("unit"), Officer: c.FormValue("officer"), Summary: c.FormValue("summary"),
 		Enterprise: c.FormValue("enterprise"), CreditCode: c.FormValue("credit_code"), EnterpriseID: c.FormValue("enterprise_id"),
-		TalentID: c.FormValue("talent_id"), InstituteID: c.FormValue("institute_id"), SourceEvent: c.FormValue("source_event"),
-		NextAction: c.FormValue("next_action"), Stage: c.FormValue("stage")}
+		TalentID: c.FormValue("talent_id"), InstituteID: c.FormValue("institute_id"), ResultID: c.FormValue("result_id"),
+		SourceEvent: c.FormValue("source_event"),
+		NextAction:  c.FormValue("next_action"), Stage: c.FormValue("stage")}
 	var err error
 	for _, f := range []struct {
 		name string
@@ -260,7 +261,8 @@ func formInput(c *fiber.Ctx) (Input, error) {
 func (h *Handlers) newPage(c *fiber.Ctx) error {
 	me := web.Me(c)
 	in := Input{Type: TypeIndustry, Stage: StageSearch, Officer: me.Username, TalentID: c.Query("talent"),
-		EnterpriseID: c.Query("enterprise"), InstituteID: c.Query("institute"), SourceEvent: c.Query("event")}
+		EnterpriseID: c.Query("enterprise"), InstituteID: c.Query("institute"), ResultID: c.Query("result"),
+		SourceEvent: c.Query("event")}
 	if len(me.Units) > 0 {
 		in.Unit = me.Units[0]
 	}

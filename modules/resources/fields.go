@@ -183,7 +183,7 @@ var InstituteKind = &Kind{
 
 // Technology results (科技成果).
 var ResultKind = &Kind{
-	Key: KindResults, Start: "result", Sub: "owner",
+	Key: KindResults, Start: "result", LinkField: "result_id", Sub: "owner",
 	Columns: []string{"industry", "transfer_mode", "maturity", "status", "asking_price"},
 	Filters: []Filter{{"transfer_mode", "transfer_mode"}, {"status", "status"}, {"maturity", "maturity"}, {"industry", "industry"}},
 	Sorts:   append(slices.Clone(sortsCommon), "-asking_price", "asking_price", "-deal_amount", "-deal_date"),
