@@ -8,6 +8,7 @@ import (
 
 	"zhaoshang/app/web"
 	"zhaoshang/modules/aftercare"
+	"zhaoshang/modules/dashboard"
 	"zhaoshang/modules/events"
 	"zhaoshang/modules/matrix"
 	"zhaoshang/modules/policies"
@@ -90,6 +91,10 @@ func (s *srv) routes(app *fiber.App) {
 		s.p.Records.Results, s.p.Matrix), Units: s.p.Matrix, Audit: s.p.Users}
 	rh.Routes(app)
 	s.access.Add(rh.Access())
+	dh := &dashboard.Handlers{Svc: &dashboard.Service{Projects: ph.Svc, Engine: s.p.Sync.Engine(), Targets: s.p.Matrix.Targets,
+		HasUnit: s.p.Matrix.HasUnit, StaleDays: s.staleDays}, Audit: s.p.Users, Units: s.unitOptions}
+	dh.Routes(app)
+	s.access.Add(dh.Access())
 
 	for _, e := range emptySections {
 		e := e
@@ -102,8 +107,15 @@ func (s *srv) routes(app *fiber.App) {
 
 // Sections that later releases fill; until then they say so honestly.
 var emptySections = []struct{ path, nav, title, heading, text string }{
-	{"/dashboard", "dashboard", "驾驶舱", "驾驶舱尚未开放", "目标完成度、阶段漏斗与督办统计将在下一版本提供。"},
 	{"/imports", "imports", "导入导出", "导入导出尚未开放", "Excel 台账导入（预览、撤销）与导出将在下一版本提供。"},
+}
+
+// staleDays is the configured staleness threshold of projects.
+func (s *srv) staleDays(ctx context.Context) int {
+	if cat, err := (vocab{s}).ProjectCatalog(ctx); err == nil {
+		return cat.StaleDays
+	}
+	return 0
 }
 
 type unitsAdapter struct{ s *srv }
