@@ -87,7 +87,7 @@ func (h *Handlers) Routes(app fiber.Router) {
 func queryFrom(c *fiber.Ctx) (ListQuery, error) {
 	q := ListQuery{Text: c.Query("q"), Stage: c.Query("stage"), Unit: c.Query("unit"), Industry: c.Query("industry"),
 		Type: c.Query("type"), Zone: c.Query("zone"), Officer: c.Query("officer"), Sort: c.Query("sort"),
-		SourceEvent: c.Query("source_event"), Stale: c.Query("stale") == "1", Overdue: c.Query("overdue") == "1"}
+		SourceEvent: c.Query("source_event"), Approval: c.Query("approval"), Stale: c.Query("stale") == "1", Overdue: c.Query("overdue") == "1"}
 	var err error
 	if v := c.Query("page"); v != "" {
 		if q.Page, err = strconv.Atoi(v); err != nil || q.Page < 1 {

@@ -16,7 +16,7 @@ import (
 )
 
 // filterKeys are the list/board filters kept in the URL and remembered.
-var filterKeys = []string{"q", "stage", "type", "industry", "zone", "unit", "officer", "source_event", "from", "to", "stale", "overdue", "sort"}
+var filterKeys = []string{"q", "stage", "type", "industry", "zone", "unit", "officer", "source_event", "approval", "from", "to", "stale", "overdue", "sort"}
 
 const filterCookie = "zs_pf"
 

@@ -14,6 +14,7 @@ var SearchSchema = search.Schema{
 	"type": search.Keyword, "industry": search.Keyword, "zone": search.Keyword, "stage": search.Keyword,
 	"officer": search.Keyword, "tags": search.Keyword, "action_lines": search.Keyword, "source_event": search.Keyword,
 	"year": search.Keyword, "talent_id": search.Keyword, "enterprise_id": search.Keyword, "institute_id": search.Keyword, "result_id": search.Keyword,
+	"approval":   search.Keyword,
 	"investment": search.Number, "capital_arrived": search.Number, "registered_capital": search.Number, "score": search.Number,
 	"created": search.Date, "updated": search.Date, "stage_since": search.Date, "last_follow_up": search.Date,
 	"next_due": search.Date, "signed": search.Date,
@@ -42,6 +43,7 @@ func ToDoc(p *Project) search.Doc {
 	if p.SourceEvent != "" {
 		f["source_event"] = p.SourceEvent
 	}
+	f["approval"] = ApprovalState(p)
 	for k, v := range map[string]string{"talent_id": p.TalentID, "enterprise_id": p.EnterpriseID, "institute_id": p.InstituteID, "result_id": p.ResultID} {
 		if v != "" {
 			f[k] = v
@@ -58,4 +60,16 @@ func ToDoc(p *Project) search.Doc {
 	}
 	return search.Doc{Kind: Kind, ID: p.ID, Version: p.Version, Units: []string{p.Unit}, Title: p.Name,
 		Body: p.Summary, Fields: f}
+}
+
+// ApprovalState is "pending" (no decision yet), "approved" or "rejected",
+// indexed so that decisions waiting for approval can be listed.
+func ApprovalState(p *Project) string {
+	switch {
+	case p.Approval == nil:
+		return "pending"
+	case p.Approval.Approved:
+		return "approved"
+	}
+	return "rejected"
 }

@@ -37,6 +37,9 @@ type ListQuery struct {
 	SourceEvent string
 	// From/To bound the creation day (period), inclusive.
 	From, To Date
+	// Approval filters by ApprovalState ("pending" with stage=decision lists
+	// decisions waiting for a manager).
+	Approval string
 	// Stale: no follow-up for StaleDays; Overdue: next action past due.
 	Stale, Overdue bool
 	StaleDays      int
@@ -56,6 +59,9 @@ func (q *ListQuery) Validate() error {
 	}
 	if q.Stage != "" && !ValidStage(q.Stage) {
 		return core.Invalid("stage", "未知阶段 %q", q.Stage)
+	}
+	if q.Approval != "" && q.Approval != "pending" && q.Approval != "approved" && q.Approval != "rejected" {
+		return core.Invalid("approval", "审批状态须为 pending、approved 或 rejected")
 	}
 	if q.Type != "" && !slices.Contains(Types, q.Type) {
 		return core.Invalid("type", "未知项目类型 %q", q.Type)
@@ -85,7 +91,7 @@ func (q *ListQuery) Validate() error {
 func (q *ListQuery) filters(now time.Time) []search.Filter {
 	var fs []search.Filter
 	for _, kv := range [][2]string{{"stage", q.Stage}, {"industry", q.Industry}, {"type", q.Type}, {"zone", q.Zone},
-		{"officer", q.Officer}, {"source_event", q.SourceEvent}} {
+		{"officer", q.Officer}, {"source_event", q.SourceEvent}, {"approval", q.Approval}} {
 		if kv[1] != "" {
 			fs = append(fs, search.Filter{Field: kv[0], Values: []string{kv[1]}})
 		}
