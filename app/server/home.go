@@ -18,6 +18,7 @@ type HomeView struct {
 	Overdue      []*projects.Project
 	OverdueTotal int
 	Stale        int
+	Pending      int // decisions waiting for a manager's approval
 	Instructed   []*projects.Project
 	Person       func(string) string
 	IsManager    bool
@@ -62,6 +63,11 @@ func (s *srv) home(c *fiber.Ctx) error {
 	}
 	if page, err := svc.List(ctx, me.Scope, sq); err == nil {
 		v.Stale = page.Total
+	}
+	if v.IsManager {
+		if page, err := svc.List(ctx, me.Scope, projects.ListQuery{Stage: projects.StageDecision, Approval: "pending", PerPage: 1}); err == nil {
+			v.Pending = page.Total
+		}
 	}
 	return web.Page(c, "home", "工作台", "home", v)
 }
