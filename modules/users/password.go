@@ -78,16 +78,19 @@ func CheckPolicy(pw string) error {
 	return nil
 }
 
-// GeneratePassword returns a random password that meets the policy.
+// GeneratePassword returns a random 16-character password that meets the
+// policy (drawn again in the rare case it lacks a letter or a digit).
 func GeneratePassword() string {
 	const alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-	b := make([]byte, 16)
-	_, _ = rand.Read(b)
-	out := make([]byte, len(b))
-	for i, c := range b {
-		out[i] = alphabet[int(c)%len(alphabet)]
+	for {
+		b := make([]byte, 16)
+		_, _ = rand.Read(b)
+		out := make([]byte, len(b))
+		for i, c := range b {
+			out[i] = alphabet[int(c)%len(alphabet)]
+		}
+		if CheckPolicy(string(out)) == nil {
+			return string(out)
+		}
 	}
-	// guarantee both classes
-	out[0], out[1] = 'Z', '7'
-	return string(out)
 }
