@@ -83,11 +83,16 @@ func CheckPolicy(pw string) error {
 func GeneratePassword() string {
 	const alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 	for {
-		b := make([]byte, 16)
-		_, _ = rand.Read(b)
-		out := make([]byte, len(b))
-		for i, c := range b {
-			out[i] = alphabet[int(c)%len(alphabet)]
+		out := make([]byte, 0, 16)
+		buf := make([]byte, 32)
+		for len(out) < 16 {
+			_, _ = rand.Read(buf)
+			for _, c := range buf {
+				// 224 = 4×56: rejecting the rest keeps every character equally likely.
+				if int(c) < 4*len(alphabet) && len(out) < 16 {
+					out = append(out, alphabet[int(c)%len(alphabet)])
+				}
+			}
 		}
 		if CheckPolicy(string(out)) == nil {
 			return string(out)
