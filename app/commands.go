@@ -17,8 +17,18 @@ import (
 	"zhaoshang/search"
 )
 
+// openFor opens the platform for a command. On a data dir that no server
+// has started yet, it creates admin just as the first `serve` would.
 func openFor(ctx context.Context, role string, log *slog.Logger) (*platform.Platform, error) {
-	return platform.Open(ctx, platform.ConfigFromEnv(), platform.Options{Role: role}, log)
+	p, err := platform.Open(ctx, platform.ConfigFromEnv(), platform.Options{Role: role}, log)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.EnsureAdmin(ctx, func(s string) { fmt.Fprintln(os.Stderr, s) }); err != nil {
+		p.Close()
+		return nil, err
+	}
+	return p, nil
 }
 
 func cmdReindex(ctx context.Context, args []string, log *slog.Logger) error {

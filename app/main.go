@@ -5,6 +5,7 @@
 //	zhaoshang seed --demo [--scale N]         load the demo data set
 //	zhaoshang reindex                         rebuild the search index from Mongo
 //	zhaoshang user add --name U --role R [--unit X[,Y]] [--display 姓名]
+//	zhaoshang import --kind projects --file F --dry-run [--json] [--as USER]
 //
 // Exit codes: 0 ok, 1 runtime failure, 2 bad usage or input, 3 import with
 // rejected rows.
@@ -33,6 +34,8 @@ const usage = `用法 / usage:
   zhaoshang seed --demo [--scale N]                 载入演示数据（可重复运行，不会重复写入）
   zhaoshang reindex                                 从 MongoDB 重建搜索索引
   zhaoshang user add --name U --role R [--unit X]   新建用户（密码从标准输入读取，或自动生成并显示一次）
+  zhaoshang import --kind projects --file F --dry-run [--json] [--as USER]
+                                                    预览导入台账（本版本只支持项目、只预览不写入）
 环境变量：ZS_ADDR ZS_DATA MONGO_URI MONGO_DB MEILI_URL MEILI_KEY ZS_ADMIN_PASSWORD ZS_SECURE_COOKIES ZS_LOG_FORMAT
 `
 
@@ -60,7 +63,9 @@ func run(args []string) int {
 		err = cmdReindex(ctx, args, log)
 	case "user":
 		err = cmdUser(ctx, args, log)
-	case "import", "export", "backup", "restore":
+	case "import":
+		err = cmdImport(ctx, args, log)
+	case "export", "backup", "restore":
 		err = fmt.Errorf("zhaoshang %s 尚未在本版本提供", cmd)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
@@ -69,9 +74,12 @@ func run(args []string) int {
 		err = usagef("未知命令 %q\n%s", cmd, usage)
 	}
 	var ue usageError
+	var ec exitCode
 	switch {
 	case err == nil:
 		return 0
+	case errors.As(err, &ec):
+		return int(ec)
 	case errors.As(err, &ue):
 		fmt.Fprintln(os.Stderr, "zhaoshang:", ue.msg)
 		return 2

@@ -14,24 +14,14 @@ func (s *srv) projects() *projects.Service {
 	return projects.NewService(s.p.Projects, vocab{s})
 }
 
-// vocab adapts the matrix module to what the pipeline rules need.
+// vocab is the platform's projects.Vocab (platform.MatrixVocab, shared with
+// the importer).
 type vocab struct{ s *srv }
 
-func (v vocab) HasUnit(id string) bool { return v.s.p.Matrix.HasUnit(id) }
+func (v vocab) HasUnit(id string) bool { return v.s.p.ProjectVocab().HasUnit(id) }
 
 func (v vocab) ProjectCatalog(ctx context.Context) (projects.Catalog, error) {
-	c, err := v.s.p.Matrix.Catalog(ctx)
-	if err != nil {
-		return projects.Catalog{}, err
-	}
-	out := projects.Catalog{Zones: c.Zones, ActionLines: c.ActionLines, DisabledGates: c.DisabledGates, StaleDays: c.StaleDays}
-	for _, i := range c.Industries {
-		out.Industries = append(out.Industries, i.Name)
-	}
-	if out.StaleDays <= 0 {
-		out.StaleDays = 30
-	}
-	return out, nil
+	return v.s.p.ProjectVocab().ProjectCatalog(ctx)
 }
 
 func (s *srv) unitOptions() [][2]string {
