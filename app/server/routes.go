@@ -9,6 +9,7 @@ import (
 	"zhaoshang/app/web"
 	"zhaoshang/modules/aftercare"
 	"zhaoshang/modules/dashboard"
+	"zhaoshang/modules/discover"
 	"zhaoshang/modules/events"
 	"zhaoshang/modules/matrix"
 	"zhaoshang/modules/policies"
@@ -95,6 +96,9 @@ func (s *srv) routes(app *fiber.App) {
 		HasUnit: s.p.Matrix.HasUnit, StaleDays: s.staleDays}, Audit: s.p.Users, Units: s.unitOptions}
 	dh.Routes(app)
 	s.access.Add(dh.Access())
+	sh := &discover.Handlers{Svc: &discover.Service{Engine: s.p.Sync.Engine()}}
+	sh.Routes(app)
+	s.access.Add(sh.Access())
 
 	for _, e := range emptySections {
 		e := e

@@ -18,6 +18,8 @@ type KPI struct {
 	Unit   string  `json:"unit"`
 	Target float64 `json:"target"`
 	Actual int     `json:"actual"`
+	// Progress is Percent(): the progress against the target in percent.
+	Progress int `json:"progress"`
 	// Link is the filtered list that produced Actual.
 	Link string `json:"link"`
 }
@@ -63,6 +65,9 @@ type Cockpit struct {
 	Overdue     int          `json:"overdue"`
 	StaleLink   string       `json:"stale_link"`
 	OverdueLink string       `json:"overdue_link"`
+	// Approval counts decisions waiting for a manager's approval.
+	Approval     int    `json:"approval"`
+	ApprovalLink string `json:"approval_link"`
 }
 
 // cst is China Standard Time: a year is a calendar year in China.

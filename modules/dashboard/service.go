@@ -50,14 +50,9 @@ func link(path string, kv ...string) string {
 // asking for another district gets an explicit refusal, not zeros that look
 // like real figures. An unknown unit is a field error on "unit".
 func (s *Service) Cockpit(ctx context.Context, scope core.Scope, year int, unit string) (*Cockpit, error) {
-	if unit != "" {
-		if s.HasUnit != nil && !s.HasUnit(unit) {
-			return nil, core.Invalid("unit", "未知单位 %q", unit)
-		}
-		if !scope.Allows(unit) {
-			return nil, fmt.Errorf("dashboard: unit %s: %w", unit, core.ErrForbidden)
-		}
-		scope = core.Scope{Units: []string{unit}}
+	scope, err := s.scoped(scope, unit)
+	if err != nil {
+		return nil, err
 	}
 	ys := strconv.Itoa(year)
 	from, to := yearRange(year)
@@ -138,29 +133,25 @@ func (s *Service) Cockpit(ctx context.Context, scope core.Scope, year int, unit 
 		if !ok {
 			continue // contract amount etc.: later slices
 		}
-		out.KPIs = append(out.KPIs, KPI{Key: k.Key, Label: k.Label, Unit: k.Unit, Target: t.Values[k.Key], Actual: a, Link: links[k.Key]})
+		kpi := KPI{Key: k.Key, Label: k.Label, Unit: k.Unit, Target: t.Values[k.Key], Actual: a, Link: links[k.Key]}
+		kpi.Progress = kpi.Percent()
+		out.KPIs = append(out.KPIs, kpi)
 	}
 
-	days := 0
-	if s.StaleDays != nil {
-		days = s.StaleDays(ctx)
-	}
-	for _, x := range []struct {
-		q    projects.ListQuery
-		n    *int
-		link *string
-		key  string
-	}{
-		{projects.ListQuery{Stale: true}, &out.Stale, &out.StaleLink, "stale"},
-		{projects.ListQuery{Overdue: true}, &out.Overdue, &out.OverdueLink, "overdue"},
-	} {
-		x.q.StaleDays, x.q.PerPage, x.q.Unit = days, 1, unit
-		p, err := s.Projects.List(ctx, scope, x.q)
+	// Stuck work: the same list queries the stuck lists and their links answer.
+	for _, kind := range StuckKinds {
+		p, err := s.Stuck(ctx, scope, StuckQuery{Kind: kind, Unit: unit, PerPage: 1})
 		if err != nil {
 			return nil, err
 		}
-		*x.n = p.Total
-		*x.link = link("/projects", x.key, "1", "unit", unit)
+		switch kind {
+		case StuckStale:
+			out.Stale, out.StaleLink = p.Total, p.Link
+		case StuckOverdue:
+			out.Overdue, out.OverdueLink = p.Total, p.Link
+		case StuckApproval:
+			out.Approval, out.ApprovalLink = p.Total, p.Link
+		}
 	}
 	return out, nil
 }

@@ -1,0 +1,246 @@
+// Package discover is resource discovery (资源搜索): one search box over every
+// kind of record — projects, the four resource pools, events and policies —
+// answered by the search engine with the caller's scope applied inside the
+// engine query.
+//
+// Policies are readable by every signed-in user, the other kinds only within
+// the caller's scope. So a search runs (at most) two engine queries: one over
+// the scoped kinds with the caller's scope, one over policies with
+// Scope{All:true}; an admin (Scope.All) needs only one. Totals and facet
+// counts of the two add up exactly (the two sets are disjoint by kind).
+// Pagination over the merged list fetches the first offset+limit hits of both
+// queries and merges them by score (or by updated date when there is no query
+// text), ties broken by kind then id; offset+limit is capped at 1000, the
+// engines' window.
+package discover
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"slices"
+	"time"
+	"unicode/utf8"
+
+	"zhaoshang/modules/core"
+	"zhaoshang/modules/events"
+	"zhaoshang/modules/policies"
+	"zhaoshang/modules/projects"
+	"zhaoshang/modules/resources"
+	"zhaoshang/search"
+)
+
+// Kinds are the searchable kinds in tab order.
+var Kinds = []string{projects.Kind, resources.KindTalents, resources.KindEnterprises, resources.KindInstitutes,
+	resources.KindResults, events.Kind, policies.Kind}
+
+// KindLabels name each kind in Chinese.
+var KindLabels = map[string]string{
+	projects.Kind: "项目", resources.KindTalents: "人才", resources.KindEnterprises: "企业",
+	resources.KindInstitutes: "院所平台", resources.KindResults: "科技成果", events.Kind: "活动", policies.Kind: "政策",
+}
+
+// kindPaths are the page of one record, by kind.
+var kindPaths = map[string]string{
+	projects.Kind: "/projects/", resources.KindTalents: "/resources/talents/",
+	resources.KindEnterprises: "/resources/enterprises/", resources.KindInstitutes: "/resources/institutes/",
+	resources.KindResults: "/resources/results/", events.Kind: "/events/", policies.Kind: "/policies/",
+}
+
+// RecordURL is the page of a record.
+func RecordURL(kind, id string) string { return kindPaths[kind] + id }
+
+// Facets are the keyword fields counted and filterable (all exist in the
+// merged schema; kinds without a field simply have no value for it).
+// "kind" is counted separately (it is the engine's envelope, not a field).
+var Facets = []string{"industry", "zone", "stage", "level", "year"}
+
+// Limits of the input.
+const (
+	MaxText    = 200
+	MaxWindow  = 1000
+	MaxPerPage = 100
+	perPage    = 20
+)
+
+// publicKind is readable by every signed-in user.
+func publicKind(k string) bool { return k == policies.Kind }
+
+// Query is one search request.
+type Query struct {
+	Text    string
+	Kinds   []string            // empty = all
+	Filters map[string][]string // facet field → values (OR-ed); fields AND-ed
+	Page    int                 // 1-based
+	PerPage int
+}
+
+// Item is one hit.
+type Item struct {
+	Kind      string `json:"kind"`
+	ID        string `json:"id"`
+	Title     string `json:"title"`
+	Highlight string `json:"highlight"`
+}
+
+// Result is one page of the merged hits with exact counts.
+type Result struct {
+	Items []Item `json:"items"`
+	Total int    `json:"total"`
+	// Facets["kind"] counts each kind for the query ignoring the kind
+	// selection (so tabs show what another tab would hold); the other facets
+	// count the records matching the whole query, kind selection included.
+	Facets map[string]map[string]int `json:"facets"`
+}
+
+// Service runs searches.
+type Service struct {
+	Engine search.Engine
+}
+
+// Validate checks and normalises q.
+func Validate(q *Query) error {
+	if utf8.RuneCountInString(q.Text) > MaxText {
+		return core.Invalid("q", "搜索词最多 200 字")
+	}
+	for _, k := range q.Kinds {
+		if _, ok := KindLabels[k]; !ok {
+			return core.Invalid("kind", "未知的资源类型 %s", k)
+		}
+	}
+	for f, vs := range q.Filters {
+		if !slices.Contains(Facets, f) {
+			return core.Invalid(f, "未知的筛选条件 %s", f)
+		}
+		for _, v := range vs {
+			if utf8.RuneCountInString(v) > MaxText {
+				return core.Invalid(f, "筛选值过长")
+			}
+		}
+	}
+	if q.Page < 1 {
+		q.Page = 1
+	}
+	if q.PerPage < 1 {
+		q.PerPage = perPage
+	}
+	if q.PerPage > MaxPerPage {
+		return core.Invalid("per_page", "每页最多 100 条")
+	}
+	if q.Page*q.PerPage > MaxWindow {
+		return core.Invalid("page", "最多可查看前 1000 条结果，请缩小搜索范围")
+	}
+	return nil
+}
+
+// Search answers q for a caller with scope.
+func (s *Service) Search(ctx context.Context, scope core.Scope, q Query) (Result, error) {
+	if err := Validate(&q); err != nil {
+		return Result{}, err
+	}
+	if s.Engine == nil {
+		return Result{}, search.ErrUnavailable
+	}
+	kinds := q.Kinds
+	if len(kinds) == 0 {
+		kinds = Kinds
+	}
+	var filters []search.Filter
+	for _, f := range Facets { // fixed order: same query for the same input
+		if vs := q.Filters[f]; len(vs) > 0 {
+			filters = append(filters, search.Filter{Field: f, Values: vs})
+		}
+	}
+	var sorts []search.Sort
+	if q.Text == "" {
+		sorts = []search.Sort{{Field: "updated", Desc: true}}
+	}
+	window := q.Page * q.PerPage
+	base := search.Query{Text: q.Text, Filters: filters, Facets: Facets, Sort: sorts, Limit: window, Highlight: true}
+
+	// Group the kinds by the scope they are searched with.
+	var scoped, public []string
+	for _, k := range kinds {
+		if publicKind(k) || scope.All {
+			public = append(public, k)
+		} else {
+			scoped = append(scoped, k)
+		}
+	}
+	res := Result{Items: []Item{}, Facets: map[string]map[string]int{"kind": {}}}
+	for _, f := range Facets {
+		res.Facets[f] = map[string]int{}
+	}
+	var hits []search.Hit
+	for _, part := range []struct {
+		kinds []string
+		scope search.Scope
+	}{{scoped, scope.Search()}, {public, search.Scope{All: true}}} {
+		if len(part.kinds) == 0 {
+			continue
+		}
+		sq := base
+		sq.Kinds, sq.Scope = part.kinds, part.scope
+		r, err := s.Engine.Search(ctx, sq)
+		if err != nil {
+			return Result{}, engineErr(err)
+		}
+		res.Total += r.Total
+		for f, counts := range r.Facets {
+			if res.Facets[f] == nil {
+				continue
+			}
+			for v, n := range counts {
+				res.Facets[f][v] += n
+			}
+		}
+		hits = append(hits, r.Hits...)
+	}
+	// Kind counts: one counting query per kind, without the kind selection.
+	for _, k := range Kinds {
+		cq := search.Query{Kinds: []string{k}, Text: q.Text, Filters: filters, Limit: 1, Sort: sorts}
+		cq.Scope = scope.Search()
+		if publicKind(k) {
+			cq.Scope = search.Scope{All: true}
+		}
+		r, err := s.Engine.Search(ctx, cq)
+		if err != nil {
+			return Result{}, engineErr(err)
+		}
+		if r.Total > 0 {
+			res.Facets["kind"][k] = r.Total
+		}
+	}
+	slices.SortFunc(hits, func(a, b search.Hit) int {
+		if q.Text == "" {
+			if c := updated(b).Compare(updated(a)); c != 0 {
+				return c
+			}
+		} else if c := cmp.Compare(b.Score, a.Score); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.Kind, b.Kind); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	from := (q.Page - 1) * q.PerPage
+	for i := from; i < len(hits) && i < window; i++ {
+		h := hits[i]
+		res.Items = append(res.Items, Item{Kind: h.Kind, ID: h.ID, Title: h.Title, Highlight: h.Highlight})
+	}
+	return res, nil
+}
+
+func updated(h search.Hit) time.Time {
+	t, _ := h.Fields["updated"].(time.Time)
+	return t
+}
+
+// engineErr turns a query the engine refuses into bad input.
+func engineErr(err error) error {
+	if errors.Is(err, search.ErrBadQuery) {
+		return core.Invalid("q", "搜索条件无法解析")
+	}
+	return err
+}
