@@ -219,10 +219,12 @@ func (s *Service) Search(ctx context.Context, scope core.Scope, q Query) (Result
 		} else if c := cmp.Compare(b.Score, a.Score); c != 0 {
 			return c
 		}
-		if c := cmp.Compare(a.Kind, b.Kind); c != 0 {
+		// The engines break ties by id, then kind: the merge must too, or
+		// the windows fetched for different pages disagree.
+		if c := cmp.Compare(a.ID, b.ID); c != 0 {
 			return c
 		}
-		return cmp.Compare(a.ID, b.ID)
+		return cmp.Compare(a.Kind, b.Kind)
 	})
 	from := (q.Page - 1) * q.PerPage
 	for i := from; i < len(hits) && i < window; i++ {
