@@ -37,8 +37,11 @@ func NewWithRules(p *platform.Platform) (*fiber.App, web.Rules, error) {
 	}
 	web.SetTemplates(set)
 	app := fiber.New(fiber.Config{
-		AppName:               "zhaoshang",
-		BodyLimit:             MaxBody,
+		AppName:   "zhaoshang",
+		BodyLimit: MaxBody,
+		// Room for long Chinese query strings (a 1,000-character query is
+		// ~9 KB URL-encoded) so they reach the handlers' 400, not a 431.
+		ReadBufferSize:        32 << 10,
 		ReadTimeout:           60 * time.Second,
 		WriteTimeout:          120 * time.Second,
 		IdleTimeout:           120 * time.Second,

@@ -190,3 +190,11 @@ func TestSearch(t *testing.T) {
 	}...)
 	testapp.Run(t, a, sc)
 }
+
+func TestLongChineseQueryIs400(t *testing.T) {
+	a := testapp.Start(t)
+	st, body := a.Admin(t).Do("GET", "/api/v1/search?q="+url.QueryEscape(strings.Repeat("智", 1000)), nil, nil)
+	if st != 400 || !strings.Contains(body, `"field":"q"`) {
+		t.Fatalf("long query: %d %.200s", st, body)
+	}
+}
