@@ -59,8 +59,10 @@ func TestEventOutcomeJourney(t *testing.T) {
 	}
 	// pick 路演 in the type select: app.js submits the filter form on change
 	b.Do(
-		chromedp.SetValue(css(`select[name=type]`), "路演"),
-		chromedp.Evaluate[chromedp.Void](`document.querySelector('select[name=type]').dispatchEvent(new Event('change', {bubbles: true}))`),
+		// Set the value and fire "change" in one step: app.js submits the form
+		// on change, so a second step could run on the page being replaced.
+		chromedp.Evaluate[chromedp.Void](`(function(){var s=document.querySelector('select[name=type]');` +
+			`s.value='路演';s.dispatchEvent(new Event('change',{bubbles:true}));})()`),
 	)
 	waitURL(b, "/events", func(u *url.URL) bool { return u.Query().Get("type") == "路演" })
 	b.Do(chromedp.WaitVisible(css(`#event-list`)))
