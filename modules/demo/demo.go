@@ -24,6 +24,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"zhaoshang/modules/aftercare"
+	"zhaoshang/modules/transfers"
 
 	"zhaoshang/modules/core"
 	"zhaoshang/modules/events"
@@ -50,6 +52,10 @@ type Deps struct {
 	Results     *resources.ResultRepo
 	Policies    *policies.Repo
 	Users       UserMaker
+	// Optional: service requests, transfer deals and brokers (nil = skip).
+	Aftercare *aftercare.Repo
+	Deals     *transfers.DealRepo
+	Brokers   *transfers.BrokerRepo
 }
 
 func (d Deps) check() error {
@@ -134,6 +140,22 @@ func Seed(ctx context.Context, d Deps, scale int, progress func(string)) (Report
 		{events.Kind, "活动", func() error { return seedKind(ctx, d.Events, ds.Events, &rep) }},
 		{policies.Kind, "政策", func() error { return seedKind(ctx, d.Policies, ds.Policies, &rep) }},
 		{projects.Kind, "项目", func() error { return seedKind(ctx, d.Projects, ds.Projects, &rep) }},
+		{aftercare.Kind, "后道服务", func() error {
+			if d.Aftercare == nil {
+				return nil
+			}
+			return seedKind(ctx, d.Aftercare, aftercare.Demo(ds.Projects, Today), &rep)
+		}},
+		{transfers.KindBrokers, "技术经纪人", func() error {
+			if d.Brokers == nil || d.Deals == nil {
+				return nil
+			}
+			brokers, deals := transferDemo(ds)
+			if err := seedKind(ctx, d.Brokers, brokers, &rep); err != nil {
+				return err
+			}
+			return seedKind(ctx, d.Deals, deals, &rep)
+		}},
 	} {
 		if err := s.run(); err != nil {
 			return rep, err
@@ -262,4 +284,17 @@ func seedUsers(ctx context.Context, um UserMaker, list []User, rep *Report) erro
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
+}
+
+// transferDemo generates the brokers and deals of the data set (deterministic).
+func transferDemo(ds *Dataset) ([]*transfers.Broker, []*transfers.Deal) {
+	units := make([]string, len(ds.Units))
+	for i, u := range ds.Units {
+		units[i] = u.ID
+	}
+	results := make([]string, len(ds.Results))
+	for i, r := range ds.Results {
+		results[i] = r.ID
+	}
+	return transfers.Demo(ds.Scale, units, []int{2023, 2024, 2025}, results)
 }
