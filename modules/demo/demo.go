@@ -129,10 +129,11 @@ func Seed(ctx context.Context, d Deps, scale int, progress func(string)) (Report
 	}
 	step("users", "演示用户")
 
-	for _, s := range []struct {
+	type stepRun struct {
 		kind, label string
 		run         func() error
-	}{
+	}
+	steps := []stepRun{
 		{resources.KindTalents, "人才", func() error { return seedKind(ctx, d.Talents, ds.Talents, &rep) }},
 		{resources.KindEnterprises, "企业", func() error { return seedKind(ctx, d.Enterprises, ds.Enterprises, &rep) }},
 		{resources.KindInstitutes, "平台", func() error { return seedKind(ctx, d.Institutes, ds.Institutes, &rep) }},
@@ -140,23 +141,22 @@ func Seed(ctx context.Context, d Deps, scale int, progress func(string)) (Report
 		{events.Kind, "活动", func() error { return seedKind(ctx, d.Events, ds.Events, &rep) }},
 		{policies.Kind, "政策", func() error { return seedKind(ctx, d.Policies, ds.Policies, &rep) }},
 		{projects.Kind, "项目", func() error { return seedKind(ctx, d.Projects, ds.Projects, &rep) }},
-		{aftercare.Kind, "后道服务", func() error {
-			if d.Aftercare == nil {
-				return nil
-			}
+	}
+	if d.Aftercare != nil {
+		steps = append(steps, stepRun{aftercare.Kind, "后道服务", func() error {
 			return seedKind(ctx, d.Aftercare, aftercare.Demo(ds.Projects, Today), &rep)
-		}},
-		{transfers.KindBrokers, "技术经纪人", func() error {
-			if d.Brokers == nil || d.Deals == nil {
-				return nil
-			}
+		}})
+	}
+	if d.Brokers != nil && d.Deals != nil {
+		steps = append(steps, stepRun{transfers.KindBrokers, "技术经纪人与成果转化", func() error {
 			brokers, deals := transferDemo(ds)
 			if err := seedKind(ctx, d.Brokers, brokers, &rep); err != nil {
 				return err
 			}
 			return seedKind(ctx, d.Deals, deals, &rep)
-		}},
-	} {
+		}})
+	}
+	for _, s := range steps {
 		if err := s.run(); err != nil {
 			return rep, err
 		}
