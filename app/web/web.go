@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strconv"
 	"strings"
 	"time"
 
@@ -224,4 +225,29 @@ func Page(c *fiber.Ctx, page, title, nav string, data any) error {
 // Flash sets a one-shot message shown on the next page.
 func Flash(c *fiber.Ctx, kind, msg string) {
 	c.Cookie(&fiber.Cookie{Name: "zs_flash", Value: encodeFlash(kind, msg), Path: "/", HTTPOnly: true, SameSite: "Lax", MaxAge: 60})
+}
+
+// Paging reads ?page= and ?per_page= (0 when absent); anything but a
+// positive integer is a field error naming the parameter.
+func Paging(c *fiber.Ctx) (page, perPage int, err error) {
+	if v := c.Query("page"); v != "" {
+		if page, err = strconv.Atoi(v); err != nil || page < 1 {
+			return 0, 0, core.Invalid("page", "页码须为正整数")
+		}
+	}
+	if v := c.Query("per_page"); v != "" {
+		if perPage, err = strconv.Atoi(v); err != nil || perPage < 1 {
+			return 0, 0, core.Invalid("per_page", "每页条数须为正整数")
+		}
+	}
+	return page, perPage, nil
+}
+
+// QueryFail answers a bad list query: a field error is a 400 naming the
+// parameter (not a 422: nothing was submitted), anything else as Fail.
+func QueryFail(c *fiber.Ctx, err error) error {
+	if fe, ok := core.AsFieldError(err); ok {
+		return JSONError(c, 400, "bad_request", fe.Message, fe.Field)
+	}
+	return Fail(c, err)
 }

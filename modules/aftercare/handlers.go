@@ -63,15 +63,8 @@ func queryFrom(c *fiber.Ctx) (ListQuery, error) {
 		return q, core.Invalid("overdue", "overdue 只能为 1 或 0")
 	}
 	var err error
-	if v := c.Query("page"); v != "" {
-		if q.Page, err = strconv.Atoi(v); err != nil || q.Page < 1 {
-			return q, core.Invalid("page", "页码须为正整数")
-		}
-	}
-	if v := c.Query("per_page"); v != "" {
-		if q.PerPage, err = strconv.Atoi(v); err != nil || q.PerPage < 1 {
-			return q, core.Invalid("per_page", "每页条数须为正整数")
-		}
+	if q.Page, q.PerPage, err = web.Paging(c); err != nil {
+		return q, err
 	}
 	return q, nil
 }
@@ -119,21 +112,14 @@ func (h *Handlers) clauseTitle(ctx context.Context, r *Request) string {
 	return t
 }
 
-func listFail(c *fiber.Ctx, err error) error {
-	if fe, ok := core.AsFieldError(err); ok {
-		return web.JSONError(c, 400, "bad_request", fe.Message, fe.Field)
-	}
-	return web.Fail(c, err)
-}
-
 func (h *Handlers) apiList(c *fiber.Ctx) error {
 	q, err := queryFrom(c)
 	if err != nil {
-		return listFail(c, err)
+		return web.QueryFail(c, err)
 	}
 	page, err := h.Svc.List(c.UserContext(), web.Me(c).Scope, q)
 	if err != nil {
-		return listFail(c, err)
+		return web.QueryFail(c, err)
 	}
 	items := make([]APIItem, len(page.Items))
 	for i, r := range page.Items {

@@ -51,15 +51,8 @@ func queryFrom(c *fiber.Ctx) (ListQuery, error) {
 	q := ListQuery{Text: c.Query("q"), Type: c.Query("type"), Year: c.Query("year"), Unit: c.Query("unit"),
 		Industry: c.Query("industry"), ActionLine: c.Query("action_line"), Status: c.Query("status"), Sort: c.Query("sort")}
 	var err error
-	if v := c.Query("page"); v != "" {
-		if q.Page, err = strconv.Atoi(v); err != nil || q.Page < 1 {
-			return q, core.Invalid("page", "页码须为正整数")
-		}
-	}
-	if v := c.Query("per_page"); v != "" {
-		if q.PerPage, err = strconv.Atoi(v); err != nil || q.PerPage < 1 {
-			return q, core.Invalid("per_page", "每页条数须为正整数")
-		}
+	if q.Page, q.PerPage, err = web.Paging(c); err != nil {
+		return q, err
 	}
 	if q.From, err = ParseDay("from", c.Query("from")); err != nil {
 		return q, err
@@ -78,22 +71,14 @@ type apiItem struct {
 
 func (h *Handlers) item(e *Event) apiItem { return apiItem{e, h.Svc.Matrix.Name(e.Unit)} }
 
-// listFail answers a bad list query with 400 naming the parameter.
-func listFail(c *fiber.Ctx, err error) error {
-	if fe, ok := core.AsFieldError(err); ok {
-		return web.JSONError(c, 400, "bad_request", fe.Message, fe.Field)
-	}
-	return web.Fail(c, err)
-}
-
 func (h *Handlers) apiList(c *fiber.Ctx) error {
 	q, err := queryFrom(c)
 	if err != nil {
-		return listFail(c, err)
+		return web.QueryFail(c, err)
 	}
 	page, err := h.Svc.List(c.UserContext(), web.Me(c).Scope, q)
 	if err != nil {
-		return listFail(c, err)
+		return web.QueryFail(c, err)
 	}
 	items := make([]apiItem, len(page.Items))
 	for i, e := range page.Items {

@@ -73,15 +73,8 @@ func queryFrom(c *fiber.Ctx) (ListQuery, error) {
 		SupportMode: c.Query("support_mode"), Industry: c.Query("industry"), Issuer: c.Query("issuer"), Year: c.Query("year"),
 		Sort: c.Query("sort")}
 	var err error
-	if v := c.Query("page"); v != "" {
-		if q.Page, err = strconv.Atoi(v); err != nil || q.Page < 1 {
-			return q, core.Invalid("page", "页码须为正整数")
-		}
-	}
-	if v := c.Query("per_page"); v != "" {
-		if q.PerPage, err = strconv.Atoi(v); err != nil || q.PerPage < 1 {
-			return q, core.Invalid("per_page", "每页条数须为正整数")
-		}
+	if q.Page, q.PerPage, err = web.Paging(c); err != nil {
+		return q, err
 	}
 	return q, nil
 }

@@ -89,15 +89,8 @@ func queryFrom(c *fiber.Ctx) (ListQuery, error) {
 		Type: c.Query("type"), Zone: c.Query("zone"), Officer: c.Query("officer"), Sort: c.Query("sort"),
 		SourceEvent: c.Query("source_event"), Approval: c.Query("approval"), Stale: c.Query("stale") == "1", Overdue: c.Query("overdue") == "1"}
 	var err error
-	if v := c.Query("page"); v != "" {
-		if q.Page, err = strconv.Atoi(v); err != nil || q.Page < 1 {
-			return q, core.Invalid("page", "页码须为正整数")
-		}
-	}
-	if v := c.Query("per_page"); v != "" {
-		if q.PerPage, err = strconv.Atoi(v); err != nil || q.PerPage < 1 {
-			return q, core.Invalid("per_page", "每页条数须为正整数")
-		}
+	if q.Page, q.PerPage, err = web.Paging(c); err != nil {
+		return q, err
 	}
 	if q.From, err = ParseDateField("from", c.Query("from")); err != nil {
 		return q, err
@@ -121,23 +114,15 @@ type apiItem struct {
 	UnitName string `json:"unit_name"`
 }
 
-// listFail answers a bad list query with 400 naming the parameter.
-func listFail(c *fiber.Ctx, err error) error {
-	if fe, ok := core.AsFieldError(err); ok {
-		return web.JSONError(c, 400, "bad_request", fe.Message, fe.Field)
-	}
-	return web.Fail(c, err)
-}
-
 func (h *Handlers) apiList(c *fiber.Ctx) error {
 	q, err := queryFrom(c)
 	if err != nil {
-		return listFail(c, err)
+		return web.QueryFail(c, err)
 	}
 	h.withStaleDays(c, &q)
 	page, err := h.Svc.List(c.UserContext(), web.Me(c).Scope, q)
 	if err != nil {
-		return listFail(c, err)
+		return web.QueryFail(c, err)
 	}
 	items := make([]apiItem, len(page.Items))
 	for i, p := range page.Items {

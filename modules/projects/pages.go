@@ -158,12 +158,12 @@ func (h *Handlers) boardPage(c *fiber.Ctx) error {
 func (h *Handlers) apiBoard(c *fiber.Ctx) error {
 	q, err := queryFrom(c)
 	if err != nil {
-		return listFail(c, err)
+		return web.QueryFail(c, err)
 	}
 	h.withStaleDays(c, &q)
 	cols, err := h.Svc.Board(c.UserContext(), web.Me(c).Scope, q)
 	if err != nil {
-		return listFail(c, err)
+		return web.QueryFail(c, err)
 	}
 	return c.JSON(fiber.Map{"columns": cols})
 }

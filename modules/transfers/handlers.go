@@ -85,27 +85,6 @@ func (h *Handlers) auditDenied(c *fiber.Ctx, kind string, err error) {
 	web.AuditDenied(c, h.Audit, kind, err)
 }
 
-func listFail(c *fiber.Ctx, err error) error {
-	if fe, ok := core.AsFieldError(err); ok {
-		return web.JSONError(c, 400, "bad_request", fe.Message, fe.Field)
-	}
-	return web.Fail(c, err)
-}
-
-func paging(c *fiber.Ctx) (page, perPage int, err error) {
-	if v := c.Query("page"); v != "" {
-		if page, err = strconv.Atoi(v); err != nil || page < 1 {
-			return 0, 0, core.Invalid("page", "页码须为正整数")
-		}
-	}
-	if v := c.Query("per_page"); v != "" {
-		if perPage, err = strconv.Atoi(v); err != nil || perPage < 1 {
-			return 0, 0, core.Invalid("per_page", "每页条数须为正整数")
-		}
-	}
-	return page, perPage, nil
-}
-
 func versionParam(c *fiber.Ctx) (int64, error) {
 	v, err := strconv.ParseInt(c.Query("version"), 10, 64)
 	if err != nil || v <= 0 {
@@ -120,7 +99,7 @@ func dealQueryFrom(c *fiber.Ctx) (DealQuery, error) {
 	q := DealQuery{Text: c.Query("q"), Type: c.Query("type"), Year: c.Query("year"), Unit: c.Query("unit"),
 		BrokerID: c.Query("broker"), Organisation: c.Query("organisation"), ResultID: c.Query("result"), Sort: c.Query("sort")}
 	var err error
-	q.Page, q.PerPage, err = paging(c)
+	q.Page, q.PerPage, err = web.Paging(c)
 	return q, err
 }
 
@@ -133,11 +112,11 @@ type DealItem struct {
 func (h *Handlers) apiDeals(c *fiber.Ctx) error {
 	q, err := dealQueryFrom(c)
 	if err != nil {
-		return listFail(c, err)
+		return web.QueryFail(c, err)
 	}
 	page, err := h.Svc.ListDeals(c.UserContext(), web.Me(c).Scope, q)
 	if err != nil {
-		return listFail(c, err)
+		return web.QueryFail(c, err)
 	}
 	items := make([]DealItem, len(page.Items))
 	for i, d := range page.Items {
@@ -215,11 +194,11 @@ func (h *Handlers) subsidyYear(c *fiber.Ctx) (int, error) {
 func (h *Handlers) apiSubsidies(c *fiber.Ctx) error {
 	year, err := h.subsidyYear(c)
 	if err != nil {
-		return listFail(c, err)
+		return web.QueryFail(c, err)
 	}
 	items, err := h.Svc.Subsidies(c.UserContext(), web.Me(c).Scope, year)
 	if err != nil {
-		return listFail(c, err)
+		return web.QueryFail(c, err)
 	}
 	return c.JSON(fiber.Map{"items": items, "total": len(items)})
 }
@@ -230,7 +209,7 @@ func brokerQueryFrom(c *fiber.Ctx) (BrokerQuery, error) {
 	q := BrokerQuery{Text: c.Query("q"), Organisation: c.Query("organisation"), Unit: c.Query("unit"),
 		TrainedIn: c.Query("trained"), Sort: c.Query("sort")}
 	var err error
-	q.Page, q.PerPage, err = paging(c)
+	q.Page, q.PerPage, err = web.Paging(c)
 	return q, err
 }
 
@@ -251,11 +230,11 @@ func (h *Handlers) brokerItem(b *Broker) BrokerItem {
 func (h *Handlers) apiBrokers(c *fiber.Ctx) error {
 	q, err := brokerQueryFrom(c)
 	if err != nil {
-		return listFail(c, err)
+		return web.QueryFail(c, err)
 	}
 	page, err := h.Svc.ListBrokers(c.UserContext(), web.Me(c).Scope, q)
 	if err != nil {
-		return listFail(c, err)
+		return web.QueryFail(c, err)
 	}
 	items := make([]BrokerItem, len(page.Items))
 	for i, b := range page.Items {
