@@ -32,14 +32,17 @@ func (s *srv) unitOptions() [][2]string {
 	return out
 }
 
-// people caches user display names for pages (refreshed every minute).
-var people struct {
+// peopleCache holds user display names for pages (refreshed every minute);
+// it belongs to one server, so several servers in one process (tests)
+// never see each other's users.
+type peopleCache struct {
 	sync.Mutex
 	at    time.Time
 	names map[string]string
 }
 
 func (s *srv) personName(username string) string {
+	people := &s.people
 	people.Lock()
 	defer people.Unlock()
 	if people.names == nil || time.Since(people.at) > time.Minute {

@@ -79,6 +79,7 @@ type srv struct {
 	p       *platform.Platform
 	limiter *limiter
 	access  web.Rules
+	people  peopleCache
 }
 
 func errorHandler(c *fiber.Ctx, err error) error {
