@@ -17,7 +17,6 @@ import (
 	"zhaoshang/modules/core"
 	"zhaoshang/modules/matrix"
 	"zhaoshang/modules/projects"
-	"zhaoshang/modules/resources"
 	"zhaoshang/modules/users"
 	"zhaoshang/search"
 	"zhaoshang/search/bleve"
@@ -92,7 +91,6 @@ func Open(ctx context.Context, cfg Config, opt Options, log *slog.Logger) (*Plat
 		return nil, err
 	}
 	core.UseIDOnlyFilters(st.Embedded)
-	projects.CreditCodeValidator = resources.ValidCreditCode
 	p := &Platform{Cfg: cfg, Log: log, Store: st}
 	if err := p.openEngine(ctx); err != nil {
 		st.Close(context.Background())

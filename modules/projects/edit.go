@@ -105,7 +105,7 @@ func (in *Input) Validate(cat Catalog, v Vocab, scope core.Scope) error {
 		return core.Invalid("unit", "请选择责任单位")
 	case !scope.Allows(in.Unit):
 		return core.Invalid("unit", "只能选择本人所属单位")
-	case in.CreditCode != "" && !CreditCodeValidator(in.CreditCode):
+	case in.CreditCode != "" && !cells.ValidCreditCode(in.CreditCode):
 		return core.Invalid("credit_code", "统一社会信用代码 %s 无效（应为 18 位且校验位正确）", in.CreditCode)
 	}
 	for field, s := range map[string]struct {

@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"zhaoshang/importers/cells"
 	"zhaoshang/modules/core"
 )
 
@@ -40,9 +41,6 @@ func AsGateError(err error) (*GateError, bool) {
 func into(stages ...string) func(from, to string) bool {
 	return func(_, to string) bool { return slices.Contains(stages, to) }
 }
-
-// CreditCodeValidator checks a 统一社会信用代码 (resources.ValidCreditCode).
-var CreditCodeValidator = func(string) bool { return true }
 
 // Gates are the default stage rules, in the order they are checked.
 var Gates = []Gate{
@@ -91,7 +89,7 @@ var Gates = []Gate{
 			if p.CreditCode == "" {
 				return errors.New("进入后道服务须先填写落地企业的统一社会信用代码")
 			}
-			if !CreditCodeValidator(p.CreditCode) {
+			if !cells.ValidCreditCode(p.CreditCode) {
 				return fmt.Errorf("统一社会信用代码 %s 无效（校验位不符）", p.CreditCode)
 			}
 			return nil

@@ -9,7 +9,6 @@ func TestCheckMove(t *testing.T) {
 	signed := time.Date(2024, 3, 5, 0, 0, 0, 0, time.UTC)
 	approved := &Approval{By: "mgr", Approved: true}
 	vetoed := &Approval{By: "mgr", Veto: "能耗"}
-	CreditCodeValidator = func(s string) bool { return s == "91320583MA1MXXXX0X" }
 	cases := []struct {
 		name     string
 		p        Project
@@ -34,7 +33,7 @@ func TestCheckMove(t *testing.T) {
 		{"approved and signed", Project{Stage: StageDecision, Score: 82, Approval: approved, Milestones: Milestones{Signed: signed}}, Move{To: StageProcess}, "", false},
 		{"aftercare without code", Project{Stage: StageProcess}, Move{To: StageAftercare}, "credit_code", false},
 		{"aftercare bad code", Project{Stage: StageProcess, CreditCode: "91320583MA1MXXXX0Y"}, Move{To: StageAftercare}, "credit_code", false},
-		{"aftercare valid code", Project{Stage: StageProcess, CreditCode: "91320583MA1MXXXX0X"}, Move{To: StageAftercare}, "", false},
+		{"aftercare valid code", Project{Stage: StageProcess, CreditCode: "91320583MA1MXXXX05"}, Move{To: StageAftercare}, "", false},
 		{"resume paused", Project{Stage: StagePaused}, Move{To: StageAttract}, "", false},
 		{"dropped cannot jump back", Project{Stage: StageDropped}, Move{To: StageAttract}, "dropped", false},
 		{"dropped to paused with reason", Project{Stage: StageDropped}, Move{To: StagePaused, Note: "企业重新接洽"}, "", false},
