@@ -22,32 +22,6 @@ import (
 // ScanRows is how many leading non-blank rows Detect looks at.
 const ScanRows = 15
 
-// Field is one importable field: its key, Chinese label and the other names
-// teams use for it.
-type Field struct {
-	Key      string
-	Label    string
-	Synonyms []string
-	Required bool
-}
-
-// ProjectFields are the columns of a projects ledger.
-var ProjectFields = []Field{
-	{Key: "name", Label: "项目名称", Synonyms: []string{"名称", "项目", "项目名"}, Required: true},
-	{Key: "enterprise", Label: "投资方", Synonyms: []string{"企业名称", "投资主体", "投资方名称", "投资企业", "企业", "公司名称", "投资单位"}},
-	{Key: "credit_code", Label: "统一社会信用代码", Synonyms: []string{"信用代码", "社会信用代码", "统一代码"}},
-	{Key: "contact_name", Label: "对接人", Synonyms: []string{"联系人", "对接人姓名", "联系人姓名", "企业联系人", "对接信息对接人", "联系方式联系人"}},
-	{Key: "contact_phone", Label: "联系电话", Synonyms: []string{"手机", "电话", "手机号", "手机号码", "电话号码", "对接人电话", "联系人电话", "联系方式", "对接信息联系电话", "联系方式电话"}},
-	{Key: "investment", Label: "总投资", Synonyms: []string{"投资额", "投资总额", "计划总投资", "总投资额", "项目总投资"}},
-	{Key: "zone", Label: "所属区镇", Synonyms: []string{"区镇", "所在区镇", "属地", "所属区域", "区域"}},
-	{Key: "stage", Label: "阶段", Synonyms: []string{"项目阶段", "进展", "项目进展", "进展情况", "推进情况", "状态", "项目状态"}},
-	{Key: "signed_at", Label: "签约时间", Synonyms: []string{"签约日期", "签约时间节点"}},
-	{Key: "industry", Label: "所属行业", Synonyms: []string{"行业", "产业", "产业领域", "行业领域", "所属产业"}},
-	{Key: "type", Label: "项目类型", Synonyms: []string{"类型", "类别", "项目类别"}},
-	{Key: "officer", Label: "负责人", Synonyms: []string{"招商负责人", "责任人", "经办人"}},
-	{Key: "summary", Label: "项目简介", Synonyms: []string{"简介", "项目概况", "项目内容", "建设内容", "备注"}},
-}
-
 // ignored are row-number columns: neither mapped nor reported as unmapped.
 var ignored = map[string]bool{"序号": true, "编号": true, "no": true, "no.": true, "#": true, "行号": true}
 
