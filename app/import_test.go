@@ -3,16 +3,33 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
 
 	"github.com/xuri/excelize/v2"
 
-	"zhaoshang/importers/dryrun"
+	"zhaoshang/app/testapp"
+	"zhaoshang/importers/batch"
+	"zhaoshang/modules/projects"
 )
+
+// TestMain lets a test run the command line in a child process (to kill
+// it with SIGKILL): ZS_TEST_MAIN=1 makes the test binary be zhaoshang.
+func TestMain(m *testing.M) {
+	if os.Getenv("ZS_TEST_MAIN") == "1" {
+		os.Exit(run(os.Args[1:]))
+	}
+	os.Exit(m.Run())
+}
 
 // capture runs f with os.Stdout and os.Stderr redirected and returns what
 // was written to each.
@@ -85,7 +102,7 @@ func TestImportDryRunCommand(t *testing.T) {
 	if code != 3 {
 		t.Fatalf("exit %d, want 3; stderr:\n%s", code, stderr)
 	}
-	var rep dryrun.Report
+	var rep batch.Report
 	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
 		t.Fatalf("stdout is not one JSON report: %v\n%s", err, stdout)
 	}
@@ -109,8 +126,10 @@ func TestImportDryRunCommand(t *testing.T) {
 		want string
 	}{
 		{"renamed text file", []string{"import", "--kind", "projects", "--file", fake, "--dry-run", "--json"}, "不是有效的 .xlsx"},
-		{"other kind", []string{"import", "--kind", "events", "--file", ledger, "--dry-run"}, "暂只支持 --kind projects 的预览"},
-		{"commit", []string{"import", "--kind", "projects", "--file", ledger}, "--dry-run"},
+		{"unknown kind", []string{"import", "--kind", "fruit", "--file", ledger, "--dry-run"}, "未知导入类型"},
+		{"no kind", []string{"import", "--file", ledger}, "--kind 必填"},
+		{"bad confirm", []string{"import", "--kind", "projects", "--file", ledger, "--confirm", "x"}, "--confirm"},
+		{"unknown batch", []string{"import", "--undo", "imp-nope"}, "没有导入批次"},
 		{"missing file", []string{"import", "--kind", "projects", "--file", filepath.Join(dir, "nope.xlsx"), "--dry-run"}, "无法打开文件"},
 		{"unknown user", []string{"import", "--kind", "projects", "--file", ledger, "--dry-run", "--as", "nobody"}, "未知用户"},
 	} {
@@ -131,4 +150,135 @@ func TestImportDryRunCommand(t *testing.T) {
 			}
 		})
 	}
+}
+
+func writeLedger(t *testing.T, path string, rows [][]any) {
+	t.Helper()
+	x := excelize.NewFile()
+	sw, err := x.NewStreamWriter("Sheet1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := sw.SetRow(cell, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if err := x.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func importJSON(t *testing.T, args ...string) (int, batch.Report, string) {
+	t.Helper()
+	var code int
+	stdout, stderr := capture(t, func() { code = run(append([]string{"import", "--json"}, args...)) })
+	var rep batch.Report
+	if stdout != "" {
+		if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+			t.Fatalf("stdout is not one JSON report: %v\n%s", err, stdout)
+		}
+	}
+	return code, rep, stderr
+}
+
+// Commit, re-import (nothing changes), undo — through the command line.
+func TestImportCommitAndUndoCommand(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("ZS_DATA", filepath.Join(dir, "data"))
+	t.Setenv("MONGO_URI", "")
+	t.Setenv("MEILI_URL", "")
+	t.Setenv("ZS_ADMIN_PASSWORD", "Admin-2025x")
+	ledger := filepath.Join(dir, "台账.xlsx")
+	writeLedger(t, ledger, [][]any{
+		{"项目名称", "项目类型", "所属区镇", "阶段", "签约日期", "总投资（万元）"},
+		{"智能传感器项目", "产业", "张浦镇", "在谈", "2024-03-05", "1,200"},
+		{"储能项目", "产业", "张浦镇", "已签约", "2024-03-05", "1.2亿"},
+		{"医疗器械项目", "产业", "张浦镇", "已签约", "2024-02-30", "800"},
+	})
+	code, rep, stderr := importJSON(t, "--kind", "projects", "--file", ledger)
+	if code != 3 || rep.DryRun || rep.BatchID == "" || rep.Created != 2 || rep.Rejected != 1 {
+		t.Fatalf("commit: exit %d, report %+v, stderr %s", code, rep, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "data", "imports", rep.BatchID, "rejected.xlsx")); err != nil {
+		t.Errorf("rejected rows workbook: %v", err)
+	}
+	code, again, _ := importJSON(t, "--kind", "projects", "--file", ledger)
+	if code != 3 || again.Created != 0 || again.Unchanged != 2 {
+		t.Fatalf("re-import: exit %d, %+v", code, again)
+	}
+	var out string
+	stdout, stderr := capture(t, func() { code = run([]string{"import", "--undo", rep.BatchID}) })
+	out = stdout
+	if code != 0 || !strings.Contains(out, "已撤销") {
+		t.Fatalf("undo: exit %d, stdout %q, stderr %q", code, out, stderr)
+	}
+	code, after, _ := importJSON(t, "--kind", "projects", "--file", ledger, "--dry-run")
+	if code != 3 || after.Created != 2 {
+		t.Fatalf("after undo the rows are new again: exit %d, %+v", code, after)
+	}
+}
+
+// kill -9 of `zhaoshang import` in the middle of its commit: the server
+// sharing the data dir rolls the batch back; no half file remains.
+func TestImportKilledMidCommitRollsBack(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a 20,000-row ledger")
+	}
+	a := testapp.Start(t)
+	ledger := filepath.Join(t.TempDir(), "big.xlsx")
+	rows := [][]any{{"项目名称", "项目类型", "所属区镇", "总投资（万元）"}}
+	for i := range 20000 {
+		rows = append(rows, []any{fmt.Sprintf("批量导入项目%05d", i), "产业", "张浦镇", i % 900})
+	}
+	writeLedger(t, ledger, rows)
+
+	cmd := exec.Command(os.Args[0], "import", "--kind", "projects", "--file", ledger)
+	cmd.Env = append(os.Environ(), "ZS_TEST_MAIN=1", "ZS_DATA="+a.Dir, "MONGO_URI=", "MEILI_URL=")
+	var errBuf strings.Builder
+	cmd.Stderr = &errBuf
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	jobs := a.P.Store.DB.Collection(batch.JobsCollection)
+	deadline := time.Now().Add(60 * time.Second)
+	var j batch.Job
+	for {
+		if jobs.FindOne(ctx, bson.D{{Key: "state", Value: batch.StateCommitting}}).Decode(&j) == nil && j.Chunks >= 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatalf("the import never reached its second chunk; stderr: %s", errBuf.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+	written := 0
+	a.P.Projects.Each(ctx, func(p *projects.Project) error { written++; return nil })
+	if written == 0 {
+		t.Fatal("killed before anything was written: the test proves nothing")
+	}
+	done, err := a.P.Imports.Recover(ctx)
+	if err != nil || len(done) != 1 || done[0] != j.ID {
+		t.Fatalf("recover = %v, %v", done, err)
+	}
+	left := 0
+	a.P.Projects.Each(ctx, func(p *projects.Project) error { left++; return nil })
+	if left != 0 {
+		t.Fatalf("%d of %d written projects left after rollback", left, written)
+	}
+	got, _ := a.P.Imports.Job(ctx, j.ID)
+	if got.State != batch.StateRolledBack {
+		t.Fatalf("job state %s", got.State)
+	}
+	t.Logf("killed after %d chunks with %d projects written; all rolled back", j.Chunks, written)
 }

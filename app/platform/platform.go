@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"zhaoshang/app/storage"
+	"zhaoshang/importers/batch"
 	"zhaoshang/modules/core"
 	"zhaoshang/modules/matrix"
 	"zhaoshang/modules/projects"
@@ -72,6 +73,7 @@ type Platform struct {
 	Users    *users.Service
 	Projects *projects.Repo
 	Records  *Records
+	Imports  *batch.Importer
 }
 
 // Options say what the process is.
@@ -101,6 +103,7 @@ func Open(ctx context.Context, cfg Config, opt Options, log *slog.Logger) (*Plat
 	p.Matrix = matrix.New(st.DB, p.Users)
 	p.Projects = projects.NewRepo(st.DB, p.Sync, p.Users)
 	p.Records = newRecords(st.DB, p.Sync, p.Users)
+	p.Imports = p.newImporter()
 	if err := st.EnsureCollections(ctx, Collections, cfg.DataDir); err != nil {
 		p.Close()
 		return nil, err

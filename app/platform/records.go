@@ -3,11 +3,14 @@ package platform
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
 
+	"zhaoshang/importers/batch"
+	"zhaoshang/importers/kinds"
 	"zhaoshang/modules/aftercare"
 	"zhaoshang/modules/core"
 	"zhaoshang/modules/events"
@@ -51,7 +54,7 @@ func newRecords(db *mongo.Database, sync *search.Sync, audit core.Auditor) *Reco
 var Collections = []string{"units", "settings", "targets", users.Kind, "sessions", "login_guard", "audit",
 	search.OutboxCollection, projects.Kind, events.Kind, resources.KindTalents, resources.KindEnterprises,
 	resources.KindInstitutes, resources.KindResults, policies.Kind, aftercare.Kind, transfers.KindDeals,
-	transfers.KindBrokers}
+	transfers.KindBrokers, batch.JobsCollection, batch.ChunksCollection}
 
 func schemas() []search.Schema {
 	return []search.Schema{projects.SearchSchema, users.SearchSchema, events.SearchSchema, resources.SearchSchema,
@@ -78,4 +81,12 @@ func (p *Platform) ensureIndexes(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// newImporter wires the import engine with every importable kind; files
+// live under ZS_DATA/imports.
+func (p *Platform) newImporter() *batch.Importer {
+	return batch.New(p.Store.DB, filepath.Join(p.Cfg.DataDir, "imports"), p.Users, p.Log,
+		&kinds.Projects{Repo: p.Projects, Vocab: p.ProjectVocab(), Units: p.Matrix},
+	)
 }

@@ -52,6 +52,7 @@ func Run(ctx context.Context, cfg platform.Config, log *slog.Logger, ready chan<
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
+		go p.Imports.RecoverEvery(workers, time.Minute)
 		if n, err := p.Sync.CatchUp(workers); err != nil {
 			log.Warn("search catch-up failed; outbox worker will retry", "err", err)
 		} else if n > 0 {

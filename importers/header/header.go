@@ -10,6 +10,7 @@
 package header
 
 import (
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -212,6 +213,23 @@ func Detect(rows []sheet.Row, fields []Field) (Result, error) {
 	if best.idx < 0 || best.mapped < max(need, 1) {
 		return Result{}, ErrNoHeader
 	}
+	return result(rows, best, fields), nil
+}
+
+// At reads row num (1-based spreadsheet row, one of rows) as the header,
+// whatever it maps: the user chose it when detection failed or guessed
+// wrong. The mapping may then be fixed column by column.
+func At(rows []sheet.Row, num int, fields []Field) (Result, error) {
+	for i, r := range rows {
+		if r.Num == num {
+			return result(rows, buildIndex(fields).single(rows, i), fields), nil
+		}
+	}
+	return Result{}, &sheet.Error{Code: "no_header", Row: num,
+		Message: fmt.Sprintf("第 %d 行不在文件前 %d 个非空行中，不能作为表头", num, ScanRows)}
+}
+
+func result(rows []sheet.Row, best candidate, fields []Field) Result {
 	res := Result{
 		Index:     best.idx,
 		HeaderRow: rows[best.idx].Num,
@@ -260,7 +278,7 @@ func Detect(rows []sheet.Row, fields []Field) (Result, error) {
 	}
 	res.Confidence = 0.7*float64(len(res.Columns))/float64(max(nonEmpty, 1)) + 0.3*reqShare
 	res.Confidence = min(max(res.Confidence, 0), 1)
-	return res, nil
+	return res
 }
 
 var subtotalWords = []string{"合计", "小计", "总计", "累计"}

@@ -1,0 +1,256 @@
+package kinds
+
+import (
+	"context"
+	"strings"
+
+	"zhaoshang/importers/batch"
+	"zhaoshang/importers/cells"
+	"zhaoshang/importers/header"
+	"zhaoshang/modules/core"
+	"zhaoshang/modules/projects"
+)
+
+// StageSynonyms maps what field staff write in a 阶段 column to stage keys.
+// Stage keys and the labels the pages show are accepted as well.
+var StageSynonyms = map[string]string{
+	"资源搜索": projects.StageSearch, "搜索": projects.StageSearch,
+	"资源推送": projects.StagePush, "推送": projects.StagePush,
+	"资源招引": projects.StageAttract, "招引": projects.StageAttract, "在谈": projects.StageAttract,
+	"洽谈中": projects.StageAttract, "洽谈": projects.StageAttract, "接洽": projects.StageAttract,
+	"评估决策": projects.StageDecision, "评估": projects.StageDecision, "评审": projects.StageDecision,
+	"过程管理": projects.StageProcess, "已签约": projects.StageProcess, "签约": projects.StageProcess,
+	"落地": projects.StageProcess, "已落地": projects.StageProcess, "已投产": projects.StageProcess, "投产": projects.StageProcess,
+	"后道服务": projects.StageAftercare, "后道": projects.StageAftercare, "服务": projects.StageAftercare,
+	"暂缓": projects.StagePaused, "终止": projects.StageDropped, "已终止": projects.StageDropped,
+}
+
+// TypeSynonyms maps 项目类型 cells to type keys.
+var TypeSynonyms = map[string]string{
+	"人才": projects.TypeTalent, "人才项目": projects.TypeTalent,
+	"产业": projects.TypeIndustry, "产业项目": projects.TypeIndustry,
+	"平台": projects.TypePlatform, "平台项目": projects.TypePlatform,
+}
+
+// Stage returns the stage key a cell names, or the folded cell itself when
+// it names none (validation then rejects it).
+func Stage(s string) string {
+	n := norm(s)
+	if projects.ValidStage(n) {
+		return n
+	}
+	if k, ok := StageSynonyms[n]; ok {
+		return k
+	}
+	return cells.Fold(s)
+}
+
+// ProjectType returns the project type key a cell names, or the folded cell.
+func ProjectType(s string) string {
+	n := norm(s)
+	if k, ok := TypeSynonyms[n]; ok {
+		return k
+	}
+	for _, t := range projects.Types {
+		if n == t {
+			return t
+		}
+	}
+	return cells.Fold(s)
+}
+
+// Projects is the projects kind.
+type Projects struct {
+	Repo  *projects.Repo
+	Vocab projects.Vocab
+	Units Units
+}
+
+func (k *Projects) Key() string            { return "projects" }
+func (k *Projects) Label() string          { return "项目" }
+func (k *Projects) Fields() []header.Field { return header.ProjectFields }
+func (k *Projects) Store() batch.Store     { return batch.StoreOf(k.Repo) }
+
+// Open loads the catalog once for the run.
+func (k *Projects) Open(ctx context.Context, env batch.Env) (batch.Planner, error) {
+	cat, err := k.Vocab.ProjectCatalog(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &projectPlanner{k: k, env: env, cat: cat}, nil
+}
+
+type projectPlanner struct {
+	k   *Projects
+	env batch.Env
+	cat projects.Catalog
+}
+
+type projectRow struct {
+	in      projects.Input
+	present map[string]bool // fields the ledger has a column for
+	reason  string
+}
+
+func projectKeys(credit, name, typ, unit string) []string {
+	var keys []string
+	if c := norm(credit); c != "" {
+		keys = append(keys, "cc:"+strings.ToUpper(c))
+	}
+	if n := norm(name); n != "" {
+		keys = append(keys, "name:"+n+"|"+typ+"|"+unit)
+	}
+	return keys
+}
+
+func (p *projectPlanner) Keys(rec core.Record) ([]string, string, string, string) {
+	x := rec.(*projects.Project)
+	return projectKeys(x.CreditCode, x.Name, x.Type, x.Unit), x.Unit, x.Name, similar(x.Name)
+}
+
+func (p *projectPlanner) Parse(row map[string]string) (*batch.Candidate, []batch.FieldError) {
+	res := p.env.Header
+	r := &projectRow{present: map[string]bool{}}
+	for _, k := range res.Columns {
+		r.present[k] = true
+	}
+	var errs []batch.FieldError
+	bad := func(key, msg string) { errs = append(errs, batch.FieldError{Field: key, Message: msg}) }
+	in := &r.in
+	in.Type, in.Name = ProjectType(row["type"]), strings.TrimSpace(row["name"])
+	in.Industry, in.Zone = cells.Fold(row["industry"]), cells.Fold(row["zone"])
+	in.Officer, in.Summary = strings.TrimSpace(row["officer"]), strings.TrimSpace(row["summary"])
+	in.Enterprise, in.CreditCode = strings.TrimSpace(row["enterprise"]), strings.ToUpper(cells.Fold(row["credit_code"]))
+	in.Unit = p.env.Unit
+	if u := strings.TrimSpace(row["unit"]); u != "" {
+		if in.Unit = unitID(p.k.Units, u); in.Unit == "" {
+			bad("unit", "未知责任单位 "+u)
+		}
+	}
+	if s := strings.TrimSpace(row["stage"]); s != "" {
+		in.Stage = Stage(s)
+		if !projects.ValidStage(in.Stage) {
+			bad("stage", "未知阶段（可填：资源搜索、资源推送、资源招引/在谈、评估决策、过程管理/已签约、后道服务、暂缓、终止）")
+		}
+	}
+	r.reason = strings.TrimSpace(row["reason"])
+	if name, phone := strings.TrimSpace(row["contact_name"]), strings.TrimSpace(row["contact_phone"]); name != "" || phone != "" {
+		if name == "" {
+			bad("contact_name", "填写了联系电话，但缺少对接人姓名")
+		}
+		in.Contacts = []projects.Contact{{Name: name, Phone: cells.NormalizePhone(phone)}}
+	}
+	if v := row["investment"]; strings.TrimSpace(v) != "" {
+		wan, _, err := cells.ParseAmount(withUnit(v, res.Units[res.Field("investment")]))
+		if err != nil {
+			bad("investment", err.Error())
+		}
+		in.Investment = wan
+	}
+	if v := row["signed_at"]; strings.TrimSpace(v) != "" {
+		t, err := cells.ParseDate(v)
+		if err != nil {
+			bad("signed_at", err.Error())
+		}
+		in.Milestones.Signed = projects.Date{Time: t}
+	}
+	if len(errs) > 0 {
+		return &batch.Candidate{Name: in.Name}, errs
+	}
+	return &batch.Candidate{Keys: projectKeys(in.CreditCode, in.Name, in.Type, in.Unit), Similar: similar(in.Name),
+		Unit: in.Unit, Name: in.Name, Value: r}, nil
+}
+
+// fieldKeys maps the module's validation fields to import columns.
+var fieldKeys = map[string]string{"contacts": "contact_name", "milestones": "signed_at", "to": "stage", "note": "reason"}
+
+func (p *projectPlanner) Build(c *batch.Candidate, cur core.Record) (core.Record, bool, error) {
+	r := c.Value.(*projectRow)
+	at, by := p.env.Now, p.env.Actor.User
+	var (
+		out     *projects.Project
+		changed = true
+		err     error
+	)
+	if cur == nil {
+		out, err = projects.ImportCreate(r.in, p.cat, p.k.Vocab, p.env.Scope, by, r.reason, at)
+	} else {
+		x := cur.(*projects.Project)
+		in := projects.InputOf(x)
+		overlay(&in, &r.in, r.present)
+		out, changed, err = projects.ImportUpdate(x, in, p.cat, p.k.Vocab, p.env.Scope, by, r.reason, at)
+	}
+	if err != nil {
+		return nil, false, importError(err)
+	}
+	return out, !changed, nil
+}
+
+// overlay copies the columns the ledger has onto the stored input: a
+// column the file lacks never clears a stored value, a blank cell in a
+// column it has does (except the unit, which is kept).
+func overlay(in, row *projects.Input, present map[string]bool) {
+	if present["type"] {
+		in.Type = row.Type
+	}
+	if present["name"] {
+		in.Name = row.Name
+	}
+	if present["industry"] {
+		in.Industry = row.Industry
+	}
+	if present["zone"] {
+		in.Zone = row.Zone
+	}
+	if present["officer"] && row.Officer != "" {
+		in.Officer = row.Officer
+	}
+	if present["summary"] {
+		in.Summary = row.Summary
+	}
+	if present["enterprise"] {
+		in.Enterprise = row.Enterprise
+	}
+	if present["credit_code"] {
+		in.CreditCode = row.CreditCode
+	}
+	if present["unit"] && row.Unit != "" {
+		in.Unit = row.Unit
+	}
+	if present["investment"] {
+		in.Investment = row.Investment
+	}
+	if present["signed_at"] {
+		in.Milestones.Signed = row.Milestones.Signed
+	}
+	if present["contact_name"] || present["contact_phone"] {
+		// The ledger's contact replaces the first one; others stay.
+		switch {
+		case len(row.Contacts) == 0 && len(in.Contacts) > 0:
+			in.Contacts = in.Contacts[1:]
+		case len(row.Contacts) > 0 && len(in.Contacts) > 0:
+			first := in.Contacts[0]
+			first.Name, first.Phone = row.Contacts[0].Name, row.Contacts[0].Phone
+			in.Contacts = append([]projects.Contact{first}, in.Contacts[1:]...)
+		case len(row.Contacts) > 0:
+			in.Contacts = row.Contacts
+		}
+	}
+	in.Stage = ""
+	if present["stage"] {
+		in.Stage = row.Stage
+	}
+}
+
+// importError turns the module's errors into field errors on import keys.
+func importError(err error) error {
+	if ge, ok := projects.AsGateError(err); ok {
+		return core.Invalid("stage", "%s", ge.Message)
+	}
+	if fe, ok := core.AsFieldError(err); ok {
+		if k, ok := fieldKeys[fe.Field]; ok {
+			return core.Invalid(k, "%s", fe.Message)
+		}
+	}
+	return err
+}
