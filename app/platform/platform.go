@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -35,6 +36,9 @@ type Config struct {
 	MeiliIndex    string // ZS_MEILI_INDEX (default zhaoshang)
 	AdminPassword string // ZS_ADMIN_PASSWORD
 	SecureCookies bool   // ZS_SECURE_COOKIES
+	// LoginPerMinute bounds login attempts per client IP and minute
+	// (ZS_LOGIN_PER_MINUTE, default 10; the load benchmark raises it).
+	LoginPerMinute int
 	// DemoScale > 0 loads the demo data set at start (serve --demo N).
 	DemoScale int
 }
@@ -49,15 +53,16 @@ func ConfigFromEnv() Config {
 	}
 	sc := strings.ToLower(get("ZS_SECURE_COOKIES", ""))
 	return Config{
-		Addr:          get("ZS_ADDR", "127.0.0.1:8080"),
-		DataDir:       get("ZS_DATA", "./data"),
-		MongoURI:      get("MONGO_URI", ""),
-		DBName:        get("MONGO_DB", "zhaoshang"),
-		MeiliURL:      get("MEILI_URL", ""),
-		MeiliKey:      get("MEILI_KEY", ""),
-		MeiliIndex:    get("ZS_MEILI_INDEX", "zhaoshang"),
-		AdminPassword: os.Getenv("ZS_ADMIN_PASSWORD"),
-		SecureCookies: sc == "1" || sc == "true" || sc == "yes",
+		Addr:           get("ZS_ADDR", "127.0.0.1:8080"),
+		DataDir:        get("ZS_DATA", "./data"),
+		MongoURI:       get("MONGO_URI", ""),
+		DBName:         get("MONGO_DB", "zhaoshang"),
+		MeiliURL:       get("MEILI_URL", ""),
+		MeiliKey:       get("MEILI_KEY", ""),
+		MeiliIndex:     get("ZS_MEILI_INDEX", "zhaoshang"),
+		AdminPassword:  os.Getenv("ZS_ADMIN_PASSWORD"),
+		SecureCookies:  sc == "1" || sc == "true" || sc == "yes",
+		LoginPerMinute: atoiOr(get("ZS_LOGIN_PER_MINUTE", ""), 10),
 	}
 }
 
@@ -209,3 +214,10 @@ func (p *Platform) Close() {
 
 // IsBusy reports whether err means the data dir is held by another process.
 func IsBusy(err error) bool { return errors.Is(err, storage.ErrBusy) }
+
+func atoiOr(s string, def int) int {
+	if n, err := strconv.Atoi(s); err == nil && n > 0 {
+		return n
+	}
+	return def
+}
