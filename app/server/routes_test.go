@@ -22,6 +22,7 @@ func TestEveryRouteHasAnAccessRule(t *testing.T) {
 		t.Fatal(err)
 	}
 	officer := a.Client(t).Login("kfq_li", "Officer-2025")
+	admin := a.Admin(t)
 	seen := map[string]bool{}
 	for _, r := range app.GetRoutes(true) {
 		if r.Method == "HEAD" || r.Path == "/static" || strings.HasPrefix(r.Path, "/static/") {
@@ -55,6 +56,21 @@ func TestEveryRouteHasAnAccessRule(t *testing.T) {
 				t.Errorf("%s is for %s only but an officer got %d", key, rule, st)
 			}
 		}
+		if r.Method == "GET" || rule == web.Public {
+			continue
+		}
+		// Every state change needs the session's CSRF token.
+		if st, body := admin.Do(r.Method, path, nil, map[string]string{"X-CSRF-Token": ""}); st != 403 {
+			t.Errorf("%s without CSRF token: %d %.100s, want 403", key, st, body)
+		}
+		// Query operators in a JSON body never reach Mongo: refused, never
+		// a success or a server error.
+		if strings.HasPrefix(r.Path, "/api/") && !strings.Contains(r.Path, "logout") {
+			st, body := admin.Do(r.Method, path, operatorBody, nil)
+			if st < 400 || st >= 500 {
+				t.Errorf("%s with Mongo operators in the body: %d %.100s, want 4xx", key, st, body)
+			}
+		}
 	}
 	for key := range accessRules {
 		if !seen[key] {
@@ -65,3 +81,7 @@ func TestEveryRouteHasAnAccessRule(t *testing.T) {
 		t.Errorf("only %d routes walked", len(seen))
 	}
 }
+
+// operatorBody is a JSON body full of Mongo query operators.
+var operatorBody = map[string]any{"$where": "1", "name": map[string]any{"$ne": nil}, "version": map[string]any{"$gt": 0},
+	"username": map[string]any{"$regex": ".*"}, "password": map[string]any{"$ne": ""}, "to": map[string]any{"$in": []string{"x"}}}
