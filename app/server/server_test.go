@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -201,5 +202,37 @@ func TestRestartKeepsDataAndSecondServerRefused(t *testing.T) {
 	}
 	if st, body := c.Do("GET", "/api/v1/projects?q="+urlq("保留"), nil, nil); st != 200 || !strings.Contains(body, `"total":1`) {
 		t.Fatalf("search after restart: %d %s", st, body)
+	}
+}
+
+// Session fixation: a session id planted before login is never adopted;
+// login issues a fresh one, and every login gets a new id.
+func TestLoginIssuesFreshSession(t *testing.T) {
+	a := testapp.Start(t)
+	u := mustURL(t, a.URL)
+	c := a.Client(t)
+	planted := &http.Cookie{Name: "zs_session", Value: "attacker-chosen-session-id-0123456789", Path: "/"}
+	c.HTTP.Jar.SetCookies(u, []*http.Cookie{planted})
+	c.Login("admin", testapp.AdminPassword)
+	var first string
+	for _, ck := range c.HTTP.Jar.Cookies(u) {
+		if ck.Name == "zs_session" {
+			first = ck.Value
+		}
+	}
+	if first == "" || first == planted.Value {
+		t.Fatalf("session cookie after login = %q (planted %q)", first, planted.Value)
+	}
+	// The planted id alone is not a session.
+	evil := a.Client(t)
+	evil.HTTP.Jar.SetCookies(u, []*http.Cookie{planted})
+	if st, _ := evil.Do("GET", "/api/v1/auth/me", nil, nil); st != 401 {
+		t.Errorf("planted session id: %d, want 401", st)
+	}
+	again := a.Client(t).Login("admin", testapp.AdminPassword)
+	for _, ck := range again.HTTP.Jar.Cookies(u) {
+		if ck.Name == "zs_session" && ck.Value == first {
+			t.Error("two logins got the same session id")
+		}
 	}
 }
