@@ -1,13 +1,13 @@
 package server
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/hex"
 	"errors"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -123,39 +123,24 @@ func newToken() string {
 }
 
 // limiter is a fixed-window counter per key (login attempts per address).
+// limiter bounds login attempts per client IP and window. The counts live
+// in Mongo (users.CountAttempt) so that every instance behind a load
+// balancer enforces the same limit.
 type limiter struct {
-	mu     sync.Mutex
 	max    int
 	window time.Duration
-	hits   map[string]*window
+	users  *users.Service
+	log    func(msg string, args ...any)
 }
 
-type window struct {
-	start time.Time
-	n     int
-}
-
-func newLimiter(max int, per time.Duration) *limiter {
-	return &limiter{max: max, window: per, hits: map[string]*window{}}
-}
-
-// Allow counts one attempt for key and reports whether it is within the limit.
-func (l *limiter) Allow(key string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := time.Now()
-	if len(l.hits) > 10000 {
-		for k, w := range l.hits {
-			if now.Sub(w.start) > l.window {
-				delete(l.hits, k)
-			}
-		}
+// Allow counts one attempt for key and reports whether it is within the
+// limit. If the store cannot count, the attempt is allowed: the login that
+// follows needs the store anyway, and the per-account lockout still holds.
+func (l *limiter) Allow(ctx context.Context, key string) bool {
+	n, err := l.users.CountAttempt(ctx, key, l.window)
+	if err != nil {
+		l.log("login rate limit not counted", "err", err)
+		return true
 	}
-	w := l.hits[key]
-	if w == nil || now.Sub(w.start) > l.window {
-		w = &window{start: now}
-		l.hits[key] = w
-	}
-	w.n++
-	return w.n <= l.max
+	return n <= l.max
 }

@@ -43,7 +43,7 @@ func safeNext(next string) string {
 // loginForm handles the browser login form.
 func (s *srv) loginForm(c *fiber.Ctx) error {
 	username, password := c.FormValue("username"), c.FormValue("password")
-	if !s.limiter.Allow(c.IP()) {
+	if !s.limiter.Allow(c.UserContext(), c.IP()) {
 		return s.renderLogin(c, 429, username, "登录尝试过于频繁，请一分钟后再试")
 	}
 	token, _, _, err := s.p.Users.Login(c.UserContext(), username, password, c.IP(), c.Get(fiber.HeaderUserAgent))
@@ -76,7 +76,7 @@ type loginRequest struct {
 
 // apiLogin is POST /api/v1/auth/login.
 func (s *srv) apiLogin(c *fiber.Ctx) error {
-	if !s.limiter.Allow(c.IP()) {
+	if !s.limiter.Allow(c.UserContext(), c.IP()) {
 		return web.JSONError(c, 429, "rate_limited", "登录尝试过于频繁，请一分钟后再试", "")
 	}
 	var req loginRequest

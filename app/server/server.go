@@ -67,7 +67,7 @@ func NewWithRules(p *platform.Platform) (*fiber.App, web.Rules, error) {
 	app.Get("/favicon.ico", func(c *fiber.Ctx) error { return c.SendStatus(fiber.StatusNoContent) })
 	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(templates.Static()), MaxAge: 3600}))
 
-	s := &srv{p: p, limiter: newLimiter(max(p.Cfg.LoginPerMinute, 1), time.Minute)}
+	s := &srv{p: p, limiter: &limiter{max: max(p.Cfg.LoginPerMinute, 1), window: time.Minute, users: p.Users, log: p.Log.Warn}}
 	app.Use(s.session)
 	app.Use(s.csrf)
 	s.routes(app)

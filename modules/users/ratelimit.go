@@ -1,0 +1,45 @@
+package users
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo/options"
+)
+
+// CountAttempt counts one login attempt from key (a client IP) in the
+// current fixed window and returns the attempts so far in it. The counter
+// is a document addressed by _id (key + window start) in the login-guard
+// collection, so several app instances share one limit.
+func (s *Service) CountAttempt(ctx context.Context, key string, window time.Duration) (int, error) {
+	now := time.Now().UTC()
+	start := now.Truncate(window)
+	id := fmt.Sprintf("rate/%s/%d", key, start.Unix())
+	var doc struct {
+		N int `bson:"n"`
+	}
+	err := s.guard.FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: id}},
+		bson.D{{Key: "$inc", Value: bson.D{{Key: "n", Value: 1}}},
+			{Key: "$set", Value: bson.D{{Key: "exp", Value: start.Add(2 * window)}}}},
+		options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&doc)
+	if err != nil {
+		return 0, fmt.Errorf("users: rate limit: %w", err)
+	}
+	s.sweepRates(ctx, now)
+	return doc.N, nil
+}
+
+var lastSweep atomic.Int64
+
+// sweepRates removes expired counters, at most every ten minutes per
+// process (a scan of the small login-guard collection).
+func (s *Service) sweepRates(ctx context.Context, now time.Time) {
+	last := lastSweep.Load()
+	if now.Unix()-last < 600 || !lastSweep.CompareAndSwap(last, now.Unix()) {
+		return
+	}
+	_, _ = s.guard.DeleteMany(ctx, bson.D{{Key: "exp", Value: bson.D{{Key: "$lt", Value: now}}}})
+}
