@@ -59,7 +59,8 @@ type Scope struct {
 // for Number fields Min/Max bound the value (inclusive, nil = open);
 // for Date fields From (inclusive) and To (exclusive) bound it (zero = open).
 // Missing=true matches records where the field has no value (Keyword only).
-// Filters on different fields are AND-ed.
+// Filters on different fields are AND-ed. Field may also be UnitsField
+// (values only, no Missing).
 type Filter struct {
 	Field   string
 	Values  []string
@@ -79,12 +80,18 @@ type Sort struct {
 
 // Query is one search. Kinds empty means every kind.
 type Query struct {
-	Kinds   []Kind
-	Text    string // user text; engines escape their own syntax characters
+	Kinds []Kind
+	// Text is user text; engines escape their own syntax characters. Its
+	// words are AND-ed; a Latin word also matches with typos (see
+	// TypoDistance) and, as a prefix, the pinyin of titles (see PinyinTerms);
+	// a run of CJK characters matches records holding most of its bigrams,
+	// those holding the whole run ranking first.
+	Text    string
 	Scope   Scope
 	Filters []Filter
-	// Facets names Keyword fields whose value counts are returned for the
-	// records matching the whole query (scope, text and filters).
+	// Facets names Keyword fields (or UnitsField) whose value counts are
+	// returned for the records matching the whole query (scope, text and
+	// filters).
 	Facets []string
 	// Sums names Number fields summed over the matching records, per
 	// value of GroupBy when GroupBy is set (e.g. 万元 total per stage column).
@@ -97,6 +104,9 @@ type Query struct {
 	Highlight bool
 	// Prefix treats the last word of Text as a prefix (as-you-type suggestions).
 	Prefix bool
+	// TitleOnly searches Text in the title and its pinyin only, not in the
+	// body nor the Text fields (suggestions of record names).
+	TitleOnly bool
 }
 
 // Hit is one matching record.

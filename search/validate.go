@@ -28,6 +28,21 @@ var (
 var reserved = map[string]bool{
 	"kind": true, "id": true, "uid": true, "version": true,
 	"units": true, "title": true, "body": true,
+	PinyinField: true, InitialsField: true,
+}
+
+// UnitsField is the envelope field Doc.Units. Queries may filter on it by
+// value and count it as a facet, like a Keyword field of the schema.
+const UnitsField = "units"
+
+// TypeOf returns the type of a field a query may filter or facet on: a
+// schema field, or UnitsField (Keyword).
+func TypeOf(schema Schema, name string) (FieldType, bool) {
+	if name == UnitsField {
+		return Keyword, true
+	}
+	t, ok := schema[name]
+	return t, ok
 }
 
 // CheckSchema refuses reserved, malformed or untyped field names.
@@ -224,9 +239,12 @@ func CheckQuery(schema Schema, q Query) (Query, error) {
 	q.Scope.Units = cleanStrings(q.Scope.Units)
 	filters := make([]Filter, len(q.Filters))
 	for i, f := range q.Filters {
-		t, ok := schema[f.Field]
+		t, ok := TypeOf(schema, f.Field)
 		if !ok {
 			return q, badQuery("filter on unknown field %q", f.Field)
+		}
+		if f.Field == UnitsField && f.Missing {
+			return q, badQuery("filter on %q cannot ask for missing values", f.Field)
 		}
 		f.Values = cleanStrings(f.Values)
 		hasRange := f.Min != nil || f.Max != nil || !f.From.IsZero() || !f.To.IsZero()
@@ -271,7 +289,7 @@ func CheckQuery(schema Schema, q Query) (Query, error) {
 	}
 	q.Filters = filters
 	for _, name := range q.Facets {
-		if schema[name] != Keyword {
+		if t, _ := TypeOf(schema, name); t != Keyword {
 			return q, badQuery("facet on %q: not a keyword field of the schema", name)
 		}
 	}

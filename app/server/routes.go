@@ -96,7 +96,7 @@ func (s *srv) routes(app *fiber.App) {
 		HasUnit: s.p.Matrix.HasUnit, StaleDays: s.staleDays}, Audit: s.p.Users, Units: s.unitOptions}
 	dh.Routes(app)
 	s.access.Add(dh.Access())
-	sh := &discover.Handlers{Svc: &discover.Service{Engine: s.p.Sync.Engine()}}
+	sh := &discover.Handlers{Svc: &discover.Service{Engine: s.p.Sync.Engine()}, UnitName: s.p.Matrix.Name}
 	sh.Routes(app)
 	s.access.Add(sh.Access())
 

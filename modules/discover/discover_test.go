@@ -3,7 +3,9 @@ package discover_test
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -197,4 +199,162 @@ func TestLongChineseQueryIs400(t *testing.T) {
 	if st != 400 || !strings.Contains(body, `"field":"q"`) {
 		t.Fatalf("long query: %d %.200s", st, body)
 	}
+}
+
+type suggestions struct {
+	Items []struct{ Kind, ID, Title, URL string }
+}
+
+func suggest(t *testing.T, c *testapp.Client, q string) suggestions {
+	t.Helper()
+	st, body := c.Do("GET", "/api/v1/search/suggest?q="+url.QueryEscape(q), nil, nil)
+	if st != 200 {
+		t.Fatalf("suggest %q: %d %s", q, st, body)
+	}
+	var s suggestions
+	if err := json.Unmarshal([]byte(body), &s); err != nil {
+		t.Fatal(err)
+	}
+	if s.Items == nil {
+		t.Fatalf("suggest %q: items is not a list: %s", q, body)
+	}
+	return s
+}
+
+func titles(s suggestions) []string {
+	var out []string
+	for _, it := range s.Items {
+		out = append(out, it.Title)
+	}
+	return out
+}
+
+func TestSuggestTyposAndUnitFacet(t *testing.T) {
+	a := testapp.Start(t)
+	ctx := context.Background()
+	for _, u := range []struct{ name, unit string }{{"kfq_li", "kfq"}, {"gxq_wu", "gxq"}} {
+		if _, err := a.P.Users.EnsureUser(ctx, u.name, u.name, users.RoleOfficer, []string{u.unit}, "Test-2025x"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(a.P.Projects.Create(ctx, core.System, &projects.Project{Type: projects.TypeIndustry, Name: "苏州某某智能装备有限公司扩产项目",
+		Unit: "kfq", Officer: "kfq_li", Stage: projects.StageAttract, Industry: "高端装备", CreditCode: "91320583MA1MXXXX0X"}))
+	must(a.P.Records.Enterprises.Create(ctx, core.System, &resources.Enterprise{Name: "苏州某某智能装备有限公司",
+		CreditCode: "91320583MA1N0K3X2T", Industry: "高端装备", Unit: "kfq"}))
+	must(a.P.Records.Enterprises.Create(ctx, core.System, &resources.Enterprise{Name: "Siemens Healthineers 苏州医疗",
+		CreditCode: "91320583MA1N0K4X2T", Industry: "生物医药", Unit: "kfq"}))
+	must(a.P.Records.Enterprises.Create(ctx, core.System, &resources.Enterprise{Name: "苏州高新智能装备科技有限公司",
+		CreditCode: "91320583MA1P1K3X2T", Industry: "高端装备", Unit: "gxq"}))
+	must(a.P.Records.Enterprises.Create(ctx, core.System, &resources.Enterprise{Name: "Siemens 西门子（昆山）有限公司",
+		CreditCode: "91320583MA1P1K5X2T", Industry: "电子信息", Unit: "gxq"}))
+	must(a.P.Records.Policies.Create(ctx, core.System, &policies.Policy{Meta: core.Meta{ID: "po-0001"},
+		Title: "昆山市智能装备产业扶持政策", Level: "市级", Status: policies.StatusValid, Issuer: "昆山市科学技术局",
+		Unit: policies.DefaultUnit, Industries: []string{"高端装备"}}))
+	for i := range 10 {
+		must(a.P.Records.Talents.Create(ctx, core.System, &resources.Talent{Name: "测试人才" + string(rune('A'+i)), Level: "省级",
+			Industry: "新材料", Unit: "kfq"}))
+	}
+
+	admin := a.Admin(t)
+	officer := a.Client(t).Login("kfq_li", "Test-2025x")
+
+	// Suggestions: pinyin, initials, Chinese and Latin prefixes; the
+	// officer never sees gxq's records; policies for everyone.
+	cases := []struct {
+		as         *testapp.Client
+		q          string
+		want, deny []string
+	}{
+		{officer, "zhineng", []string{"苏州某某智能装备有限公司", "昆山市智能装备产业扶持政策"}, []string{"苏州高新智能装备科技有限公司"}},
+		{officer, "znzb", []string{"苏州某某智能装备有限公司", "苏州某某智能装备有限公司扩产项目"}, []string{"苏州高新智能装备科技有限公司"}},
+		{officer, "苏州", []string{"苏州某某智能装备有限公司"}, []string{"苏州高新智能装备科技有限公司"}},
+		{officer, "Siem", []string{"Siemens Healthineers 苏州医疗"}, []string{"Siemens 西门子（昆山）有限公司"}},
+		{admin, "苏州高", []string{"苏州高新智能装备科技有限公司"}, []string{"苏州某某智能装备有限公司"}},
+		{admin, "siem", []string{"Siemens Healthineers 苏州医疗", "Siemens 西门子（昆山）有限公司"}, nil},
+		{admin, "szgx", []string{"苏州高新智能装备科技有限公司"}, nil},
+	}
+	for _, c := range cases {
+		got := titles(suggest(t, c.as, c.q))
+		for _, w := range c.want {
+			if !slices.Contains(got, w) {
+				t.Errorf("suggest %q: %v lacks %s", c.q, got, w)
+			}
+		}
+		for _, d := range c.deny {
+			if slices.Contains(got, d) {
+				t.Errorf("suggest %q: %v holds %s", c.q, got, d)
+			}
+		}
+	}
+	if s := suggest(t, officer, "测试"); len(s.Items) != discover.MaxSuggestions {
+		t.Errorf("suggest 测试: %d items, want %d", len(s.Items), discover.MaxSuggestions)
+	}
+	if s := suggest(t, officer, ""); len(s.Items) != 0 {
+		t.Errorf("empty q: %v", s.Items)
+	}
+	if s := suggest(t, officer, "zhineng"); len(s.Items) > 0 && !strings.HasPrefix(s.Items[0].URL, "/") {
+		t.Errorf("suggestion url %q", s.Items[0].URL)
+	}
+
+	// A typo in a Latin word still matches; the exact spelling ranks first.
+	r := get(t, admin, "/api/v1/search?q=Siemans")
+	if r.Total != 2 {
+		t.Errorf("Siemans: %+v", r)
+	}
+
+	// The unit facet counts only the caller's units (policies belong to kjj
+	// and are visible to all); names come with it.
+	var withLabels struct {
+		Facets map[string]map[string]int
+		Labels map[string]map[string]string
+		Total  int
+	}
+	st, body := officer.Do("GET", "/api/v1/search", nil, nil)
+	if st != 200 || json.Unmarshal([]byte(body), &withLabels) != nil {
+		t.Fatalf("officer search: %d %s", st, body)
+	}
+	wantUnits := map[string]int{"kfq": 13, policies.DefaultUnit: 1}
+	if !maps.Equal(withLabels.Facets["unit"], wantUnits) || withLabels.Total != 14 {
+		t.Errorf("officer unit facet %v total %d, want %v", withLabels.Facets["unit"], withLabels.Total, wantUnits)
+	}
+	if got := withLabels.Labels["unit"]["kfq"]; got == "" || got != a.P.Matrix.Name("kfq") {
+		t.Errorf("unit label %q", got)
+	}
+	r = get(t, admin, "/api/v1/search?q=智能装备")
+	if r.Facets["unit"]["gxq"] != 1 || r.Facets["unit"]["kfq"] != 2 || r.Facets["unit"][policies.DefaultUnit] != 1 {
+		t.Errorf("admin unit facet %v", r.Facets["unit"])
+	}
+	r = get(t, admin, "/api/v1/search?unit=gxq")
+	if r.Total != 2 {
+		t.Errorf("admin unit=gxq: %+v", r)
+	}
+	r = get(t, officer, "/api/v1/search?unit=gxq")
+	if r.Total != 0 || len(r.Items) != 0 || len(r.Facets["unit"]) != 0 {
+		t.Errorf("officer unit=gxq: %+v", r)
+	}
+
+	long := strings.Repeat("ab", 500)
+	sc := []testapp.Scenario{
+		{Name: "suggest anonymous 401", URL: "/api/v1/search/suggest?q=su", Status: 401},
+		{Name: "suggest empty", As: officer, URL: "/api/v1/search/suggest?q=", Status: 200, Expect: []string{`{"items":[]}`}},
+		{Name: "suggest no q", As: officer, URL: "/api/v1/search/suggest", Status: 200, Expect: []string{`{"items":[]}`}},
+		{Name: "suggest long q", As: officer, URL: "/api/v1/search/suggest?q=" + long, Status: 400, Expect: []string{`"field":"q"`}},
+		{Name: "suggest unknown parameter", As: officer, URL: "/api/v1/search/suggest?q=a&limit=99", Status: 400, Expect: []string{`"field":"limit"`}},
+		{Name: "suggest other unit by pinyin", As: officer, URL: "/api/v1/search/suggest?q=szgx", Status: 200, Reject: []string{"苏州高新"}},
+		{Name: "page unit facet", As: officer, URL: "/search", Status: 200, Expect: []string{"单位", a.P.Matrix.Name("kfq")},
+			Reject: []string{a.P.Matrix.Name("gxq")}},
+		{Name: "page unit filter label", As: admin, URL: "/search?unit=gxq", Status: 200, Expect: []string{"单位：" + a.P.Matrix.Name("gxq")}},
+		{Name: "layout wires suggestions", As: officer, URL: "/search", Status: 200, Expect: []string{`data-suggest="/api/v1/search/suggest"`, "/static/suggest.js"}},
+	}
+	for _, hostile := range []string{`" : * (`, `"`, `:`, `*`, `(`, `\`, `zhi"neng`, `su*`, `znzb(`, `Siem~`, `[`, "😀"} {
+		sc = append(sc, testapp.Scenario{Name: "suggest hostile " + hostile, As: officer,
+			URL: "/api/v1/search/suggest?q=" + url.QueryEscape(hostile), Status: 200, Expect: []string{`"items":[`}})
+	}
+	testapp.Run(t, a, sc)
 }

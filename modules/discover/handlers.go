@@ -15,20 +15,50 @@ import (
 	"zhaoshang/templates"
 )
 
-// Handlers serves /search and /api/v1/search.
+// Handlers serves /search, /api/v1/search and /api/v1/search/suggest.
 type Handlers struct {
 	Svc *Service
+	// UnitName names a unit id (matrix.Service.Name); nil shows the id.
+	UnitName func(id string) string
 }
 
 // Access: every signed-in user searches; scope is applied in the engine query.
 func (h *Handlers) Access() web.Rules {
-	return web.Rules{"GET /search": web.Signed, "GET /api/v1/search": web.Signed}
+	return web.Rules{"GET /search": web.Signed, "GET /api/v1/search": web.Signed,
+		"GET /api/v1/search/suggest": web.Signed}
 }
 
 // Routes registers the search routes.
 func (h *Handlers) Routes(r fiber.Router) {
 	r.Get("/search", h.page)
 	r.Get("/api/v1/search", h.api)
+	r.Get("/api/v1/search/suggest", h.suggest)
+}
+
+func (h *Handlers) unitName(id string) string {
+	if h.UnitName != nil {
+		if n := h.UnitName(id); n != "" {
+			return n
+		}
+	}
+	return id
+}
+
+// suggest answers the as-you-type list: {"items":[{"kind","id","title",
+// "kind_label","url"}]}, at most MaxSuggestions, best first. Only q is taken.
+func (h *Handlers) suggest(c *fiber.Ctx) error {
+	text := ""
+	for name, vals := range queryArgs(c) {
+		if name != "q" {
+			return web.JSONError(c, 400, "bad_request", "未知的参数 "+name, name)
+		}
+		text = strings.TrimSpace(vals[0])
+	}
+	items, err := h.Svc.Suggest(c.UserContext(), web.Me(c).Scope, text)
+	if err != nil {
+		return web.QueryFail(c, err)
+	}
+	return c.JSON(fiber.Map{"items": items})
 }
 
 // ParseQuery reads a search from URL parameters; any parameter other than
@@ -85,6 +115,10 @@ func (h *Handlers) api(c *fiber.Ctx) error {
 	if err == nil {
 		var res Result
 		if res, err = h.Svc.Search(c.UserContext(), web.Me(c).Scope, q); err == nil {
+			res.Labels = map[string]map[string]string{"unit": {}}
+			for id := range res.Facets["unit"] {
+				res.Labels["unit"][id] = h.unitName(id)
+			}
 			return c.JSON(res)
 		}
 	}
@@ -131,7 +165,8 @@ type Hit struct {
 	Highlight                   template.HTML
 }
 
-var facetLabels = map[string]string{"industry": "产业", "zone": "载体/板块", "stage": "阶段", "level": "级别", "year": "年度"}
+var facetLabels = map[string]string{"industry": "产业", "zone": "载体/板块", "stage": "阶段", "level": "级别", "year": "年度",
+	"unit": "单位"}
 
 // with returns "/search?..." for vals changed by set (nil value deletes).
 func with(vals url.Values, key string, value []string) string {
@@ -185,10 +220,7 @@ func (h *Handlers) page(c *fiber.Ctx) error {
 		g := Group{Name: f, Label: facetLabels[f]}
 		sel := q.Filters[f]
 		for val, n := range res.Facets[f] {
-			l := Link{Label: val, Value: val, Count: n, Selected: slices.Contains(sel, val)}
-			if f == "stage" {
-				l.Label = stageName(val)
-			}
+			l := Link{Label: h.facetValue(f, val), Value: val, Count: n, Selected: slices.Contains(sel, val)}
 			if l.Selected {
 				l.URL = with(vals, f, without(sel, val))
 			} else {
@@ -199,7 +231,7 @@ func (h *Handlers) page(c *fiber.Ctx) error {
 		// a selected value with no hits still shows, so it can be removed
 		for _, val := range sel {
 			if _, ok := res.Facets[f][val]; !ok {
-				g.Options = append(g.Options, Link{Label: val, Value: val, Selected: true, URL: with(vals, f, without(sel, val))})
+				g.Options = append(g.Options, Link{Label: h.facetValue(f, val), Value: val, Selected: true, URL: with(vals, f, without(sel, val))})
 			}
 		}
 		slices.SortFunc(g.Options, func(a, b Link) int {
@@ -217,10 +249,7 @@ func (h *Handlers) page(c *fiber.Ctx) error {
 			v.Groups = append(v.Groups, g)
 		}
 		for _, val := range sel {
-			label := val
-			if f == "stage" {
-				label = stageName(val)
-			}
+			label := h.facetValue(f, val)
 			v.Filters = append(v.Filters, Link{Label: facetLabels[f] + "：" + label, URL: with(vals, f, without(sel, val))})
 		}
 	}
@@ -249,3 +278,14 @@ func without(vals []string, v string) []string {
 }
 
 func stageName(key string) string { return templates.Label("stage", key) }
+
+// facetValue is the label shown for a facet value.
+func (h *Handlers) facetValue(facet, val string) string {
+	switch facet {
+	case "stage":
+		return stageName(val)
+	case "unit":
+		return h.unitName(val)
+	}
+	return val
+}

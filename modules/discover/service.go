@@ -19,6 +19,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -51,9 +52,26 @@ var kindPaths = map[string]string{
 func RecordURL(kind, id string) string { return kindPaths[kind] + id }
 
 // Facets are the keyword fields counted and filterable (all exist in the
-// merged schema; kinds without a field simply have no value for it).
+// merged schema; kinds without a field simply have no value for it), and
+// "unit", the record's owning unit (the engine's envelope field units).
 // "kind" is counted separately (it is the engine's envelope, not a field).
-var Facets = []string{"industry", "zone", "stage", "level", "year"}
+var Facets = []string{"industry", "zone", "stage", "level", "year", "unit"}
+
+// engineField is the engine's name of a facet.
+func engineField(f string) string {
+	if f == "unit" {
+		return search.UnitsField
+	}
+	return f
+}
+
+// facetName is the facet named by an engine field.
+func facetName(field string) string {
+	if field == search.UnitsField {
+		return "unit"
+	}
+	return field
+}
 
 // Limits of the input.
 const (
@@ -91,6 +109,8 @@ type Result struct {
 	// selection (so tabs show what another tab would hold); the other facets
 	// count the records matching the whole query, kind selection included.
 	Facets map[string]map[string]int `json:"facets"`
+	// Labels names facet values that are ids: Labels["unit"][id] = unit name.
+	Labels map[string]map[string]string `json:"labels,omitempty"`
 }
 
 // Service runs searches.
@@ -146,9 +166,11 @@ func (s *Service) Search(ctx context.Context, scope core.Scope, q Query) (Result
 		kinds = Kinds
 	}
 	var filters []search.Filter
-	for _, f := range Facets { // fixed order: same query for the same input
+	engineFacets := make([]string, len(Facets))
+	for i, f := range Facets { // fixed order: same query for the same input
+		engineFacets[i] = engineField(f)
 		if vs := q.Filters[f]; len(vs) > 0 {
-			filters = append(filters, search.Filter{Field: f, Values: vs})
+			filters = append(filters, search.Filter{Field: engineField(f), Values: vs})
 		}
 	}
 	var sorts []search.Sort
@@ -156,7 +178,7 @@ func (s *Service) Search(ctx context.Context, scope core.Scope, q Query) (Result
 		sorts = []search.Sort{{Field: "updated", Desc: true}}
 	}
 	window := q.Page * q.PerPage
-	base := search.Query{Text: q.Text, Filters: filters, Facets: Facets, Sort: sorts, Limit: window, Highlight: true}
+	base := search.Query{Text: q.Text, Filters: filters, Facets: engineFacets, Sort: sorts, Limit: window, Highlight: true}
 
 	// Group the kinds by the scope they are searched with.
 	var scoped, public []string
@@ -186,7 +208,8 @@ func (s *Service) Search(ctx context.Context, scope core.Scope, q Query) (Result
 			return Result{}, engineErr(err)
 		}
 		res.Total += r.Total
-		for f, counts := range r.Facets {
+		for field, counts := range r.Facets {
+			f := facetName(field)
 			if res.Facets[f] == nil {
 				continue
 			}
@@ -245,4 +268,70 @@ func engineErr(err error) error {
 		return core.Invalid("q", "搜索条件无法解析")
 	}
 	return err
+}
+
+// MaxSuggestions is the length of the as-you-type list.
+const MaxSuggestions = 8
+
+// Suggestion is one entry of the as-you-type list.
+type Suggestion struct {
+	Kind      string `json:"kind"`
+	ID        string `json:"id"`
+	Title     string `json:"title"`
+	KindLabel string `json:"kind_label"`
+	URL       string `json:"url"`
+}
+
+// Suggest returns up to MaxSuggestions records whose title (or its pinyin)
+// matches text, its last word as a prefix, best first, within the
+// caller's scope (policies for everyone), as Search does. Empty text gives
+// an empty list.
+func (s *Service) Suggest(ctx context.Context, scope core.Scope, text string) ([]Suggestion, error) {
+	if utf8.RuneCountInString(text) > MaxText {
+		return nil, core.Invalid("q", "搜索词最多 200 字")
+	}
+	out := []Suggestion{}
+	if strings.TrimSpace(text) == "" {
+		return out, nil
+	}
+	if s.Engine == nil {
+		return nil, search.ErrUnavailable
+	}
+	var scoped, public []string
+	for _, k := range Kinds {
+		if publicKind(k) || scope.All {
+			public = append(public, k)
+		} else {
+			scoped = append(scoped, k)
+		}
+	}
+	var hits []search.Hit
+	for _, part := range []struct {
+		kinds []string
+		scope search.Scope
+	}{{scoped, scope.Search()}, {public, search.Scope{All: true}}} {
+		if len(part.kinds) == 0 {
+			continue
+		}
+		r, err := s.Engine.Search(ctx, search.Query{Kinds: part.kinds, Scope: part.scope, Text: text, Prefix: true,
+			TitleOnly: true, Limit: MaxSuggestions})
+		if err != nil {
+			return nil, engineErr(err)
+		}
+		hits = append(hits, r.Hits...)
+	}
+	slices.SortFunc(hits, func(a, b search.Hit) int {
+		if c := cmp.Compare(b.Score, a.Score); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.ID, b.ID); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Kind, b.Kind)
+	})
+	for _, h := range hits[:min(len(hits), MaxSuggestions)] {
+		out = append(out, Suggestion{Kind: h.Kind, ID: h.ID, Title: h.Title, KindLabel: KindLabels[h.Kind],
+			URL: RecordURL(h.Kind, h.ID)})
+	}
+	return out, nil
 }

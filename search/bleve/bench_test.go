@@ -2,6 +2,8 @@ package bleve
 
 import (
 	"context"
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"slices"
 	"strconv"
@@ -75,4 +77,98 @@ func BenchmarkSearch(b *testing.B) {
 			b.ReportMetric(float64(total), "hits")
 		})
 	}
+}
+
+// BenchmarkSuggest indexes ZS_BENCH_DOCS (default 10000) records with varied
+// Chinese and Latin names and reports the p50/p95 latency of as-you-type
+// queries (Prefix, TitleOnly, 8 hits, an officer's scope): Chinese, Latin and pinyin
+// prefixes, initials and a typo. The target is p95 under 100 ms:
+//
+//	go test ./search/bleve -run '^$' -bench Suggest -benchtime 200x
+func BenchmarkSuggest(b *testing.B) {
+	n := 10000
+	if v, err := strconv.Atoi(os.Getenv("ZS_BENCH_DOCS")); err == nil && v > 0 {
+		n = v
+	}
+	ctx := context.Background()
+	x, err := Open(b.TempDir(), enginetest.Schema)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer x.Close()
+	docs := nameDocs(n, 5)
+	for i := 0; i < len(docs); i += 1000 {
+		if err := x.Index(ctx, docs[i:min(i+1000, len(docs))]...); err != nil {
+			b.Fatal(err)
+		}
+	}
+	scope := search.Scope{Units: []string{"u1", "u2", "u3"}}
+	var all []time.Duration
+	for _, text := range []string{"苏", "苏州", "苏州某", "智能装备", "z", "zh", "zhi", "zho", "zhin", "zhineng", "znzb", "sz", "kun", "sie",
+		"Siemans", "robo", "Tech"} {
+		b.Run(text, func(b *testing.B) {
+			var lat []time.Duration
+			total := 0
+			for b.Loop() {
+				t0 := time.Now()
+				res, err := x.Search(ctx, search.Query{Text: text, Prefix: true, TitleOnly: true, Scope: scope, Limit: 8})
+				if err != nil {
+					b.Fatal(err)
+				}
+				lat = append(lat, time.Since(t0))
+				total = res.Total
+			}
+			all = append(all, lat...)
+			slices.Sort(lat)
+			pct := func(p float64) float64 {
+				return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds()) / 1000
+			}
+			b.ReportMetric(pct(0.50), "p50-ms")
+			b.ReportMetric(pct(0.95), "p95-ms")
+			b.ReportMetric(float64(total), "hits")
+		})
+	}
+	if len(all) > 0 {
+		slices.Sort(all)
+		b.Logf("suggest over %d docs: p95 of all queries %.1f ms (max %.1f ms)", n,
+			float64(all[int(0.95*float64(len(all)))].Microseconds())/1000, float64(all[len(all)-1].Microseconds())/1000)
+	}
+}
+
+// nameDocs are enterprise-like records with varied names: a place, two
+// characters from a pool, an industry word and a company suffix; one in ten
+// carries a Latin brand, four in ten are long project-like titles and one in
+// ten a person's name.
+func nameDocs(n int, seed uint64) []search.Doc {
+	r := rand.New(rand.NewPCG(seed, 2))
+	pool := []rune("华中国天海科创新宏达盛源恒泰信德安和瑞丰明光金鑫晶博远东方长江苏州昆山嘉兴锦程立讯富士康精工微纳睿智云图星辰汇通联众" +
+		"鼎力卓越合力飞越腾龙启明凯普润生康宁永安佳禾众诚万达同舟海纳晨曦朗润思源")
+	places := []string{"昆山", "苏州", "上海", "南京", "无锡", "杭州", "深圳", "合肥"}
+	things := []string{"智能装备", "新能源", "生物医药", "电子信息", "新材料", "精密机械", "半导体", "软件", "光电", "汽车零部件"}
+	suffix := []string{"有限公司", "科技有限公司", "股份有限公司", "研究院", "项目"}
+	brands := []string{"Siemens", "Bosch", "Philips", "Robotics", "TechLab", "Nano", "Quantum", "Vision", "Omron", "Schneider"}
+	docs := make([]search.Doc, n)
+	for i := range docs {
+		name := places[r.IntN(len(places))] + string(pool[r.IntN(len(pool))]) + string(pool[r.IntN(len(pool))]) +
+			things[r.IntN(len(things))] + suffix[r.IntN(len(suffix))]
+		switch r.IntN(10) {
+		case 0:
+			name = brands[r.IntN(len(brands))] + " " + name
+		case 1, 2, 3: // project- and policy-like long titles
+			name += things[r.IntN(len(things))] + string(pool[r.IntN(len(pool))]) + string(pool[r.IntN(len(pool))]) +
+				"产线建设及研发中心扩产项目"
+		case 4: // people
+			name = string(pool[r.IntN(len(pool))]) + string(pool[r.IntN(len(pool))]) + string(pool[r.IntN(len(pool))])
+		}
+		docs[i] = search.Doc{
+			Kind:    []string{"projects", "enterprises", "events"}[r.IntN(3)],
+			ID:      fmt.Sprintf("n%06d", i),
+			Version: 1,
+			Units:   []string{fmt.Sprintf("u%d", r.IntN(20))},
+			Title:   name,
+			Body:    "简介：" + things[r.IntN(len(things))] + "，" + things[r.IntN(len(things))] + "。",
+			Fields:  map[string]any{"industry": things[r.IntN(len(things))], "contact": string(pool[r.IntN(len(pool))]) + "经理"},
+		}
+	}
+	return docs
 }

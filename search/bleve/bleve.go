@@ -9,7 +9,10 @@
 //     condition at all is refused (search.ErrBadQuery).
 //   - Records lacking a sort field come last in both directions.
 //   - Text words are AND-ed across title, body and Text fields; a lone CJK
-//     character matches as a prefix (the index holds bigrams).
+//     character matches as a prefix (the index holds bigrams); a CJK run
+//     needs most of its bigrams, the whole run ranking first; Latin words
+//     also match with Meilisearch's typo budget and as prefixes of the
+//     title's pinyin terms (hidden fields, see search.PinyinTerms).
 package bleve
 
 import (
@@ -38,7 +41,7 @@ import (
 
 // layoutVersion changes whenever the mapping built from a schema changes, so
 // that an index written by an older build is rebuilt rather than misread.
-const layoutVersion = 1
+const layoutVersion = 2
 
 // batchSize bounds one Bleve batch (and one page of Reset/Versions).
 const batchSize = 1000
@@ -147,7 +150,11 @@ func buildMapping(schema search.Schema) *mapping.IndexMappingImpl {
 	dm := bv.NewDocumentStaticMapping()
 	dm.AddFieldMappingsAt("kind", kw(true))
 	dm.AddFieldMappingsAt("id", kw(true))
-	dm.AddFieldMappingsAt("units", kw(false))
+	dm.AddFieldMappingsAt("units", kw(true)) // doc values: the units facet
+	// Pinyin terms of the title (search.PinyinTerms), one term per value,
+	// matched by prefix; never stored nor highlighted.
+	dm.AddFieldMappingsAt(search.PinyinField, kw(false))
+	dm.AddFieldMappingsAt(search.InitialsField, kw(false))
 	dm.AddFieldMappingsAt(fieldHas, kw(false))
 	dm.AddFieldMappingsAt("title", text(false))
 	dm.AddFieldMappingsAt("body", text(true)) // stored for highlight snippets
@@ -254,6 +261,9 @@ func (x *Index) bleveDoc(d search.Doc) (map[string]any, error) {
 	}
 	if len(d.Units) > 0 {
 		m["units"] = d.Units
+	}
+	if full, initials := search.PinyinTerms(d.Title); len(full) > 0 {
+		m[search.PinyinField], m[search.InitialsField] = full, initials
 	}
 	has := make([]string, 0, len(d.Fields))
 	for name, v := range d.Fields {

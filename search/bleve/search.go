@@ -116,7 +116,11 @@ func (x *Index) buildQuery(q search.Query) (query.Query, bool) {
 	for _, f := range q.Filters {
 		filters = append(filters, x.filterQuery(f))
 	}
-	text := x.textQuery(q.Text, q.Prefix)
+	fields := x.textFields()
+	if q.TitleOnly {
+		fields = []string{"title"}
+	}
+	text := x.textQuery(q.Text, q.Prefix, fields)
 	if text != nil && len(q.Sort) == 0 {
 		// Filters must not change the relevance score, so they go in the
 		// boolean filter clause, which is not scored.
@@ -160,7 +164,8 @@ func anyTerm(field string, values []string) query.Query {
 func (x *Index) filterQuery(f search.Filter) query.Query {
 	var parts []query.Query
 	yes, no := true, false
-	switch x.schema[f.Field] {
+	t, _ := search.TypeOf(x.schema, f.Field)
+	switch t {
 	case search.Keyword:
 		if len(f.Values) > 0 {
 			parts = append(parts, anyTerm(f.Field, f.Values))
@@ -195,11 +200,19 @@ func (x *Index) filterQuery(f search.Filter) query.Query {
 }
 
 // textQuery analyses the user text with the cjk analyzer and requires every
-// term in at least one of title, body and the Text fields (title boosted).
-// The text is never parsed as query syntax. A lone CJK character (which the
-// bigram index holds only as the start of bigrams) and, with prefix, the
-// last Latin word or number match as prefixes. nil means no text condition.
-func (x *Index) textQuery(text string, prefix bool) query.Query {
+// part of it in at least one of title, body and the Text fields (title
+// boosted). The text is never parsed as query syntax. nil means no text
+// condition. The parts:
+//   - a run of CJK characters (bigrams 智能 能装 装备) matches records holding
+//     most of its bigrams (minBigrams), so 智能装备 finds 智能制造装备 but not a
+//     record with only 装备; records holding the run as a phrase score higher;
+//   - a lone CJK character (which the bigram index holds only as the start
+//     of bigrams) and, with prefix, the last Latin word or number match as
+//     prefixes;
+//   - a Latin word also matches with typos (search.TypoDistance, the first
+//     letter exact) and as a prefix of the title's pinyin terms
+//     (search.PinyinTerms), both scoring below an exact match.
+func (x *Index) textQuery(text string, prefix bool, fields []string) query.Query {
 	text = strings.TrimSpace(text)
 	if len(text) > maxQueryBytes {
 		cut := maxQueryBytes
@@ -221,45 +234,159 @@ func (x *Index) textQuery(text string, prefix bool) query.Query {
 			last = i
 		}
 	}
-	type key struct {
-		term   string
-		prefix bool
-	}
-	seen := map[key]bool{}
+	seen := map[string]bool{}
 	var conj []query.Query
-	for i, t := range toks {
-		k := key{
-			term:   string(t.Term),
-			prefix: t.Type == analysis.Single || (prefix && i == last && t.Type != analysis.Double),
+	budget := maxQueryTerms
+	add := func(key string, q func() query.Query, cost int) {
+		if seen[key] || budget <= 0 {
+			return
 		}
-		if k.term == "" || seen[k] {
+		seen[key] = true
+		budget -= cost
+		conj = append(conj, q())
+	}
+	var run []string // bigrams of the current CJK run, in order
+	flush := func() {
+		if len(run) > 0 {
+			terms := run
+			add("r\x00"+strings.Join(terms, "\x00"), func() query.Query { return x.runQuery(terms, fields) }, len(terms))
+			run = nil
+		}
+	}
+	prevEnd := -1
+	for i, t := range toks {
+		term := string(t.Term)
+		if term == "" {
 			continue
 		}
-		seen[k] = true
-		conj = append(conj, x.fieldsQuery(k.term, k.prefix))
-		if len(conj) == maxQueryTerms {
-			break
+		if t.Type == analysis.Double {
+			if len(run) > 0 && t.Start >= prevEnd {
+				flush()
+			}
+			if len(run) < maxQueryTerms {
+				run = append(run, term)
+			}
+			prevEnd = t.End
+			continue
 		}
+		flush()
+		switch {
+		case t.Type == analysis.Single:
+			add("s\x00"+term, func() query.Query { return fieldsQuery(fields, term, true) }, 1)
+		case prefix && i == last:
+			add("p\x00"+term, func() query.Query { return wordQuery(fields, term, true) }, 1)
+		default:
+			add("w\x00"+term, func() query.Query { return wordQuery(fields, term, false) }, 1)
+		}
+	}
+	flush()
+	if len(conj) == 0 {
+		return nil
 	}
 	return conjunction(conj)
 }
 
-func (x *Index) fieldsQuery(term string, prefix bool) query.Query {
-	fields := append([]string{"title", "body"}, x.textFlds...)
+const (
+	// fuzzyBoost and pinyinBoost weigh typo and pinyin matches below exact ones.
+	fuzzyBoost  = 0.3
+	pinyinBoost = 0.5
+	// phraseBoost rewards a CJK run found whole.
+	phraseBoost = 3.0
+	// maxPhraseTerms bounds the bigrams of one phrase clause.
+	maxPhraseTerms = 16
+)
+
+// minBigrams is how many distinct bigrams of a CJK run of k distinct bigrams
+// a record must hold: all of one or two; of longer runs about half plus one,
+// which leaves out the bigrams that straddle two words (能装 in 智能|装备,
+// 源汽 in 新能源|汽车) while still needing every word.
+func minBigrams(k int) int {
+	if k <= 2 {
+		return k
+	}
+	return (k + 2) / 2
+}
+
+// runQuery matches a run of CJK bigrams (see textQuery).
+func (x *Index) runQuery(terms, fields []string) query.Query {
+	var uniq []string
+	for _, t := range terms {
+		if !slices.Contains(uniq, t) {
+			uniq = append(uniq, t)
+		}
+	}
+	if len(uniq) == 1 {
+		return fieldsQuery(fields, uniq[0], false)
+	}
+	parts := make([]query.Query, len(uniq))
+	for i, t := range uniq {
+		parts[i] = fieldsQuery(fields, t, false)
+	}
+	must := query.NewDisjunctionQuery(parts)
+	must.SetMin(float64(minBigrams(len(uniq))))
+	phrase := terms[:min(len(terms), maxPhraseTerms)]
+	var should []query.Query
+	for _, f := range fields {
+		pq := query.NewPhraseQuery(phrase, f)
+		pq.SetBoost(phraseBoost * fieldBoost(f))
+		should = append(should, pq)
+	}
+	return query.NewBooleanQuery([]query.Query{must}, should, nil)
+}
+
+// wordQuery matches a Latin word or a number: exactly (or as a prefix), with
+// typos, and as a prefix of the title's pinyin.
+func wordQuery(fields []string, term string, prefix bool) query.Query {
+	qs := []query.Query{fieldsQuery(fields, term, prefix)}
+	if d := search.TypoDistance(term); d > 0 {
+		for _, f := range fields {
+			fq := query.NewFuzzyQuery(term)
+			fq.SetField(f)
+			fq.SetFuzziness(d)
+			fq.SetPrefix(1)
+			fq.SetBoost(fuzzyBoost * fieldBoost(f))
+			qs = append(qs, fq)
+		}
+	}
+	full, initials := search.PinyinQueryWord(term)
+	for _, f := range []string{search.PinyinField, search.InitialsField} {
+		if (f == search.PinyinField && full) || (f == search.InitialsField && initials) {
+			pq := query.NewPrefixQuery(term)
+			pq.SetField(f)
+			pq.SetBoost(pinyinBoost)
+			qs = append(qs, pq)
+		}
+	}
+	if len(qs) == 1 {
+		return qs[0]
+	}
+	return query.NewDisjunctionQuery(qs)
+}
+
+// textFields are the analysed fields a text query searches (without
+// Query.TitleOnly).
+func (x *Index) textFields() []string {
+	return append([]string{"title", "body"}, x.textFlds...)
+}
+
+func fieldBoost(f string) float64 {
+	if f == "title" {
+		return titleBoost
+	}
+	return 1
+}
+
+func fieldsQuery(fields []string, term string, prefix bool) query.Query {
 	qs := make([]query.Query, 0, len(fields))
 	for _, f := range fields {
-		boost := 1.0
-		if f == "title" {
-			boost = titleBoost
-		}
 		if prefix {
 			pq := query.NewPrefixQuery(term)
 			pq.SetField(f)
-			pq.SetBoost(boost)
+			pq.SetBoost(fieldBoost(f))
 			qs = append(qs, pq)
 		} else {
 			tq := termQuery(f, term)
-			tq.SetBoost(boost)
+			tq.SetBoost(fieldBoost(f))
 			qs = append(qs, tq)
 		}
 	}

@@ -52,6 +52,7 @@ func Run(t *testing.T, open func(t *testing.T, schema search.Schema) search.Engi
 	t.Run("delete", func(t *testing.T) { testDelete(t, load(t), docs) })
 	t.Run("reset_kind", func(t *testing.T) { testReset(t, load(t), docs) })
 	t.Run("normalise", func(t *testing.T) { testNormalise(t, open(t, Schema)) })
+	t.Run("discovery", func(t *testing.T) { testDiscovery(t, open(t, Schema)) })
 }
 
 func ctx(t *testing.T) context.Context {

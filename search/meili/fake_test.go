@@ -259,6 +259,19 @@ func TestSearchRequestAndAnswer(t *testing.T) {
 		t.Errorf("total %d facets %v", res.Total, res.Facets)
 	}
 
+	// The units facet is asked of the server like any keyword facet.
+	// TitleOnly searches the title and its pinyin only.
+	q = search.Query{Scope: search.Scope{Units: []string{"u1"}}, Facets: []string{search.UnitsField}, Text: "zhin", Prefix: true,
+		TitleOnly: true}
+	if _, err = e.Search(testCtx(t), q); err != nil {
+		t.Fatal(err)
+	}
+	calls = f.take()
+	if len(calls) != 1 || fmt.Sprint(calls[0].body["facets"]) != "[units]" || calls[0].body["q"] != "zhin" ||
+		fmt.Sprint(calls[0].body["attributesToSearchOn"]) != "[title pinyin pinyin_initials]" {
+		t.Errorf("units facet / title-only request = %v", calls)
+	}
+
 	// A zero scope never reaches the server.
 	if res, err := e.Search(testCtx(t), search.Query{Facets: []string{"stage"}}); err != nil || res.Total != 0 {
 		t.Errorf("zero scope: %+v %v", res, err)

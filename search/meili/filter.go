@@ -5,6 +5,7 @@ package meili
 // server).
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -95,7 +96,8 @@ func andAll(parts []string) string {
 // filterExpr builds one filter; Missing is OR-ed with the values or range.
 func filterExpr(schema search.Schema, f search.Filter) string {
 	var or []string
-	switch schema[f.Field] {
+	t, _ := search.TypeOf(schema, f.Field)
+	switch t {
 	case search.Keyword:
 		if len(f.Values) > 0 {
 			or = append(or, inList(f.Field, f.Values))
@@ -177,9 +179,12 @@ func schemaFields(schema search.Schema, types ...search.FieldType) []string {
 func buildSettings(schema search.Schema) *meilisearch.Settings {
 	structured := schemaFields(schema, search.Keyword, search.Number, search.Date)
 	searchable := append([]string{"title", "body"}, schemaFields(schema, search.Text)...)
+	// The pinyin terms come last: the attribute rule ranks a match in the
+	// Chinese text above one in the pinyin. They are Latin, so not localized.
+	searchAll := append(slices.Clone(searchable), search.PinyinField, search.InitialsField)
 	return &meilisearch.Settings{
 		RankingRules:         rankingRules,
-		SearchableAttributes: searchable,
+		SearchableAttributes: searchAll,
 		DisplayedAttributes:  []string{"*"},
 		FilterableAttributes: append([]string{"kind", "units", "id"}, structured...),
 		SortableAttributes:   append([]string{"id", "kind"}, structured...),

@@ -146,6 +146,9 @@ func TestBuildFilter(t *testing.T) {
 		{"date in another zone", search.Query{Scope: search.Scope{All: true},
 			Filters: []search.Filter{{Field: "created", To: day.In(time.FixedZone("CST", 8*3600))}}},
 			fmt.Sprintf(`created < %d`, day.Unix())},
+		{"units filter", search.Query{Scope: search.Scope{Units: []string{"u1", "u2"}},
+			Filters: []search.Filter{{Field: search.UnitsField, Values: []string{"u2"}}}},
+			`(units IN ["u1", "u2"]) AND (units IN ["u2"])`},
 		{"everything", search.Query{Kinds: []string{"projects"}, Scope: search.Scope{Units: []string{"u1"}},
 			Filters: []search.Filter{{Field: "stage", Values: []string{"push"}, Missing: true}, {Field: "amount", Min: fp(1)}}},
 			`(kind IN ["projects"]) AND (units IN ["u1"]) AND ((stage IN ["push"]) OR (stage NOT EXISTS)) AND (amount >= 1)`},
@@ -208,7 +211,7 @@ func TestBuildSettings(t *testing.T) {
 		got, want []string
 	}{
 		{"ranking", got.RankingRules, []string{"sort", "words", "typo", "proximity", "attribute", "exactness"}},
-		{"searchable", got.SearchableAttributes, []string{"title", "body", "contact"}},
+		{"searchable", got.SearchableAttributes, []string{"title", "body", "contact", "pinyin", "pinyin_initials"}},
 		{"filterable", got.FilterableAttributes, []string{"kind", "units", "id", "amount", "created", "stage", "zone"}},
 		{"sortable", got.SortableAttributes, []string{"id", "kind", "amount", "created", "stage", "zone"}},
 	}
@@ -342,5 +345,34 @@ func TestCheckSchema(t *testing.T) {
 	}
 	if err := search.CheckSchema(testSchema); err != nil {
 		t.Error(err)
+	}
+}
+
+func TestDocumentCarriesPinyin(t *testing.T) {
+	d, err := search.NormalizeDoc(testSchema, search.Doc{Kind: "enterprises", ID: "e1", Version: 1,
+		Title: "苏州某某智能装备有限公司", Units: []string{"u1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := document(d)
+	full, _ := m[search.PinyinField].(string)
+	initials, _ := m[search.InitialsField].(string)
+	if !slices.Contains(strings.Fields(full), "zhinengzhuangbeiyouxiangongsi") ||
+		!slices.Contains(strings.Fields(initials), "znzbyxgs") {
+		t.Errorf("pinyin %q initials %q", full, initials)
+	}
+	e := &Engine{schema: testSchema, textFlds: []string{"contact"}, retrieve: []string{"kind", "id", "version", "units", "title"}}
+	req := e.request(search.Query{Text: "znzb", Highlight: true, Scope: search.Scope{All: true}})
+	for _, attrs := range [][]string{req.AttributesToRetrieve, req.AttributesToHighlight, req.AttributesToCrop} {
+		if slices.Contains(attrs, search.PinyinField) || slices.Contains(attrs, search.InitialsField) {
+			t.Errorf("pinyin must not be retrieved, highlighted or cropped: %v", attrs)
+		}
+	}
+	latin, err := search.NormalizeDoc(testSchema, search.Doc{Kind: "enterprises", ID: "e2", Version: 1, Title: "Siemens"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := document(latin)[search.PinyinField]; ok {
+		t.Error("a title without Han characters has no pinyin")
 	}
 }

@@ -139,6 +139,12 @@ func document(d search.Doc) map[string]any {
 	if d.Units == nil {
 		m["units"] = []string{}
 	}
+	// Hidden pinyin terms of the title (searchable, never retrieved nor
+	// highlighted): a query word matches as a prefix of one of them.
+	if full, initials := search.PinyinTerms(d.Title); len(full) > 0 {
+		m[search.PinyinField] = strings.Join(full, " ")
+		m[search.InitialsField] = strings.Join(initials, " ")
+	}
 	for name, v := range d.Fields {
 		if t, ok := v.(time.Time); ok {
 			m[name] = t.Unix()

@@ -91,6 +91,9 @@ func (e *Engine) request(q search.Query) *meilisearch.SearchRequest {
 	if f := buildFilter(e.schema, q); f != "" {
 		req.Filter = f
 	}
+	if q.TitleOnly {
+		req.AttributesToSearchOn = []string{"title", search.PinyinField, search.InitialsField}
+	}
 	if q.Highlight && strings.TrimSpace(q.Text) != "" {
 		// _formatted only carries retrieved attributes, so body is fetched too.
 		req.AttributesToRetrieve = append(append([]string{}, e.retrieve...), "body")
@@ -248,6 +251,9 @@ func (e *Engine) sums(ctx context.Context, q search.Query, filter any) (map[stri
 			Page:                 p,
 			Sort:                 []string{"id:asc", "kind:asc"},
 			Locales:              []string{locale},
+		}
+		if q.TitleOnly {
+			req.AttributesToSearchOn = []string{"title", search.PinyinField, search.InitialsField}
 		}
 		resp, err := e.index.Search(ctx, q.Text, req)
 		if err != nil {
