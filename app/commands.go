@@ -41,25 +41,73 @@ func cmdReindex(ctx context.Context, args []string, log *slog.Logger) error {
 		return err
 	}
 	defer p.Close()
-	if p.Engine == nil {
-		return errors.New("the running server owns the embedded search index; stop it first, or restart it (it catches up at start)")
-	}
 	start := time.Now()
-	last := map[search.Kind]int{}
-	err = p.Sync.Rebuild(ctx, func(kind search.Kind, done int) {
-		last[kind] = done
-		fmt.Fprintf(os.Stderr, "\r重建索引 %-12s %7d 条", kind, done)
-	})
+	done := map[search.Kind]int{}
+	bar := func(kind search.Kind, n int) {
+		done[kind] = n
+		total := 0
+		for _, x := range done {
+			total += x
+		}
+		fmt.Fprintf(os.Stderr, "\r重建索引（旧索引继续服务）%-12s %7d 条，合计 %7d 条", kind, n, total)
+	}
+	if p.Swap != nil {
+		err = p.Reindex(ctx, bar)
+	} else {
+		// The running server owns the embedded index: it rebuilds aside
+		// and swaps; we show its progress.
+		err = awaitServerReindex(ctx, p, bar)
+	}
 	fmt.Fprintln(os.Stderr)
 	if err != nil {
 		return err
 	}
 	total := 0
-	for _, n := range last {
+	for _, n := range done {
 		total += n
 	}
-	fmt.Printf("已重建搜索索引：%d 条记录，用时 %.1f 秒\n", total, time.Since(start).Seconds())
+	fmt.Printf("已重建搜索索引并切换：%d 条记录，用时 %.1f 秒\n", total, time.Since(start).Seconds())
 	return nil
+}
+
+func awaitServerReindex(ctx context.Context, p *platform.Platform, bar func(search.Kind, int)) error {
+	if err := p.RequestReindex(ctx, "command line"); err != nil {
+		if errors.Is(err, search.ErrRebuildRunning) {
+			return usagef("服务进程正在重建索引，请稍后再试")
+		}
+		return err
+	}
+	shown := map[string]int{}
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(300 * time.Millisecond):
+		}
+		j, err := p.ReindexStatus(ctx)
+		if err != nil {
+			return err
+		}
+		if j == nil {
+			return errors.New("the reindex request disappeared")
+		}
+		for k, n := range j.Done {
+			if shown[k] != n {
+				shown[k] = n
+				bar(k, n)
+			}
+		}
+		switch j.State {
+		case "done":
+			return nil
+		case "failed":
+			return fmt.Errorf("服务进程重建索引失败（旧索引继续服务）：%s", j.Error)
+		case "requested":
+			if time.Since(j.Requested) > 30*time.Second {
+				return errors.New("服务进程 30 秒内未响应重建请求（它会在下次启动时处理）")
+			}
+		}
+	}
 }
 
 func cmdUser(ctx context.Context, args []string, log *slog.Logger) error {

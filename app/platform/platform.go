@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -72,6 +71,8 @@ type Platform struct {
 	Log    *slog.Logger
 	Store  *storage.Store
 	Engine search.Engine // nil when attached to a serving process with the embedded index
+	// Swap is Engine, replaceable while serving (rebuild aside, then swap).
+	Swap *search.Swappable
 	Sync   *search.Sync
 
 	Matrix   *matrix.Service
@@ -150,7 +151,8 @@ func (p *Platform) openEngine(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("cannot use Meilisearch at %s: %v", p.Cfg.MeiliURL, err)
 		}
-		p.Engine = e
+		p.Swap = search.NewSwappable(e)
+		p.Engine = p.Swap
 		return nil
 	}
 	if !p.Store.Owner {
@@ -158,7 +160,7 @@ func (p *Platform) openEngine(ctx context.Context) error {
 		// outbox and the server indexes them within seconds.
 		return nil
 	}
-	dir := filepath.Join(p.Cfg.DataDir, "search")
+	dir := p.searchDir()
 	e, err := bleve.Open(dir, schema)
 	if errors.Is(err, bleve.ErrSchemaChanged) {
 		// A new release indexes new fields: rebuild the derived index from
@@ -169,9 +171,10 @@ func (p *Platform) openEngine(ctx context.Context) error {
 		}
 	}
 	if err != nil {
-		return fmt.Errorf("cannot open search index in %s: %v", filepath.Join(p.Cfg.DataDir, "search"), err)
+		return fmt.Errorf("cannot open search index in %s: %v", dir, err)
 	}
-	p.Engine = e
+	p.Swap = search.NewSwappable(e)
+	p.Engine = p.Swap
 	return nil
 }
 

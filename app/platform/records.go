@@ -54,7 +54,7 @@ func newRecords(db *mongo.Database, sync *search.Sync, audit core.Auditor) *Reco
 var Collections = []string{"units", "settings", "targets", users.Kind, "sessions", "login_guard", "audit",
 	search.OutboxCollection, projects.Kind, events.Kind, resources.KindTalents, resources.KindEnterprises,
 	resources.KindInstitutes, resources.KindResults, policies.Kind, aftercare.Kind, transfers.KindDeals,
-	transfers.KindBrokers, batch.JobsCollection, batch.ChunksCollection}
+	transfers.KindBrokers, batch.JobsCollection, batch.ChunksCollection, SearchJobsCollection}
 
 func schemas() []search.Schema {
 	return []search.Schema{projects.SearchSchema, users.SearchSchema, events.SearchSchema, resources.SearchSchema,

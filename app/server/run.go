@@ -53,6 +53,7 @@ func Run(ctx context.Context, cfg platform.Config, log *slog.Logger, ready chan<
 	go func() {
 		defer close(done)
 		go p.Imports.RecoverEvery(workers, time.Minute)
+		go p.ServeReindexRequests(workers, time.Second)
 		if n, err := p.Sync.CatchUp(workers); err != nil {
 			log.Warn("search catch-up failed; outbox worker will retry", "err", err)
 		} else if n > 0 {
