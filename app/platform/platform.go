@@ -73,7 +73,7 @@ type Platform struct {
 	Engine search.Engine // nil when attached to a serving process with the embedded index
 	// Swap is Engine, replaceable while serving (rebuild aside, then swap).
 	Swap *search.Swappable
-	Sync   *search.Sync
+	Sync *search.Sync
 
 	Matrix   *matrix.Service
 	Users    *users.Service
