@@ -231,3 +231,14 @@ func (s *Sync) reconcile(ctx context.Context, sw *Swappable, fresh Engine, lock 
 	}
 	return len(touched), nil
 }
+
+// Replace serves with e from now on and returns the previous engine
+// without closing it (fault-injection tests swap in an unreachable engine
+// and back).
+func (s *Swappable) Replace(e Engine) Engine {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	old := s.cur
+	s.cur = e
+	return old
+}

@@ -60,7 +60,14 @@ func NewWithRules(p *platform.Platform) (*fiber.App, web.Rules, error) {
 		ctx, cancel := context.WithTimeout(c.UserContext(), 3*time.Second)
 		defer cancel()
 		if part, err := p.Ready(ctx); err != nil {
-			return c.Status(503).JSON(fiber.Map{"status": "unavailable", "failing": part, "error": err.Error()})
+			// Without the search engine the app still stores every write
+			// (the outbox catches the index up later): degraded. Without
+			// Mongo nothing works.
+			status := "unavailable"
+			if part == "search" {
+				status = "degraded"
+			}
+			return c.Status(503).JSON(fiber.Map{"status": status, "failing": part, "error": err.Error()})
 		}
 		return c.JSON(fiber.Map{"status": "ok"})
 	})

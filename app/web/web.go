@@ -94,7 +94,27 @@ func Status(err error) (int, string) {
 	if _, ok := core.AsFieldError(err); ok {
 		return 422, "invalid"
 	}
+	switch storageFault(err) {
+	case "full":
+		return 507, "storage_full"
+	case "readonly":
+		return 503, "storage_readonly"
+	}
 	return 500, "internal"
+}
+
+// storageFault recognises a store that cannot write: the disk is full
+// ("full") or the data dir is read-only ("readonly"). The embedded store
+// reports SQLite's errors as text; MongoDB reports its own.
+func storageFault(err error) string {
+	s := strings.ToLower(err.Error())
+	switch {
+	case strings.Contains(s, "disk is full") || strings.Contains(s, "no space left") || strings.Contains(s, "outofdiskspace"):
+		return "full"
+	case strings.Contains(s, "readonly database") || strings.Contains(s, "read-only file system") || strings.Contains(s, "read only"):
+		return "readonly"
+	}
+	return ""
 }
 
 func codeFor(status int) string {
@@ -129,6 +149,8 @@ var statusText = map[int]string{
 	400: "请求格式不正确", 401: "请先登录", 403: "没有权限执行此操作", 404: "记录不存在",
 	405: "不支持的请求方法", 409: "记录已被他人修改，请刷新后重试", 413: "上传内容过大", 429: "请求过于频繁，请稍后再试",
 	500: "服务器内部错误，请稍后重试（已记录）",
+	503: "数据目录只读，本次修改未保存；请联系管理员检查存储",
+	507: "服务器磁盘空间不足，本次修改未保存；请联系管理员清理空间后重试",
 }
 
 // Fail answers err as JSON (API) or an error page, logging server faults.
