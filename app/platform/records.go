@@ -14,6 +14,7 @@ import (
 	"zhaoshang/modules/aftercare"
 	"zhaoshang/modules/core"
 	"zhaoshang/modules/events"
+	"zhaoshang/modules/imports"
 	"zhaoshang/modules/policies"
 	"zhaoshang/modules/projects"
 	"zhaoshang/modules/resources"
@@ -54,7 +55,8 @@ func newRecords(db *mongo.Database, sync *search.Sync, audit core.Auditor) *Reco
 var Collections = []string{"units", "settings", "targets", users.Kind, "sessions", "login_guard", "audit",
 	search.OutboxCollection, projects.Kind, events.Kind, resources.KindTalents, resources.KindEnterprises,
 	resources.KindInstitutes, resources.KindResults, policies.Kind, aftercare.Kind, transfers.KindDeals,
-	transfers.KindBrokers, batch.JobsCollection, batch.ChunksCollection, SearchJobsCollection}
+	transfers.KindBrokers, batch.JobsCollection, batch.ChunksCollection, SearchJobsCollection, imports.MappingsCollection,
+	core.LeasesCollection}
 
 func schemas() []search.Schema {
 	return []search.Schema{projects.SearchSchema, users.SearchSchema, events.SearchSchema, resources.SearchSchema,

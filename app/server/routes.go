@@ -11,6 +11,7 @@ import (
 	"zhaoshang/modules/dashboard"
 	"zhaoshang/modules/discover"
 	"zhaoshang/modules/events"
+	"zhaoshang/modules/imports"
 	"zhaoshang/modules/matrix"
 	"zhaoshang/modules/policies"
 	"zhaoshang/modules/projects"
@@ -99,6 +100,10 @@ func (s *srv) routes(app *fiber.App) {
 	sh := &discover.Handlers{Svc: &discover.Service{Engine: s.p.Sync.Engine()}, UnitName: s.p.Matrix.Name}
 	sh.Routes(app)
 	s.access.Add(sh.Access())
+	ih := &imports.Handlers{Svc: &imports.Service{Imports: s.p.Imports, Mappings: imports.NewMappings(s.p.Store.DB, s.p.Users)},
+		Audit: s.p.Users, UnitName: s.p.Matrix.Name, Units: s.unitOptions, PersonName: s.personName}
+	ih.Routes(app) // after the template downloads under /imports/templates/
+	s.access.Add(ih.Access())
 
 	for _, e := range emptySections {
 		e := e
@@ -110,9 +115,7 @@ func (s *srv) routes(app *fiber.App) {
 }
 
 // Sections that later releases fill; until then they say so honestly.
-var emptySections = []struct{ path, nav, title, heading, text string }{
-	{"/imports", "imports", "导入导出", "导入导出尚未开放", "Excel 台账导入（预览、撤销）与导出将在下一版本提供。"},
-}
+var emptySections = []struct{ path, nav, title, heading, text string }{}
 
 // staleDays is the configured staleness threshold of projects.
 func (s *srv) staleDays(ctx context.Context) int {

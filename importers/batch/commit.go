@@ -308,6 +308,11 @@ var StaleAfter = 2 * time.Minute
 // state committing whose owner is a dead process on this host, or whose
 // heartbeat is older than StaleAfter. It returns the jobs rolled back.
 func (im *Importer) Recover(ctx context.Context) ([]string, error) {
+	// Several instances sharing a store: one recovers at a time.
+	if ok, err := im.recovery.Acquire(ctx); err != nil || !ok {
+		return nil, err
+	}
+	defer im.recovery.Release(context.WithoutCancel(ctx))
 	cur, err := im.jobs.Find(ctx, bson.D{})
 	if err != nil {
 		return nil, fmt.Errorf("imports: recover: %w", err)

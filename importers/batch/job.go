@@ -55,8 +55,9 @@ type Job struct {
 	Unit         string            `bson:"unit" json:"unit"` // default unit of the rows
 	State        string            `bson:"state" json:"state"`
 	Message      string            `bson:"message,omitempty" json:"message,omitempty"`
-	Mapping      map[string]string `bson:"mapping,omitempty" json:"mapping,omitempty"` // column index → field key
-	Confirm      []int             `bson:"confirm,omitempty" json:"confirm,omitempty"` // review rows to write anyway
+	Mapping      map[string]string `bson:"mapping,omitempty" json:"mapping,omitempty"`       // column index → field key
+	HeaderRow    int               `bson:"header_row,omitempty" json:"header_row,omitempty"` // 1-based row chosen as the header (0: detected)
+	Confirm      []int             `bson:"confirm,omitempty" json:"confirm,omitempty"`       // review rows to write anyway
 	Report       Report            `bson:"report" json:"report"`
 	Chunks       int               `bson:"chunks" json:"chunks"`
 	Owner        Owner             `bson:"owner" json:"-"`
@@ -153,4 +154,37 @@ func (im *Importer) owner() Owner {
 // (admin) whose scope covers the job's unit.
 func MayUndo(j *Job, user string, manager bool, scope core.Scope) bool {
 	return j.By == user || (manager && scope.Allows(j.Unit))
+}
+
+// CreateDraft stores j as an uploaded, not yet committed job (state draft;
+// id and creation time filled in when empty). The upload page saves its
+// file with SaveSource first; the commit claims the draft (Request.Job).
+func (im *Importer) CreateDraft(ctx context.Context, j *Job) error {
+	if j.ID == "" {
+		j.ID = NewBatchID(time.Now())
+	}
+	if j.CreatedAt.IsZero() {
+		j.CreatedAt = time.Now().UTC().Truncate(time.Millisecond)
+	}
+	j.State = StateDraft
+	if _, err := im.jobs.InsertOne(ctx, j); err != nil {
+		return fmt.Errorf("import %s: create draft: %w", j.ID, err)
+	}
+	return nil
+}
+
+// SaveDraft stores a draft's choices (mapping, header row, rows to confirm)
+// and its latest preview counts; core.ErrConflict once it is no longer a
+// draft (being or already committed).
+func (im *Importer) SaveDraft(ctx context.Context, j *Job) error {
+	res, err := im.jobs.UpdateOne(ctx, bson.D{{Key: "_id", Value: j.ID}, {Key: "state", Value: StateDraft}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "mapping", Value: j.Mapping}, {Key: "header_row", Value: j.HeaderRow},
+			{Key: "confirm", Value: j.Confirm}, {Key: "report", Value: trimmed(j.Report)}}}})
+	if err != nil {
+		return fmt.Errorf("import %s: save draft: %w", j.ID, err)
+	}
+	if res.MatchedCount == 0 {
+		return fmt.Errorf("import %s is no longer a draft: %w", j.ID, core.ErrConflict)
+	}
+	return nil
 }

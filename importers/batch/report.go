@@ -1,5 +1,7 @@
 package batch
 
+import "zhaoshang/importers/header"
+
 // Actions of a row in a report.
 const (
 	ActCreate    = "create"
@@ -55,6 +57,9 @@ type Report struct {
 	SkippedSheets []string `bson:"skipped_sheets,omitempty" json:"skipped_sheets,omitempty"`
 	// Outcomes lists the first MaxOutcomes rows (preview page).
 	Outcomes []Outcome `bson:"-" json:"-"`
+	// Header is the header as used (detected, then the mapping applied),
+	// also when the run stopped at a missing column (preview page).
+	Header header.Result `bson:"-" json:"-"`
 	// Truncated is set when Errors/Reviews hold only the first MaxErrors.
 	Truncated bool `bson:"truncated,omitempty" json:"truncated,omitempty"`
 }

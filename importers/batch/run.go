@@ -28,6 +28,8 @@ type Importer struct {
 	Log   *slog.Logger
 	// ChunkRows bounds the rows written per chunk (journal entry).
 	ChunkRows int
+	// recovery makes one instance at a time roll back dead commits.
+	recovery *core.Lease
 }
 
 // New wires an importer over db for kinds.
@@ -36,7 +38,8 @@ func New(db *mongo.Database, dir string, audit core.Auditor, log *slog.Logger, k
 		log = slog.Default()
 	}
 	return &Importer{jobs: db.Collection(JobsCollection), chunks: db.Collection(ChunksCollection),
-		kinds: kinds, Dir: dir, Audit: audit, Log: log, ChunkRows: 1000}
+		kinds: kinds, Dir: dir, Audit: audit, Log: log, ChunkRows: 1000,
+		recovery: core.NewLease(db, "imports-recover", core.NewHolder(), StaleAfter)}
 }
 
 // Kinds lists the importable kinds in registration order.
@@ -188,10 +191,12 @@ func findHeader(book *sheet.Book, fields []header.Field, headerRow int, mapping 
 			rep.SkippedSheets = append(rep.SkippedSheets, name)
 			continue
 		}
+		rep.Header = res
 		if err := remap(&res, fields, mapping); err != nil {
 			rs.Close()
 			return nil, nil, res, err
 		}
+		rep.Header = res
 		if len(res.Missing) > 0 {
 			rs.Close()
 			var names []string
