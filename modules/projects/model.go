@@ -154,3 +154,6 @@ type Approval struct {
 	Veto     string    `bson:"veto,omitempty" json:"veto,omitempty"` // 一票否决 reason: 环保/安全/能耗
 	Note     string    `bson:"note,omitempty" json:"note,omitempty"`
 }
+
+// DisplayName is the project's name (import conflict lists, audit views).
+func (p *Project) DisplayName() string { return p.Name }
