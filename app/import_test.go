@@ -19,6 +19,7 @@ import (
 
 	"zhaoshang/app/testapp"
 	"zhaoshang/importers/batch"
+	"zhaoshang/modules/core"
 	"zhaoshang/modules/projects"
 )
 
@@ -281,4 +282,66 @@ func TestImportKilledMidCommitRollsBack(t *testing.T) {
 		t.Fatalf("job state %s", got.State)
 	}
 	t.Logf("killed after %d chunks with %d projects written; all rolled back", j.Chunks, written)
+}
+
+// kill -9 of `zhaoshang reindex` in the middle of its rebuild: the old
+// index was never replaced, serves at the next start with every record,
+// and the half-built directory is removed.
+func TestReindexKilledKeepsOldIndex(t *testing.T) {
+	if testing.Short() {
+		t.Skip("seeds demo data")
+	}
+	dir := filepath.Join(t.TempDir(), "data")
+	t.Setenv("ZS_DATA", dir)
+	t.Setenv("MONGO_URI", "")
+	t.Setenv("MEILI_URL", "")
+	t.Setenv("ZS_ADMIN_PASSWORD", testapp.AdminPassword)
+	p, err := openFor(context.Background(), "test", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ps []*projects.Project
+	for i := range 6000 {
+		ps = append(ps, &projects.Project{Meta: core.Meta{ID: fmt.Sprintf("rk%05d", i)}, Type: "industry",
+			Name: fmt.Sprintf("重建中断测试项目%05d", i), Unit: "kfq", Stage: "search", Summary: strings.Repeat("项目简介", 50)})
+	}
+	if _, _, err := p.Projects.UpsertMany(context.Background(), core.System, ps); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.EnsureAdmin(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	p.Close()
+	cmd := exec.Command(os.Args[0], "reindex")
+	cmd.Env = append(os.Environ(), "ZS_TEST_MAIN=1")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		if m, _ := filepath.Glob(filepath.Join(dir, "search-*")); len(m) > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatal("the rebuild never started")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(300 * time.Millisecond) // mid-rebuild
+	cmd.Process.Signal(syscall.SIGKILL)
+	if err := cmd.Wait(); err == nil {
+		t.Skip("the rebuild finished before the kill; nothing to prove")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "search.current")); err == nil {
+		t.Skip("the swap happened before the kill")
+	}
+	a := testapp.StartIn(t, dir)
+	if m, _ := filepath.Glob(filepath.Join(dir, "search-*")); len(m) != 0 {
+		t.Errorf("half-built index dirs left: %v", m)
+	}
+	st, body := a.Admin(t).Do("GET", "/api/v1/projects?per_page=1", nil, nil)
+	if st != 200 || !strings.Contains(body, `"total":6000`) {
+		t.Fatalf("after the killed rebuild: %d %.200s", st, body)
+	}
 }

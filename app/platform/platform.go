@@ -161,6 +161,7 @@ func (p *Platform) openEngine(ctx context.Context) error {
 		return nil
 	}
 	dir := p.searchDir()
+	p.removeStaleIndexes(dir)
 	e, err := bleve.Open(dir, schema)
 	if errors.Is(err, bleve.ErrSchemaChanged) {
 		// A new release indexes new fields: rebuild the derived index from

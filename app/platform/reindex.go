@@ -35,6 +35,19 @@ func (p *Platform) searchDir() string {
 	return filepath.Join(p.Cfg.DataDir, name)
 }
 
+// removeStaleIndexes deletes rebuild directories left by a rebuild that
+// was interrupted (process killed) before its swap: the pointer still names
+// the old index, which serves on.
+func (p *Platform) removeStaleIndexes(current string) {
+	dirs, _ := filepath.Glob(filepath.Join(p.Cfg.DataDir, "search-*"))
+	for _, d := range dirs {
+		if d != current {
+			p.Log.Info("removing an interrupted rebuild's index", "dir", d)
+			os.RemoveAll(d)
+		}
+	}
+}
+
 func writeFileAtomic(path string, data []byte) error {
 	tmp := path + ".tmp"
 	if err := os.WriteFile(tmp, data, 0o640); err != nil {
