@@ -98,7 +98,7 @@ func cmdImport(ctx context.Context, args []string, log *slog.Logger) error {
 			return err
 		}
 	}
-	rep, err := p.Imports.Run(ctx, batch.Request{Kind: *kind, File: *file, Book: book, Actor: core.Actor{User: u.Name}, Scope: scope,
+	rep, err := p.Imports.Run(ctx, batch.Request{Kind: *kind, File: *file, Book: book, Actor: core.Actor{User: u.ID}, Scope: scope,
 		Unit: def, Confirm: rows, DryRun: *dry, Rejected: *rejected})
 	if err != nil {
 		return fileError(err)
@@ -138,10 +138,10 @@ func importUndo(ctx context.Context, id, as string, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	if !batch.MayUndo(j, u.Name, u.Role == users.RoleManager || u.Role == users.RoleAdmin, scope) {
+	if !batch.MayUndo(j, u.ID, u.Role == users.RoleManager || u.Role == users.RoleAdmin, scope) {
 		return usagef("只有导入人本人或该单位的管理者可以撤销批次 %s", id)
 	}
-	if _, err := p.Imports.Undo(ctx, core.Actor{User: u.Name}, id); err != nil {
+	if _, err := p.Imports.Undo(ctx, core.Actor{User: u.ID}, id); err != nil {
 		var ce *batch.ConflictError
 		if errors.As(err, &ce) {
 			fmt.Fprintf(os.Stderr, "zhaoshang: 无法撤销：%d 条记录在导入后被修改\n", len(ce.Conflicts))

@@ -90,5 +90,11 @@ func (p *Platform) ensureIndexes(ctx context.Context) error {
 func (p *Platform) newImporter() *batch.Importer {
 	return batch.New(p.Store.DB, filepath.Join(p.Cfg.DataDir, "imports"), p.Users, p.Log,
 		&kinds.Projects{Repo: p.Projects, Vocab: p.ProjectVocab(), Units: p.Matrix},
+		&kinds.Events{Repo: p.Records.Events, Matrix: p.Matrix},
+		kinds.Talents(p.Records.Talents, p.Matrix, p.Matrix),
+		kinds.Enterprises(p.Records.Enterprises, p.Matrix, p.Matrix),
+		kinds.Institutes(p.Records.Institutes, p.Matrix, p.Matrix),
+		&kinds.Policies{Repo: p.Records.Policies, Matrix: p.Matrix, Users: p.Users},
+		kinds.Results(p.Records.Results, p.Matrix, p.Matrix),
 	)
 }

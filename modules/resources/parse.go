@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"zhaoshang/importers/cells"
 )
 
 // Parsers of values as users type them into forms and spreadsheets. Each
@@ -28,42 +30,13 @@ func halfWidth(s string) string {
 	}, s)
 }
 
-var dateRE = regexp.MustCompile(`^(\d{4})\s*[-/.年]\s*(\d{1,2})(?:\s*[-/.月]\s*(\d{1,2})\s*[日号]?|\s*月?)$`)
-
-// ParseDate reads a calendar day: 2024-03-05, 2024/3/5, 2024.3.5,
-// 2024年3月5日, 20240305, an RFC 3339 time (what the API returns), or a month
-// alone (2024-03, 2024年3月: its first day). The day is midnight China time,
-// returned in UTC; "" is the zero time. Impossible days are errors.
+// ParseDate reads a calendar day as the importer does (cells.ParseDate, the
+// one date parser): 2024-03-05, 2024/3/5, 2024.3.5, 2024年3月5日, an RFC
+// 3339 time (what the API returns). The day is midnight China time,
+// returned in UTC; "" is the zero time. Impossible days, a month alone
+// (2024-03: which day?) and words (待定) are errors: a day is never guessed.
 func ParseDate(s string) (time.Time, error) {
-	s = strings.TrimSpace(halfWidth(s))
-	if s == "" {
-		return time.Time{}, nil
-	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t.UTC(), nil
-	}
-	var y, mo, d int
-	if len(s) == 8 && strings.IndexFunc(s, func(r rune) bool { return r < '0' || r > '9' }) < 0 {
-		y, _ = strconv.Atoi(s[:4])
-		mo, _ = strconv.Atoi(s[4:6])
-		d, _ = strconv.Atoi(s[6:])
-	} else {
-		m := dateRE.FindStringSubmatch(s)
-		if m == nil {
-			return time.Time{}, fmt.Errorf("无法识别的日期 %q（示例：2024-03-05、2024年3月5日）", s)
-		}
-		y, _ = strconv.Atoi(m[1])
-		mo, _ = strconv.Atoi(m[2])
-		d = 1
-		if m[3] != "" {
-			d, _ = strconv.Atoi(m[3])
-		}
-	}
-	t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, cst)
-	if t.Year() != y || int(t.Month()) != mo || t.Day() != d || y < 1900 || y > 2100 {
-		return time.Time{}, fmt.Errorf("日期 %q 不存在", s)
-	}
-	return t.UTC(), nil
+	return cells.ParseDate(s)
 }
 
 // MaxAmount bounds amounts in 万元 (a trillion yuan).
@@ -90,43 +63,38 @@ func ParseAmount(s string) (float64, error) {
 	return v, nil
 }
 
-var (
-	mobileRE   = regexp.MustCompile(`^1[3-9]\d{9}$`)
-	landlineRE = regexp.MustCompile(`^0\d{9,11}$`)
-	localRE    = regexp.MustCompile(`^[2-9]\d{6,7}$`)
-)
+// localRE is a Kunshan number without its area code (57001234): forms
+// and ledgers of the pool write them so, unlike the pipeline's contacts,
+// which is why the pool accepts it on top of cells.ValidPhone.
+var localRE = regexp.MustCompile(`^[2-9]\d{6,7}$`)
 
-// NormalizePhone strips spaces, dashes and brackets and the +86 / 0086
-// country prefix, and checks the result is a mainland mobile number, a
-// landline with its area code (051257001234) or a local 7–8 digit number.
+// NormalizePhone strips spaces, dashes, dots and brackets and the +86 /
+// 0086 country prefix (cells.NormalizePhone), and checks the result is a
+// mainland mobile number or a landline with its area code (cells.ValidPhone:
+// 051257001234), or a local 7–8 digit number.
 func NormalizePhone(s string) (string, error) {
-	s = halfWidth(s)
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r >= '0' && r <= '9', r == '+':
-			b.WriteRune(r)
-		case unicode.IsSpace(r) || strings.ContainsRune("-—–()（）.", r):
-		default:
-			return "", fmt.Errorf("电话号码 %q 含有无法识别的字符", strings.TrimSpace(s))
+	orig := strings.TrimSpace(halfWidth(s))
+	p := cells.NormalizePhone(strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) || strings.ContainsRune(".—–（）", r) {
+			return -1
 		}
-	}
-	p := b.String()
+		return r
+	}, orig))
 	if p == "" {
 		return "", nil
 	}
-	switch {
-	case strings.HasPrefix(p, "+86"):
-		p = p[3:]
-	case strings.HasPrefix(p, "0086"):
-		p = p[4:]
-	case len(p) == 13 && strings.HasPrefix(p, "861"):
+	if len(p) == 13 && strings.HasPrefix(p, "861") {
 		p = p[2:]
 	}
-	if mobileRE.MatchString(p) || landlineRE.MatchString(p) || localRE.MatchString(p) {
+	if cells.ValidPhone(p) || localRE.MatchString(p) {
 		return p, nil
 	}
-	return "", fmt.Errorf("电话号码 %q 格式不正确（手机 11 位，座机请带区号）", strings.TrimSpace(s))
+	for _, r := range p {
+		if r < '0' || r > '9' {
+			return "", fmt.Errorf("电话号码 %q 含有无法识别的字符", orig)
+		}
+	}
+	return "", fmt.Errorf("电话号码 %q 格式不正确（手机 11 位，座机请带区号）", orig)
 }
 
 var emailRE = regexp.MustCompile(`^[^\s@]+@[^\s@]+\.[^\s@]+$`)

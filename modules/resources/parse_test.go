@@ -20,9 +20,12 @@ func TestParseDate(t *testing.T) {
 		{"2024年3月5日", day(2024, 3, 5), false},
 		{" 2024 年 3 月 5 日 ", day(2024, 3, 5), false},
 		{"２０２４年３月５日", day(2024, 3, 5), false},
-		{"20240305", day(2024, 3, 5), false},
-		{"2024-03", day(2024, 3, 1), false},
-		{"2024年3月", day(2024, 3, 1), false},
+		// A month alone or digits without separators are refused (cells.ParseDate):
+		// which day was meant is not guessed.
+		{"20240305", time.Time{}, true},
+		{"2024-03", time.Time{}, true},
+		{"2024年3月", time.Time{}, true},
+		{"待定", time.Time{}, true},
 		{"2020-05-04T16:00:00Z", day(2020, 5, 5), false},
 		{"2024-02-30", time.Time{}, true},
 		{"2024-13-01", time.Time{}, true},
@@ -91,6 +94,8 @@ func TestNormalizePhone(t *testing.T) {
 		{"13812345678 转 8", "", true},
 		{"abc", "", true},
 		{"+1 415 555 0100", "", true},
+		{"138.1234.5678", "13812345678", false},
+		{"（0512）57001234", "051257001234", false},
 	}
 	for _, tt := range tests {
 		got, err := NormalizePhone(tt.in)

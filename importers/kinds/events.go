@@ -1,0 +1,210 @@
+package kinds
+
+import (
+	"context"
+	"strings"
+
+	"zhaoshang/importers/batch"
+	"zhaoshang/importers/cells"
+	"zhaoshang/importers/header"
+	"zhaoshang/modules/core"
+	"zhaoshang/modules/events"
+	"zhaoshang/modules/matrix"
+)
+
+// EventFields are the columns of an events ledger (keys as the events
+// export writes them).
+var EventFields = header.Register(events.Kind, []header.Field{
+	{Key: "title", Label: "活动名称", Synonyms: []string{"活动主题", "活动", "名称", "主题", "活动标题"}, Required: true},
+	{Key: "type", Label: "活动类型", Synonyms: []string{"类型", "活动形式", "形式", "活动类别"}, Choices: header.ChoiceEventType},
+	{Key: "status", Label: "状态", Synonyms: []string{"活动状态", "举办情况", "举办状态", "进展"}, Choices: header.ChoiceEventStatus},
+	{Key: "date", Label: "活动日期", Synonyms: []string{"日期", "举办日期", "开始日期", "活动时间", "举办时间", "时间"}},
+	{Key: "end_date", Label: "结束日期", Synonyms: []string{"结束时间", "截止日期"}},
+	{Key: "place", Label: "地点", Synonyms: []string{"活动地点", "举办地点", "举办地", "地址"}},
+	{Key: "unit", Label: "主办单位", Synonyms: []string{"组织单位", "责任单位", "牵头单位", "单位", "填报单位"}},
+	{Key: "co_organisers", Label: "协办单位", Synonyms: []string{"合作单位", "协办方", "承办单位", "联合主办"}},
+	{Key: "action_lines", Label: "“七个一”专项行动", Synonyms: []string{"七个一", "七个一行动", "专项行动", "所属行动"}},
+	{Key: "industries", Label: "产业领域", Synonyms: []string{"产业", "行业", "所属产业", "行业领域", "对接产业"}},
+	{Key: "attendees", Label: "参会人数", Synonyms: []string{"参加人数", "参与人数", "人数", "到会人数", "参会人员数"}},
+	{Key: "enterprise_count", Label: "参与企业数", Synonyms: []string{"企业数", "参会企业数", "参加企业数", "企业数量"}},
+	{Key: "talent_count", Label: "参与人才数", Synonyms: []string{"人才数", "参会人才数", "参加人才数", "人才数量"}},
+	{Key: "summary", Label: "活动纪要", Synonyms: []string{"活动内容", "内容", "活动简介", "简介", "成效", "活动成效", "备注"}},
+})
+
+// EventStatusSynonyms maps what ledgers write in a 状态 column to status
+// keys (the labels 筹备中/已举办/已取消 and the keys are accepted too).
+var EventStatusSynonyms = map[string]string{
+	"筹备中": events.StatusPlanned, "筹备": events.StatusPlanned, "计划": events.StatusPlanned, "计划中": events.StatusPlanned,
+	"拟举办": events.StatusPlanned, "未举办": events.StatusPlanned, "待举办": events.StatusPlanned,
+	"已举办": events.StatusHeld, "举办": events.StatusHeld, "已完成": events.StatusHeld, "完成": events.StatusHeld, "已开展": events.StatusHeld,
+	"已取消": events.StatusCancelled, "取消": events.StatusCancelled,
+	events.StatusPlanned: events.StatusPlanned, events.StatusHeld: events.StatusHeld, events.StatusCancelled: events.StatusCancelled,
+}
+
+// Events is the events kind: natural key title + day + organiser unit;
+// likely duplicates by title and month (the same event entered by two
+// units, or with a mistyped day).
+type Events struct {
+	Repo   *events.Repo
+	Matrix events.Matrix
+}
+
+func (k *Events) Key() string            { return events.Kind }
+func (k *Events) Label() string          { return "活动" }
+func (k *Events) Fields() []header.Field { return EventFields }
+func (k *Events) Store() batch.Store     { return batch.StoreOf(k.Repo) }
+
+// Open reads the catalog once for the run.
+func (k *Events) Open(ctx context.Context, env batch.Env) (batch.Planner, error) {
+	cat, err := k.Matrix.Catalog(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &eventPlanner{k: k, env: env, cat: cat, present: present(env.Header)}, nil
+}
+
+type eventPlanner struct {
+	k       *Events
+	env     batch.Env
+	cat     *matrix.Catalog
+	present map[string]bool
+}
+
+type eventRow struct {
+	in   events.Input
+	unit string // named in the row
+}
+
+func eventKeys(title, day, unit string) []string {
+	if n := norm(title); n != "" && day != "" {
+		return []string{"e:" + n + "|" + day + "|" + unit}
+	}
+	return nil
+}
+
+func eventSimilar(title, day string) string {
+	if n := norm(title); n != "" && len(day) >= 7 {
+		return n + "|" + day[:7]
+	}
+	return ""
+}
+
+func (p *eventPlanner) Keys(rec core.Record) ([]string, string, string, string) {
+	e := rec.(*events.Event)
+	day := cells.FormatDate(e.Date)
+	return eventKeys(e.Title, day, e.Unit), e.Unit, e.Title, eventSimilar(e.Title, day)
+}
+
+func (p *eventPlanner) Parse(row map[string]string) (*batch.Candidate, []batch.FieldError) {
+	var errs []batch.FieldError
+	bad := func(key, msg string) { errs = append(errs, batch.FieldError{Field: key, Message: msg}) }
+	r := &eventRow{}
+	in := &r.in
+	in.Title, in.Place, in.Summary = strings.TrimSpace(row["title"]), strings.TrimSpace(row["place"]), strings.TrimSpace(row["summary"])
+	in.Type = choice(row["type"], p.cat.EventTypes, nil, true)
+	if s := norm(row["status"]); s != "" {
+		if in.Status = EventStatusSynonyms[s]; in.Status == "" {
+			in.Status = cells.Fold(row["status"])
+		}
+	}
+	for key, dst := range map[string]*string{"date": &in.Date, "end_date": &in.EndDate} {
+		v, err := dateText(row[key])
+		if err != nil {
+			bad(key, err.Error())
+		}
+		*dst = v
+	}
+	for key, dst := range map[string]*int{"attendees": &in.Attendees, "enterprise_count": &in.Participants.EnterpriseCount,
+		"talent_count": &in.Participants.TalentCount} {
+		n, err := parseCount(row[key])
+		if err != nil {
+			bad(key, err.Error())
+		}
+		*dst = n
+	}
+	in.CoOrganisers = splitList(row["co_organisers"])
+	in.ActionLines = choices(row["action_lines"], p.cat.ActionLines, nil, true)
+	in.Industries = choices(row["industries"], p.cat.List("industries"), nil, false)
+	in.Unit = p.env.Unit
+	if u := strings.TrimSpace(row["unit"]); u != "" {
+		if r.unit = unitID(p.k.Matrix, u); r.unit == "" {
+			bad("unit", "未知主办单位 "+u)
+		}
+		in.Unit = r.unit
+	}
+	if len(errs) > 0 {
+		return &batch.Candidate{Name: in.Title}, errs
+	}
+	return &batch.Candidate{Keys: eventKeys(in.Title, in.Date, in.Unit), Similar: eventSimilar(in.Title, in.Date),
+		Unit: in.Unit, Name: in.Title, Value: r}, nil
+}
+
+// eventFieldKeys maps the module's validation fields to import columns.
+var eventFieldKeys = map[string]string{"participants": "enterprise_count"}
+
+func (p *eventPlanner) Build(c *batch.Candidate, cur core.Record) (core.Record, bool, error) {
+	r := c.Value.(*eventRow)
+	var (
+		out     *events.Event
+		changed bool
+		err     error
+	)
+	if cur == nil {
+		out, _, err = events.ImportBuild(r.in, nil, p.cat, p.k.Matrix, p.env.Scope, p.env.Now)
+		changed = true
+	} else {
+		x := cur.(*events.Event)
+		in := events.InputOf(x)
+		p.overlay(&in, r)
+		out, changed, err = events.ImportBuild(in, x, p.cat, p.k.Matrix, p.env.Scope, p.env.Now)
+	}
+	if err != nil {
+		if fe, ok := core.AsFieldError(err); ok {
+			if k, ok := eventFieldKeys[fe.Field]; ok {
+				return nil, false, core.Invalid(k, "%s", fe.Message)
+			}
+		}
+		return nil, false, err
+	}
+	return out, !changed, nil
+}
+
+// overlay copies the columns the ledger has onto the stored input: a
+// column the file lacks never clears a stored value, a blank cell in a
+// column it has does (a blank 主办单位 keeps the organiser).
+func (p *eventPlanner) overlay(in *events.Input, r *eventRow) {
+	row, has := &r.in, p.present
+	set := func(key string, dst *string, v string) {
+		if has[key] {
+			*dst = v
+		}
+	}
+	set("title", &in.Title, row.Title)
+	set("type", &in.Type, row.Type)
+	set("status", &in.Status, row.Status)
+	set("date", &in.Date, row.Date)
+	set("end_date", &in.EndDate, row.EndDate)
+	set("place", &in.Place, row.Place)
+	set("summary", &in.Summary, row.Summary)
+	if has["unit"] && r.unit != "" {
+		in.Unit = r.unit
+	}
+	if has["co_organisers"] {
+		in.CoOrganisers = row.CoOrganisers
+	}
+	if has["action_lines"] {
+		in.ActionLines = row.ActionLines
+	}
+	if has["industries"] {
+		in.Industries = row.Industries
+	}
+	if has["attendees"] {
+		in.Attendees = row.Attendees
+	}
+	if has["enterprise_count"] {
+		in.Participants.EnterpriseCount = row.Participants.EnterpriseCount
+	}
+	if has["talent_count"] {
+		in.Participants.TalentCount = row.Participants.TalentCount
+	}
+}

@@ -1,0 +1,181 @@
+package kinds
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"zhaoshang/importers/cells"
+	"zhaoshang/modules/core"
+	"zhaoshang/modules/events"
+	"zhaoshang/modules/policies"
+	"zhaoshang/modules/users"
+)
+
+func TestEventRows(t *testing.T) {
+	k := &Events{Matrix: fakeMatrix{}}
+	env := envFor(t, k.Fields(), "活动主题", "活动形式", "举办时间", "活动地点", "主办单位", "协办单位", "参会人数", "参会企业数", "产业", "状态")
+	p, err := k.Open(context.Background(), env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name    string
+		cells   []string
+		keys    []string
+		similar string
+		bad     []string
+	}{
+		{"key: title + day + unit", []string{"新能源 项目路演", "项目路演", "2024年3月5日", "张浦镇", "", "某协会、某园区", "120人", "30家", "新能源", "已举办"},
+			[]string{"e:新能源项目路演|2024-03-05|zs-zp"}, "新能源项目路演|2024-03", nil},
+		{"organiser named", []string{"沙龙", "沙龙", "2024-03-05", "", "开发区分队", "", "", "", "", ""},
+			[]string{"e:沙龙|2024-03-05|kfq"}, "沙龙|2024-03", nil},
+		{"no year", []string{"沙龙", "沙龙", "3月5日", "", "", "", "", "", "", ""}, nil, "", []string{"date"}},
+		{"待定", []string{"沙龙", "沙龙", "待定", "", "", "", "", "", "", ""}, nil, "", []string{"date"}},
+		{"estimated count", []string{"沙龙", "沙龙", "2024-03-05", "", "", "", "约100", "", "", ""}, nil, "", []string{"attendees"}},
+		{"unknown unit", []string{"沙龙", "沙龙", "2024-03-05", "", "火星", "", "", "", "", ""}, nil, "", []string{"unit"}},
+	} {
+		c0, errs := p.Parse(rowOf(env, c.cells...))
+		var bad, keys []string
+		similar := ""
+		for _, e := range errs {
+			bad = append(bad, e.Field)
+		}
+		if len(errs) == 0 {
+			keys, similar = c0.Keys, c0.Similar
+		}
+		if !slices.Equal(keys, c.keys) || similar != c.similar || !slices.Equal(bad, c.bad) {
+			t.Errorf("%s: keys %q similar %q bad %q; want %q %q %q", c.name, keys, similar, bad, c.keys, c.similar, c.bad)
+		}
+	}
+
+	build := func(cur *events.Event, cells ...string) (*events.Event, bool, error) {
+		c, errs := p.Parse(rowOf(env, cells...))
+		if len(errs) > 0 {
+			t.Fatalf("parse %q: %v", cells, errs)
+		}
+		var rec any
+		var same bool
+		var err error
+		if cur == nil {
+			rec, same, err = p.Build(c, nil)
+		} else {
+			rec, same, err = p.Build(c, cur)
+		}
+		if err != nil {
+			return nil, false, err
+		}
+		return rec.(*events.Event), same, nil
+	}
+	e, _, err := build(nil, "新能源项目路演", "项目路演", "2024年3月5日", "张浦镇", "", "某协会、某园区", "120人", "30家", "新能源产业", "已举办")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Type != "路演" || e.Unit != "zs-zp" || e.Attendees != 120 || e.Participants.EnterpriseCount != 30 || e.Status != events.StatusHeld ||
+		!slices.Equal(e.Industries, []string{"新能源"}) || len(e.CoOrganisers) != 2 || cells.FormatDate(e.Date) != "2024-03-05" {
+		t.Errorf("built %+v", e)
+	}
+	for _, c := range []struct {
+		cells []string
+		field string
+	}{
+		{[]string{"沙龙", "茶话会", "2024-03-05", "", "", "", "", "", "", ""}, "type"},
+		{[]string{"沙龙", "沙龙", "2099-03-05", "", "", "", "", "", "", "已举办"}, "status"},
+		{[]string{"沙龙", "沙龙", "2024-03-05", "", "开发区分队", "", "", "", "", ""}, "unit"}, // outside zp's scope
+		{[]string{"沙龙", "沙龙", "2024-03-05", "", "", "", "", "", "芯片", ""}, "industries"},
+	} {
+		if _, _, err := build(nil, c.cells...); !isField(err, c.field, "") {
+			t.Errorf("build %q: %v, want field %s", c.cells, err, c.field)
+		}
+	}
+	// Update: the file's columns over the stored event; participants and
+	// columns the file lacks stay.
+	stored := *e
+	stored.ID, stored.Version, stored.Summary = "ev1", 2, "纪要"
+	stored.Participants.Enterprises = []events.Ref{{ID: "ent1", Name: "某企业"}}
+	if _, same, err := build(&stored, "新能源项目路演", "路演", "2024-03-05", "张浦镇", "", "某协会、某园区", "120", "30", "新能源", "已举办"); err != nil || !same {
+		t.Errorf("unchanged: same=%v err=%v", same, err)
+	}
+	upd, same, err := build(&stored, "新能源项目路演", "路演", "2024-03-05", "", "", "某协会、某园区", "150", "30", "新能源", "已举办")
+	if err != nil || same || upd.Attendees != 150 || upd.Place != "" || upd.Summary != "纪要" || len(upd.Participants.Enterprises) != 1 || stored.Attendees != 120 {
+		t.Errorf("update %+v same=%v err=%v", upd, same, err)
+	}
+}
+
+type fakeUsers map[string]string // name → role
+
+func (f fakeUsers) Get(_ context.Context, name string) (*users.User, error) {
+	if r, ok := f[name]; ok {
+		return &users.User{Name: name, Role: r}, nil
+	}
+	return nil, core.ErrNotFound
+}
+
+func TestPolicyRows(t *testing.T) {
+	k := &Policies{Matrix: fakeMatrix{}, Users: fakeUsers{"zp_officer": "officer", "zp_manager": "manager"}}
+	env := envFor(t, k.Fields(), "政策名称", "发文字号", "发文机关", "政策级别", "有效性", "政策分类", "发文日期", "有效期至")
+	if _, err := k.Open(context.Background(), env); !errors.Is(err, core.ErrForbidden) {
+		t.Fatalf("officer may not import policies: %v", err)
+	}
+	env.Actor.User = "zp_manager"
+	p, err := k.Open(context.Background(), env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name    string
+		cells   []string
+		keys    []string
+		similar string
+		bad     []string
+	}{
+		{"文号", []string{"昆山市科技 创新政策", "昆科字[2023] 53 号", "昆山市科技局", "市", "现行有效", "科技创新", "2023-05-01", ""},
+			[]string{"doc:昆科字〔2023〕53号"}, "昆山市科技创新政策", nil},
+		{"no 文号: title", []string{"张浦镇人才政策", "", "张浦镇", "区镇级", "", "人才", "", ""}, []string{"title:张浦镇人才政策"}, "张浦镇人才政策", nil},
+		{"bad date", []string{"某政策", "", "某局", "省级", "", "", "2023-02-30", ""}, nil, "", []string{"issued_on"}},
+	} {
+		c0, errs := p.Parse(rowOf(env, c.cells...))
+		var bad, keys []string
+		similar := ""
+		for _, e := range errs {
+			bad = append(bad, e.Field)
+		}
+		if len(errs) == 0 {
+			keys, similar = c0.Keys, c0.Similar
+		}
+		if !slices.Equal(keys, c.keys) || similar != c.similar || !slices.Equal(bad, c.bad) {
+			t.Errorf("%s: keys %q similar %q bad %q; want %q %q %q", c.name, keys, similar, bad, c.keys, c.similar, c.bad)
+		}
+	}
+	c, _ := p.Parse(rowOf(env, "昆山市科技创新政策", "昆科字〔2023〕53号", "昆山市科技局", "市", "现行有效", "科技创新、人才", "2023-05-01", ""))
+	rec, _, err := p.Build(c, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pol := rec.(*policies.Policy)
+	if pol.Level != "市级" || pol.Status != policies.StatusValid || !slices.Equal(pol.Categories, []string{"科技创新政策", "人才政策"}) || pol.Unit != "zs-zp" {
+		t.Errorf("built %+v", pol)
+	}
+	stored := &policies.Policy{Meta: core.Meta{ID: "p1"}, Title: "昆山市科技创新政策", DocNo: "昆科字〔2023〕53号", Level: "市级", Unit: "kjj",
+		Status: policies.StatusValid, Issuer: "昆山市科技局"}
+	if keys, unit, _, _ := p.Keys(stored); !slices.Equal(keys, []string{"doc:昆科字〔2023〕53号", "title:昆山市科技创新政策"}) || unit != "kjj" {
+		t.Errorf("stored keys %q %s", keys, unit)
+	}
+	// A policy of a unit outside the writer's scope is not overwritten.
+	if _, _, err := p.Build(c, stored); !isField(err, "unit", "无权修改") {
+		t.Errorf("update of kjj's policy by a 张浦 manager: %v", err)
+	}
+	mine := *stored
+	mine.Unit, mine.Clauses = "zs-zp", []policies.Clause{{No: "1", Title: "奖励"}}
+	c, _ = p.Parse(rowOf(env, "昆山市科技创新政策", "昆科字〔2023〕53号", "昆山市科技局", "市级", "有效", "", "2023-05-01", "2025-12-31"))
+	rec, same, err := p.Build(c, &mine)
+	if err != nil || same {
+		t.Fatalf("update: same=%v err=%v", same, err)
+	}
+	if got := rec.(*policies.Policy); len(got.Clauses) != 1 || got.Categories != nil || cells.FormatDate(got.EffectiveTo) != "2025-12-31" ||
+		!got.IssuedOn.Equal(time.Date(2023, 4, 30, 16, 0, 0, 0, time.UTC)) {
+		t.Errorf("updated %+v", got)
+	}
+}
