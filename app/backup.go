@@ -224,7 +224,7 @@ func writeBackup(ctx context.Context, cfg platform.Config, out string, log *slog
 		}
 		m.Collections = append(m.Collections, *c)
 	}
-	files, err := addAttachments(tw, filepath.Join(cfg.DataDir, "attachments"))
+	files, err := addAttachments(tw, cfg.Files("attachments"))
 	if err != nil {
 		return nil, err
 	}

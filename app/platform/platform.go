@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -35,6 +36,10 @@ type Config struct {
 	MeiliIndex    string // ZS_MEILI_INDEX (default zhaoshang)
 	AdminPassword string // ZS_ADMIN_PASSWORD
 	SecureCookies bool   // ZS_SECURE_COOKIES
+	// FilesDir holds uploaded files: attachments/ and imports/ (ZS_FILES,
+	// default ZS_DATA). Several instances on one MongoDB each keep their
+	// own ZS_DATA (lock, local index) and share FilesDir on one volume.
+	FilesDir string
 	// LoginPerMinute bounds login attempts per client IP and minute
 	// (ZS_LOGIN_PER_MINUTE, default 10; the load benchmark raises it).
 	LoginPerMinute int
@@ -62,7 +67,17 @@ func ConfigFromEnv() Config {
 		AdminPassword:  os.Getenv("ZS_ADMIN_PASSWORD"),
 		SecureCookies:  sc == "1" || sc == "true" || sc == "yes",
 		LoginPerMinute: atoiOr(get("ZS_LOGIN_PER_MINUTE", ""), 10),
+		FilesDir:       get("ZS_FILES", ""),
 	}
+}
+
+// Files is the directory of uploaded files of one kind (attachments,
+// imports): under ZS_FILES when set, else under ZS_DATA.
+func (c Config) Files(sub string) string {
+	if c.FilesDir != "" {
+		return filepath.Join(c.FilesDir, sub)
+	}
+	return filepath.Join(c.DataDir, sub)
 }
 
 // Platform is one wired process.

@@ -3,7 +3,6 @@ package platform
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
@@ -88,7 +87,7 @@ func (p *Platform) ensureIndexes(ctx context.Context) error {
 // newImporter wires the import engine with every importable kind; files
 // live under ZS_DATA/imports.
 func (p *Platform) newImporter() *batch.Importer {
-	return batch.New(p.Store.DB, filepath.Join(p.Cfg.DataDir, "imports"), p.Users, p.Log,
+	return batch.New(p.Store.DB, p.Cfg.Files("imports"), p.Users, p.Log,
 		&kinds.Projects{Repo: p.Projects, Vocab: p.ProjectVocab(), Units: p.Matrix},
 		&kinds.Events{Repo: p.Records.Events, Matrix: p.Matrix},
 		kinds.Talents(p.Records.Talents, p.Matrix, p.Matrix),

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"path/filepath"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -39,7 +38,7 @@ func (s *srv) routes(app *fiber.App) {
 	app.Get("/", s.home)
 
 	ph := &projects.Handlers{Svc: s.projects(), Names: s.p.Matrix, Audit: s.p.Users,
-		Attachments: &projects.AttachmentStore{Dir: filepath.Join(s.p.Cfg.DataDir, "attachments")},
+		Attachments: &projects.AttachmentStore{Dir: s.p.Cfg.Files("attachments")},
 		People:      s.personName, UnitOptions: s.unitOptions}
 	ph.Routes(app)
 	s.access.Add(ph.Access())
