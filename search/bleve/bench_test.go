@@ -51,6 +51,8 @@ func BenchmarkSearch(b *testing.B) {
 		{"filter_scope_sort_facets", search.Query{Kinds: kinds, Scope: scope, Filters: []search.Filter{{Field: "stage", Values: []string{"push", "attract"}}},
 			Sort: newest, Limit: 50, Facets: facets}},
 		{"cjk_text_facets", search.Query{Kinds: kinds, Scope: scope, Text: "智能装备", Limit: 20, Facets: facets, Highlight: true}},
+		{"global_search_text_4facets", search.Query{Scope: scope, Text: "智能装备", Limit: 20, Highlight: true,
+			Facets: []string{"stage", "industry", "zone", search.UnitsField}}},
 		{"match_all_facets", search.Query{Scope: search.Scope{All: true}, Limit: 50, Facets: facets, Sort: newest}},
 		{"sums_by_stage_all", search.Query{Scope: search.Scope{All: true}, Limit: 1, Sums: []string{"amount"}, GroupBy: "stage"}},
 	}
