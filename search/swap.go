@@ -127,40 +127,8 @@ func (s *Sync) RebuildAside(ctx context.Context, sw *Swappable, fresh Engine, pr
 		}
 	}()
 	for _, kind := range s.Kinds() {
-		s.mu.RLock()
-		stream := s.streams[kind]
-		s.mu.RUnlock()
-		var docs []Doc
-		done := 0
-		flush := func() error {
-			if len(docs) == 0 {
-				return nil
-			}
-			if err := fresh.Index(ctx, docs...); err != nil {
-				return err
-			}
-			done += len(docs)
-			docs = docs[:0]
-			if progress != nil {
-				progress(kind, done)
-			}
-			return nil
-		}
-		err := stream(ctx, func(d Doc) error {
-			docs = append(docs, d)
-			if len(docs) >= 1000 {
-				return flush()
-			}
-			return nil
-		})
-		if err == nil {
-			err = flush()
-		}
-		if err != nil {
-			return fmt.Errorf("search: rebuild %s: %w", kind, err)
-		}
-		if progress != nil && done == 0 {
-			progress(kind, 0)
+		if err := s.fill(ctx, kind, fresh, progress); err != nil {
+			return err
 		}
 	}
 	// Records written while streaming may have been streamed in an older

@@ -390,41 +390,53 @@ func (s *Sync) Rebuild(ctx context.Context, progress func(kind Kind, done int)) 
 		return errors.New("search: no engine in this process")
 	}
 	for _, kind := range s.Kinds() {
-		s.mu.RLock()
-		stream := s.streams[kind]
-		s.mu.RUnlock()
 		if err := s.engine.Reset(ctx, kind); err != nil {
 			return fmt.Errorf("search: reset %s: %w", kind, err)
 		}
-		var docs []Doc
-		done := 0
-		flush := func() error {
-			if len(docs) == 0 {
-				return nil
-			}
-			if err := s.engine.Index(ctx, docs...); err != nil {
-				return err
-			}
-			done += len(docs)
-			docs = docs[:0]
-			if progress != nil {
-				progress(kind, done)
-			}
+		if err := s.fill(ctx, kind, s.engine, progress); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fill indexes every stored record of kind into e in batches of 1,000,
+// calling progress after each batch (and once for an empty kind).
+func (s *Sync) fill(ctx context.Context, kind Kind, e Engine, progress func(kind Kind, done int)) error {
+	s.mu.RLock()
+	stream := s.streams[kind]
+	s.mu.RUnlock()
+	var docs []Doc
+	done := 0
+	flush := func() error {
+		if len(docs) == 0 {
 			return nil
 		}
-		err := stream(ctx, func(d Doc) error {
-			docs = append(docs, d)
-			if len(docs) >= 1000 {
-				return flush()
-			}
-			return nil
-		})
-		if err == nil {
-			err = flush()
+		if err := e.Index(ctx, docs...); err != nil {
+			return err
 		}
-		if err != nil {
-			return fmt.Errorf("search: rebuild %s: %w", kind, err)
+		done += len(docs)
+		docs = docs[:0]
+		if progress != nil {
+			progress(kind, done)
 		}
+		return nil
+	}
+	err := stream(ctx, func(d Doc) error {
+		docs = append(docs, d)
+		if len(docs) >= 1000 {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil {
+		err = flush()
+	}
+	if err != nil {
+		return fmt.Errorf("search: rebuild %s: %w", kind, err)
+	}
+	if progress != nil && done == 0 {
+		progress(kind, 0)
 	}
 	return nil
 }

@@ -11,7 +11,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -33,6 +32,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"zhaoshang/bench/procstat"
 )
 
 const adminPassword = "Admin-2025x"
@@ -114,25 +115,7 @@ func (s *server) stop() {
 }
 
 // rss returns VmRSS and VmHWM of the server process in MB.
-func (s *server) rss() (cur, peak float64) {
-	f, err := os.Open(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
-	if err != nil {
-		return 0, 0
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		k, v, _ := strings.Cut(sc.Text(), ":")
-		kb, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 64)
-		switch k {
-		case "VmRSS":
-			cur = kb / 1024
-		case "VmHWM":
-			peak = kb / 1024
-		}
-	}
-	return cur, peak
-}
+func (s *server) rss() (cur, peak float64) { return procstat.Memory(s.cmd.Process.Pid) }
 
 func tail(s string) string {
 	if len(s) > 2000 {

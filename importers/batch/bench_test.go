@@ -1,14 +1,12 @@
 package batch_test
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -16,6 +14,7 @@ import (
 
 	"zhaoshang/app/platform"
 	"zhaoshang/app/testapp"
+	"zhaoshang/bench/procstat"
 	"zhaoshang/importers/batch"
 	"zhaoshang/importers/sheet"
 	"zhaoshang/modules/core"
@@ -23,24 +22,6 @@ import (
 	"zhaoshang/search"
 	"zhaoshang/search/bleve"
 )
-
-// peakRSS is the process's peak resident set (VmHWM) in MiB. The embedded
-// store runs in this process, as in production.
-func peakRSS() float64 {
-	f, err := os.Open("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
-			kb, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
-			return kb / 1024
-		}
-	}
-	return 0
-}
 
 // writeBig writes an n-row projects ledger the way a 区镇 team would: a
 // title row, a header, text amounts and dates, a few bad rows.
@@ -75,6 +56,10 @@ func writeBig(b *testing.B, path string, n int) {
 		b.Fatal(err)
 	}
 }
+
+// peak is this process's peak RSS in MB (the embedded store and engine
+// run in it, as in production).
+func peak() float64 { _, p := procstat.Memory(0); return p }
 
 func openBook(b *testing.B, path string) *sheet.Book {
 	fh, err := os.Open(path)
@@ -175,7 +160,7 @@ func BenchmarkImport(b *testing.B) {
 			n, rep.Created, rep.Rejected, dry.Seconds(), commit.Seconds(), total.Seconds(), float64(n)/total.Seconds())
 		fmt.Printf("floor: InsertMany %.1f s + engine batch index %.1f s = %.1f s; commit/floor %.2f×, (dry run + commit)/floor %.2f×\n",
 			insertFloor.Seconds(), indexFloor.Seconds(), floor.Seconds(), commit.Seconds()/floor.Seconds(), total.Seconds()/floor.Seconds())
-		fmt.Printf("peak RSS %.0f MB (whole process: embedded store, engine, importer)\n", peakRSS())
+		fmt.Printf("peak RSS %.0f MB (whole process: embedded store, engine, importer)\n", peak())
 		b.ReportMetric(float64(n)/total.Seconds(), "rows/s")
 		b.ReportMetric(total.Seconds()/floor.Seconds(), "x-floor")
 		a.Stop()

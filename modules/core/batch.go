@@ -79,30 +79,10 @@ func (r *Repo[T, P]) Restore(ctx context.Context, a Actor, snapshot bson.Raw, ve
 		return fmt.Errorf("%s: restore: %w", r.Kind, err)
 	}
 	p := P(&v)
-	m := p.GetMeta()
-	l := lockRecord(r.Kind, m.ID)
-	l.Lock()
-	defer l.Unlock()
-	filter, err := r.guardedFilter(ctx, m.ID, version)
-	if err != nil {
+	if err := r.replace(ctx, a, p, version); err != nil {
 		return err
 	}
-	pend, err := r.mark(ctx, m.ID)
-	if err != nil {
-		return err
-	}
-	m.Version = version + 1
-	m.UpdatedAt = time.Now().UTC().Truncate(time.Millisecond)
-	m.UpdatedBy = a.User
-	res, err := r.C.ReplaceOne(ctx, filter, p)
-	r.done(ctx, pend)
-	if err != nil {
-		return fmt.Errorf("%s: restore %s: %w", r.Kind, m.ID, err)
-	}
-	if res.MatchedCount == 0 {
-		return fmt.Errorf("%s %s version %d: %w", r.Kind, m.ID, version, ErrConflict)
-	}
-	r.audit(ctx, a, "restore", m.ID, nil, p)
+	r.audit(ctx, a, "restore", p.GetMeta().ID, nil, p)
 	return nil
 }
 

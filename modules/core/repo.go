@@ -219,8 +219,17 @@ func (r *Repo[T, P]) Create(ctx context.Context, a Actor, p P) error {
 // increments the version. A stale version is ErrConflict; before is the
 // stored state the caller read (for the audit log), may be nil.
 func (r *Repo[T, P]) Update(ctx context.Context, a Actor, p P, before P) error {
+	if err := r.replace(ctx, a, p, p.GetMeta().Version); err != nil {
+		return err
+	}
+	r.audit(ctx, a, "update", p.GetMeta().ID, before, p)
+	return nil
+}
+
+// replace stores p in place of the record if its stored version is
+// expected, as version expected+1 updated now by a (p's Meta is set so).
+func (r *Repo[T, P]) replace(ctx context.Context, a Actor, p P, expected int64) error {
 	m := p.GetMeta()
-	expected := m.Version
 	l := lockRecord(r.Kind, m.ID)
 	l.Lock()
 	defer l.Unlock()
@@ -251,7 +260,6 @@ func (r *Repo[T, P]) Update(ctx context.Context, a Actor, p P, before P) error {
 		}
 		return fmt.Errorf("%s %s version %d: %w", r.Kind, m.ID, expected, ErrConflict)
 	}
-	r.audit(ctx, a, "update", m.ID, before, p)
 	return nil
 }
 
