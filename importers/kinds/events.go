@@ -174,37 +174,20 @@ func (p *eventPlanner) Build(c *batch.Candidate, cur core.Record) (core.Record, 
 // column it has does (a blank 主办单位 keeps the organiser).
 func (p *eventPlanner) overlay(in *events.Input, r *eventRow) {
 	row, has := &r.in, p.present
-	set := func(key string, dst *string, v string) {
-		if has[key] {
-			*dst = v
-		}
-	}
-	set("title", &in.Title, row.Title)
-	set("type", &in.Type, row.Type)
-	set("status", &in.Status, row.Status)
-	set("date", &in.Date, row.Date)
-	set("end_date", &in.EndDate, row.EndDate)
-	set("place", &in.Place, row.Place)
-	set("summary", &in.Summary, row.Summary)
+	pick(has, "title", &in.Title, row.Title)
+	pick(has, "type", &in.Type, row.Type)
+	pick(has, "status", &in.Status, row.Status)
+	pick(has, "date", &in.Date, row.Date)
+	pick(has, "end_date", &in.EndDate, row.EndDate)
+	pick(has, "place", &in.Place, row.Place)
+	pick(has, "summary", &in.Summary, row.Summary)
 	if has["unit"] && r.unit != "" {
 		in.Unit = r.unit
 	}
-	if has["co_organisers"] {
-		in.CoOrganisers = row.CoOrganisers
-	}
-	if has["action_lines"] {
-		in.ActionLines = row.ActionLines
-	}
-	if has["industries"] {
-		in.Industries = row.Industries
-	}
-	if has["attendees"] {
-		in.Attendees = row.Attendees
-	}
-	if has["enterprise_count"] {
-		in.Participants.EnterpriseCount = row.Participants.EnterpriseCount
-	}
-	if has["talent_count"] {
-		in.Participants.TalentCount = row.Participants.TalentCount
-	}
+	pick(has, "co_organisers", &in.CoOrganisers, row.CoOrganisers)
+	pick(has, "action_lines", &in.ActionLines, row.ActionLines)
+	pick(has, "industries", &in.Industries, row.Industries)
+	pick(has, "attendees", &in.Attendees, row.Attendees)
+	pick(has, "enterprise_count", &in.Participants.EnterpriseCount, row.Participants.EnterpriseCount)
+	pick(has, "talent_count", &in.Participants.TalentCount, row.Participants.TalentCount)
 }

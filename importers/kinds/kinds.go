@@ -70,3 +70,11 @@ func withUnit(v, unit string) string {
 	}
 	return bare + unit
 }
+
+// pick sets *dst to v when the ledger has a column for key: a column the
+// file lacks never clears a stored value, a blank cell in one it has does.
+func pick[T any](has map[string]bool, key string, dst *T, v T) {
+	if has[key] {
+		*dst = v
+	}
+}

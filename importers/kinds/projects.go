@@ -190,38 +190,21 @@ func (p *projectPlanner) Build(c *batch.Candidate, cur core.Record) (core.Record
 // column the file lacks never clears a stored value, a blank cell in a
 // column it has does (except the unit, which is kept).
 func overlay(in, row *projects.Input, present map[string]bool) {
-	if present["type"] {
-		in.Type = row.Type
-	}
-	if present["name"] {
-		in.Name = row.Name
-	}
-	if present["industry"] {
-		in.Industry = row.Industry
-	}
-	if present["zone"] {
-		in.Zone = row.Zone
-	}
+	pick(present, "type", &in.Type, row.Type)
+	pick(present, "name", &in.Name, row.Name)
+	pick(present, "industry", &in.Industry, row.Industry)
+	pick(present, "zone", &in.Zone, row.Zone)
+	pick(present, "summary", &in.Summary, row.Summary)
+	pick(present, "enterprise", &in.Enterprise, row.Enterprise)
+	pick(present, "credit_code", &in.CreditCode, row.CreditCode)
+	pick(present, "investment", &in.Investment, row.Investment)
+	pick(present, "signed_at", &in.Milestones.Signed, row.Milestones.Signed)
+	// A blank 负责人 or 责任单位 keeps the stored one.
 	if present["officer"] && row.Officer != "" {
 		in.Officer = row.Officer
 	}
-	if present["summary"] {
-		in.Summary = row.Summary
-	}
-	if present["enterprise"] {
-		in.Enterprise = row.Enterprise
-	}
-	if present["credit_code"] {
-		in.CreditCode = row.CreditCode
-	}
 	if present["unit"] && row.Unit != "" {
 		in.Unit = row.Unit
-	}
-	if present["investment"] {
-		in.Investment = row.Investment
-	}
-	if present["signed_at"] {
-		in.Milestones.Signed = row.Milestones.Signed
 	}
 	if present["contact_name"] || present["contact_phone"] {
 		// The ledger's contact replaces the first one; others stay.
