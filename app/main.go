@@ -6,6 +6,9 @@
 //	zhaoshang reindex                         rebuild the search index from Mongo
 //	zhaoshang user add --name U --role R [--unit X[,Y]] [--display 姓名]
 //	zhaoshang import --kind projects --file F --dry-run [--json] [--as USER]
+//	zhaoshang export --kind K --out F [--q ..] [--stage ..] [--unit ..] [--as USER]
+//	zhaoshang backup --out F                  snapshot the store and attachments to F
+//	zhaoshang restore --in F                  restore F into an empty ZS_DATA
 //
 // Exit codes: 0 ok, 1 runtime failure, 2 bad usage or input, 3 import with
 // rejected rows.
@@ -36,6 +39,10 @@ const usage = `用法 / usage:
   zhaoshang user add --name U --role R [--unit X]   新建用户（密码从标准输入读取，或自动生成并显示一次）
   zhaoshang import --kind projects --file F --dry-run [--json] [--as USER]
                                                     预览导入台账（本版本只支持项目、只预览不写入）
+  zhaoshang export --kind K --out F [--q 词] [--stage S] [--unit U] [--industry I] [--as USER]
+                                                    按列表筛选导出 .xlsx（K: projects events talents enterprises institutes results policies）
+  zhaoshang backup --out F                          备份数据库与附件到一个文件（服务运行时也可，整库快照）
+  zhaoshang restore --in F                          从备份恢复到空的 ZS_DATA（校验后写入，并重建搜索索引）
 环境变量：ZS_ADDR ZS_DATA MONGO_URI MONGO_DB MEILI_URL MEILI_KEY ZS_ADMIN_PASSWORD ZS_SECURE_COOKIES ZS_LOG_FORMAT
 `
 
@@ -65,8 +72,12 @@ func run(args []string) int {
 		err = cmdUser(ctx, args, log)
 	case "import":
 		err = cmdImport(ctx, args, log)
-	case "export", "backup", "restore":
-		err = fmt.Errorf("zhaoshang %s 尚未在本版本提供", cmd)
+	case "backup":
+		err = cmdBackup(ctx, args, log)
+	case "restore":
+		err = cmdRestore(ctx, args, log)
+	case "export":
+		err = cmdExport(ctx, args, log)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return 0

@@ -127,6 +127,20 @@ var labels = map[string]map[string]string{
 		"brokers":         "技术经纪人",
 		"contract_amount": "技术合同额",
 	},
+	// 驾驶舱 (modules/dashboard): progress against time elapsed, funnel breakdowns.
+	"kpi_status": {
+		"on_track":  "进度正常",
+		"behind":    "进度滞后",
+		"no_target": "未设目标",
+	},
+	"funnel_by": {
+		"type":         "项目类型",
+		"industry":     "产业",
+		"zone":         "区镇",
+		"unit":         "责任单位",
+		"officer":      "负责人",
+		"source_event": "来源活动",
+	},
 	"kind": {
 		"units":       "下属单位",
 		"users":       "用户",

@@ -19,6 +19,8 @@ import (
 	"zhaoshang/modules/core"
 	"zhaoshang/modules/matrix"
 	"zhaoshang/modules/projects"
+	"zhaoshang/modules/push"
+	"zhaoshang/modules/resources"
 	"zhaoshang/modules/users"
 	"zhaoshang/search"
 	"zhaoshang/search/bleve"
@@ -95,6 +97,8 @@ type Platform struct {
 	Projects *projects.Repo
 	Records  *Records
 	Imports  *batch.Importer
+	// Push is 资源推送: saved searches, subscriptions, inboxes, the matcher.
+	Push *push.Service
 }
 
 // Options say what the process is.
@@ -125,6 +129,8 @@ func Open(ctx context.Context, cfg Config, opt Options, log *slog.Logger) (*Plat
 	p.Projects = projects.NewRepo(st.DB, p.Sync, p.Users)
 	p.Records = newRecords(st.DB, p.Sync, p.Users)
 	p.Imports = p.newImporter()
+	p.Push = push.New(st.DB, p.Sync.Engine, p.Matrix, resources.NewService(p.Records.Talents, p.Records.Enterprises,
+		p.Records.Institutes, p.Records.Results, p.Matrix), projects.NewService(p.Projects, p.ProjectVocab()), p.Users, log)
 	if err := st.EnsureCollections(ctx, Collections, cfg.DataDir); err != nil {
 		p.Close()
 		return nil, err

@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"zhaoshang/app/web"
+	"zhaoshang/importers/export"
 	"zhaoshang/modules/aftercare"
 	"zhaoshang/modules/dashboard"
 	"zhaoshang/modules/discover"
@@ -14,6 +15,7 @@ import (
 	"zhaoshang/modules/matrix"
 	"zhaoshang/modules/policies"
 	"zhaoshang/modules/projects"
+	"zhaoshang/modules/push"
 	"zhaoshang/modules/resources"
 	"zhaoshang/modules/transfers"
 	"zhaoshang/modules/users"
@@ -93,12 +95,18 @@ func (s *srv) routes(app *fiber.App) {
 	rh.Routes(app)
 	s.access.Add(rh.Access())
 	dh := &dashboard.Handlers{Svc: &dashboard.Service{Projects: ph.Svc, Engine: s.p.Sync.Engine(), Targets: s.p.Matrix.Targets,
-		HasUnit: s.p.Matrix.HasUnit, StaleDays: s.staleDays}, Audit: s.p.Users, Units: s.unitOptions}
+		HasUnit: s.p.Matrix.HasUnit, StaleDays: s.staleDays, Units: s.unitOptions}, Audit: s.p.Users, Units: s.unitOptions}
 	dh.Routes(app)
 	s.access.Add(dh.Access())
 	sh := &discover.Handlers{Svc: &discover.Service{Engine: s.p.Sync.Engine()}, UnitName: s.p.Matrix.Name}
 	sh.Routes(app)
 	s.access.Add(sh.Access())
+	pu := &push.Handlers{Svc: s.p.Push, Audit: s.p.Users}
+	pu.Routes(app)
+	s.access.Add(pu.Access())
+	xh := &export.Handlers{Vocab: func(ctx context.Context) (export.Vocab, error) { return ImportVocab(ctx, s.p.Matrix) }}
+	xh.Routes(app)
+	s.access.Add(xh.Access())
 	ih := &imports.Handlers{Svc: &imports.Service{Imports: s.p.Imports, Mappings: imports.NewMappings(s.p.Store.DB, s.p.Users)},
 		Audit: s.p.Users, UnitName: s.p.Matrix.Name, Units: s.unitOptions, PersonName: s.personName}
 	ih.Routes(app) // after the template downloads under /imports/templates/

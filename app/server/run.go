@@ -54,6 +54,9 @@ func Run(ctx context.Context, cfg platform.Config, log *slog.Logger, ready chan<
 		defer close(done)
 		go p.Imports.RecoverEvery(workers, time.Minute)
 		go p.ServeReindexRequests(workers, time.Second)
+		pushed := make(chan struct{})
+		go func() { defer close(pushed); p.Push.Run(workers, 30*time.Second) }()
+		defer func() { <-pushed }() // the matcher's round ends before the store closes
 		if n, err := p.Sync.CatchUp(workers); err != nil {
 			log.Warn("search catch-up failed; outbox worker will retry", "err", err)
 		} else if n > 0 {

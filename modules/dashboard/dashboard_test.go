@@ -26,16 +26,16 @@ type cockpit struct {
 		Link  string `json:"link"`
 	} `json:"stages"`
 	Funnel []struct {
-		Stage   string `json:"stage"`
-		Reached int    `json:"reached"`
-		Now     int    `json:"now"`
-		Link    string `json:"link"`
+		Stage   string  `json:"stage"`
+		Reached int     `json:"reached"`
+		Rate    float64 `json:"rate"`
+		Link    string  `json:"link"`
 	} `json:"funnel"`
 	Stale   int `json:"stale"`
 	Overdue int `json:"overdue"`
 }
 
-func get(t *testing.T, c *testapp.Client, url string, v any) {
+func get(t testing.TB, c *testapp.Client, url string, v any) {
 	t.Helper()
 	st, out := c.Do("GET", url, nil, nil)
 	if st != 200 {
@@ -134,22 +134,22 @@ func TestCockpit(t *testing.T) {
 		{"admin city", admin, q, want{
 			stages:  map[string]int{"search": 3, "push": 1, "attract": 2, "decision": 0, "process": 0, "aftercare": 0, "paused": 1, "dropped": 0},
 			kpis:    map[string]int{"projects": 7, "talents": 1, "institutes": 2, "events": 0, "transfers": 1, "brokers": 2},
-			reached: map[string]int{"search": 6, "push": 3, "attract": 2, "decision": 0, "process": 0, "aftercare": 0},
+			reached: map[string]int{"search": 3, "push": 0, "attract": 0, "decision": 0, "process": 0, "aftercare": 0},
 			overdue: 1, target: func(k string) float64 { return city.Values[k] }}},
 		{"admin unit gxq", admin, q + "&unit=gxq", want{
 			stages:  map[string]int{"search": 1, "push": 0, "attract": 1, "paused": 0},
 			kpis:    map[string]int{"projects": 2, "talents": 0, "institutes": 1, "transfers": 0, "brokers": 1},
-			reached: map[string]int{"search": 2, "push": 1, "attract": 1},
+			reached: map[string]int{"search": 1, "push": 0, "attract": 0},
 			overdue: 0, target: zero}},
 		{"officer own scope", officer, q, want{
 			stages:  map[string]int{"search": 2, "push": 1, "attract": 1, "paused": 1, "dropped": 0},
 			kpis:    map[string]int{"projects": 5, "talents": 1, "institutes": 1, "transfers": 1, "brokers": 1},
-			reached: map[string]int{"search": 4, "push": 2, "attract": 1},
+			reached: map[string]int{"search": 2, "push": 0, "attract": 0},
 			overdue: 1, target: func(k string) float64 { return city.Values[k] }}},
 		{"officer unit kfq", officer, q + "&unit=kfq", want{
 			stages:  map[string]int{"search": 2, "push": 1, "attract": 1, "paused": 1},
 			kpis:    map[string]int{"projects": 5, "talents": 1, "institutes": 1},
-			reached: map[string]int{"search": 4, "push": 2, "attract": 1},
+			reached: map[string]int{"search": 2, "push": 0, "attract": 0},
 			overdue: 1, target: zero}},
 	}
 	for _, tc := range cases {
@@ -185,8 +185,9 @@ func TestCockpit(t *testing.T) {
 				if w, ok := tc.w.reached[f.Stage]; ok && f.Reached != w {
 					t.Errorf("funnel %s reached = %d, want %d", f.Stage, f.Reached, w)
 				}
-				if lt := total(t, tc.c, apiOf(f.Link)); lt != f.Now {
-					t.Errorf("funnel %s now = %d but its list has %d", f.Stage, f.Now, lt)
+				// Drill-down: the bar's list has exactly that many projects.
+				if lt := total(t, tc.c, apiOf(f.Link)); lt != f.Reached {
+					t.Errorf("funnel %s = %d but its list %s has %d", f.Stage, f.Reached, f.Link, lt)
 				}
 			}
 			if got.Overdue != tc.w.overdue || got.Stale != 0 {

@@ -3,9 +3,10 @@ package dashboard
 import (
 	"bytes"
 	"fmt"
-	"strings"
 
 	"github.com/xuri/excelize/v2"
+
+	"zhaoshang/importers/export"
 )
 
 // Sheet is one widget as a table: a header row and data rows whose cells
@@ -19,34 +20,25 @@ type Sheet struct {
 // Sheets lays out exactly the numbers each cockpit widget shows; label
 // names a code (a stage) in Chinese.
 func Sheets(cp *Cockpit, label func(kind, code string) string) []Sheet {
-	kpi := Sheet{Name: "目标完成", Header: []string{"指标", "计量单位", "目标", "完成", "完成率(%)"}}
+	kpi := Sheet{Name: "目标完成", Header: []string{"指标", "计量单位", "目标", "完成", "完成率(%)", "按时间进度应完成", "进度"}}
 	for _, k := range cp.KPIs {
-		kpi.Rows = append(kpi.Rows, []any{k.Label, k.Unit, k.Target, k.Actual, k.Progress})
+		kpi.Rows = append(kpi.Rows, []any{k.Label, k.Unit, k.Target, k.Actual, k.Progress, k.Expected, label("kpi_status", k.Status)})
 	}
 	st := Sheet{Name: "各阶段在办项目", Header: []string{"阶段", "项目数"}}
 	for _, s := range cp.Stages {
 		st.Rows = append(st.Rows, []any{label("stage", s.Stage), s.Count})
 	}
-	fn := Sheet{Name: "推进漏斗", Header: []string{"阶段", "已到达本阶段及以后", "当前处于本阶段"}}
+	fn := Sheet{Name: "推进漏斗", Header: []string{"阶段", "期内进入资源搜索且其后到达本阶段", "较上一阶段转化率(%)"}}
 	for _, f := range cp.Funnel {
-		fn.Rows = append(fn.Rows, []any{label("stage", f.Stage), f.Reached, f.Now})
+		fn.Rows = append(fn.Rows, []any{label("stage", f.Stage), f.Reached, f.Rate})
 	}
 	stuck := Sheet{Name: "督办", Header: []string{"类别", "项目数"}, Rows: [][]any{
 		{"久未跟进", cp.Stale}, {"下一步逾期", cp.Overdue}, {"待审批决策", cp.Approval}}}
-	return []Sheet{kpi, st, fn, stuck}
-}
-
-// SafeCell neutralises spreadsheet formula injection: text starting with
-// = + - @, a tab or a carriage return is prefixed with a single quote.
-func SafeCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
+	return []Sheet{kpi, unitSheet(cp, label), st, fn, stuck}
 }
 
 // Workbook writes sheets with a StreamWriter: a frozen header row, text
-// through SafeCell, numbers as numbers.
+// through export.SafeCell, numbers as numbers.
 func Workbook(sheets []Sheet) ([]byte, error) {
 	f := excelize.NewFile()
 	defer f.Close()
@@ -72,7 +64,7 @@ func Workbook(sheets []Sheet) ([]byte, error) {
 			cells := make([]any, len(vals))
 			for j, v := range vals {
 				if s, ok := v.(string); ok {
-					v = SafeCell(s)
+					v = export.SafeCell(s)
 				}
 				cells[j] = v
 			}

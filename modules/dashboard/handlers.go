@@ -4,8 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -26,7 +26,9 @@ type Handlers struct {
 // signed-in user may open the cockpit; the figures are limited to their scope.
 func (h *Handlers) Access() web.Rules {
 	return web.Rules{"GET /dashboard": web.Signed, "GET /api/v1/dashboard": web.Signed,
-		"GET /api/v1/dashboard/stuck": web.Signed, "GET /dashboard/export.xlsx": web.Signed}
+		"GET /api/v1/dashboard/stuck": web.Signed, "GET /dashboard/export.xlsx": web.Signed,
+		"GET /api/v1/dashboard/funnel": web.Signed, "GET /api/v1/dashboard/trends": web.Signed,
+		"GET /dashboard/funnel.xlsx": web.Signed, "GET /dashboard/trends.xlsx": web.Signed}
 }
 
 // Routes registers the cockpit routes.
@@ -34,21 +36,93 @@ func (h *Handlers) Routes(r fiber.Router) {
 	r.Get("/dashboard", h.page)
 	r.Get("/api/v1/dashboard", h.api)
 	r.Get("/api/v1/dashboard/stuck", h.stuckAPI)
+	r.Get("/api/v1/dashboard/funnel", h.funnelAPI)
+	r.Get("/api/v1/dashboard/trends", h.trendsAPI)
 	r.Get("/dashboard/export.xlsx", h.export)
+	r.Get("/dashboard/funnel.xlsx", h.funnelExport)
+	r.Get("/dashboard/trends.xlsx", h.trendsExport)
 }
 
-var nowFunc = time.Now
+// period reads year=, period=plan or from=&to=.
+func (h *Handlers) period(c *fiber.Ctx) (Period, error) {
+	return ParsePeriod(c.Query("year"), c.Query("period"), c.Query("from"), c.Query("to"), h.Svc.now())
+}
 
 func (h *Handlers) cockpit(c *fiber.Ctx) (*Cockpit, error) {
-	year, err := ParseYear(c.Query("year"), nowFunc())
+	p, err := h.period(c)
 	if err != nil {
 		return nil, err
 	}
-	cp, err := h.Svc.Cockpit(c.UserContext(), web.Me(c).Scope, year, c.Query("unit"))
+	cp, err := h.Svc.Cockpit(c.UserContext(), web.Me(c).Scope, p, c.Query("unit"))
 	if err != nil {
 		web.AuditDenied(c, h.Audit, "dashboard", err)
 	}
 	return cp, err
+}
+
+func (h *Handlers) funnel(c *fiber.Ctx) (*FunnelReport, error) {
+	p, err := h.period(c)
+	if err != nil {
+		return nil, err
+	}
+	q := FunnelQuery{Period: p, Start: c.Query("stage"), By: c.Query("by"), Unit: c.Query("unit"), Type: c.Query("type"),
+		Industry: c.Query("industry"), Zone: c.Query("zone"), Officer: c.Query("officer"), SourceEvent: c.Query("source_event")}
+	fr, err := h.Svc.Funnel(c.UserContext(), web.Me(c).Scope, q)
+	if err != nil {
+		web.AuditDenied(c, h.Audit, "dashboard", err)
+		return nil, err
+	}
+	names := h.unitNames()
+	for i := range fr.Groups {
+		g := &fr.Groups[i]
+		switch fr.By {
+		case "type":
+			g.Label = templates.Label("ptype", g.Key)
+		case "unit":
+			if n := names[g.Key]; n != "" {
+				g.Label = n
+			}
+		}
+	}
+	return fr, nil
+}
+
+func (h *Handlers) trends(c *fiber.Ctx) (*Trends, error) {
+	p, err := h.period(c)
+	if err != nil {
+		return nil, err
+	}
+	tr, err := h.Svc.Trends(c.UserContext(), web.Me(c).Scope, p, c.Query("unit"))
+	if err != nil {
+		web.AuditDenied(c, h.Audit, "dashboard", err)
+	}
+	return tr, err
+}
+
+func (h *Handlers) unitNames() map[string]string {
+	names := map[string]string{}
+	if h.Units != nil {
+		for _, u := range h.Units() {
+			names[u[0]] = u[1]
+		}
+	}
+	return names
+}
+
+func (h *Handlers) funnelAPI(c *fiber.Ctx) error {
+	fr, err := h.funnel(c)
+	if err != nil {
+		return apiFail(c, err)
+	}
+	return c.JSON(fr)
+}
+
+func (h *Handlers) trendsAPI(c *fiber.Ctx) error {
+	tr, err := h.trends(c)
+	if err != nil {
+		return apiFail(c, err)
+	}
+	return c.JSON(tr)
 }
 
 func (h *Handlers) api(c *fiber.Ctx) error {
@@ -115,46 +189,96 @@ func (h *Handlers) stuckAPI(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"items": p.Items, "total": p.Total, "link": p.Link})
 }
 
+// sendWorkbook answers an .xlsx download named name (ASCII fallback ascii)
+// and audits the export.
+func (h *Handlers) sendWorkbook(c *fiber.Ctx, sheets []Sheet, ascii, name, note string) error {
+	b, err := Workbook(sheets)
+	if err != nil {
+		return web.Fail(c, err)
+	}
+	if h.Audit != nil {
+		h.Audit.Audit(c.UserContext(), web.Actor(c), core.AuditEntry{Action: "export", Kind: "dashboard", Note: note})
+	}
+	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s.xlsx"; filename*=UTF-8''%s.xlsx`,
+		ascii, url.PathEscape(name)))
+	return c.Send(b)
+}
+
+// fileSuffix names the period and unit in a file name.
+func fileSuffix(p Period, unit string) (ascii, zh string) {
+	ascii = p.From + "_" + p.To
+	zh = p.Label
+	if p.Kind == PeriodYear {
+		ascii = strconv.Itoa(p.Year)
+	}
+	if unit != "" {
+		ascii += "-" + unit
+		zh += "-" + unit
+	}
+	return ascii, zh
+}
+
 // export downloads the cockpit's figures, one sheet per widget.
 func (h *Handlers) export(c *fiber.Ctx) error {
 	cp, err := h.cockpit(c)
 	if err != nil {
 		return web.Fail(c, err)
 	}
-	b, err := Workbook(Sheets(cp, templates.Label))
+	a, z := fileSuffix(cp.Period, cp.Unit)
+	return h.sendWorkbook(c, Sheets(cp, templates.Label), "dashboard-"+a, "驾驶舱-"+z,
+		fmt.Sprintf("驾驶舱 %s unit=%s", cp.Period.Label, cp.Unit))
+}
+
+// funnelExport downloads the funnel's tables.
+func (h *Handlers) funnelExport(c *fiber.Ctx) error {
+	fr, err := h.funnel(c)
 	if err != nil {
 		return web.Fail(c, err)
 	}
-	if h.Audit != nil {
-		h.Audit.Audit(c.UserContext(), web.Actor(c), core.AuditEntry{Action: "export", Kind: "dashboard",
-			Note: fmt.Sprintf("驾驶舱 %d 年 unit=%s", cp.Year, cp.Unit)})
+	a, z := fileSuffix(fr.Period, fr.Unit)
+	return h.sendWorkbook(c, FunnelSheets(fr, templates.Label), "funnel-"+a, "推进漏斗-"+z,
+		fmt.Sprintf("推进漏斗 %s unit=%s by=%s", fr.Period.Label, fr.Unit, fr.By))
+}
+
+// trendsExport downloads the monthly trends.
+func (h *Handlers) trendsExport(c *fiber.Ctx) error {
+	tr, err := h.trends(c)
+	if err != nil {
+		return web.Fail(c, err)
 	}
-	name := fmt.Sprintf("驾驶舱-%d", cp.Year)
-	if cp.Unit != "" {
-		name += "-" + cp.Unit
-	}
-	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="dashboard-%d.xlsx"; filename*=UTF-8''%s.xlsx`,
-		cp.Year, url.PathEscape(name)))
-	return c.Send(b)
+	a, z := fileSuffix(tr.Period, tr.Unit)
+	return h.sendWorkbook(c, TrendSheets(tr), "trends-"+a, "月度趋势-"+z,
+		fmt.Sprintf("月度趋势 %s unit=%s", tr.Period.Label, tr.Unit))
 }
 
 // View is the page's data.
 type View struct {
 	*Cockpit
-	Years []int
-	Units [][2]string // units in scope, for the selector
+	Funnel *FunnelReport
+	Trends *Trends
+	Years  []int
+	Units  [][2]string // units in scope, for the selector
 	// Chart is the JSON the charts draw (data-chart attribute).
 	Chart string
 	// Stuck is the stuck-work list chosen with ?stuck= (sort=, page=).
 	Stuck *StuckPage
-	// StuckBase is the page URL without stuck/sort/page, for tabs and sorting.
-	StuckBase string
+	// StuckBase is the page URL of the period, unit and funnel choices
+	// (for the stuck tabs and sorting).
+	StuckBase    string
+	Links        pageLinks
+	FunnelBy     []string
+	FunnelStarts []string
+	KPIKeys      []string
 }
 
+// pageLinks are the page's exports and its JSON, for the same figures.
+type pageLinks struct{ Export, API, Funnel, Trends string }
+
 type chartData struct {
-	Stages []chartBar `json:"stages"`
-	Funnel []chartBar `json:"funnel"`
+	Stages []chartBar  `json:"stages"`
+	Funnel []chartBar  `json:"funnel"`
+	Trends *chartTrend `json:"trends"`
 }
 
 type chartBar struct {
@@ -163,15 +287,34 @@ type chartBar struct {
 	Link  string `json:"link"`
 }
 
+// chartTrend is the trends chart: one series per figure, one point a month.
+type chartTrend struct {
+	Months []string      `json:"months"`
+	Series []chartSeries `json:"series"`
+}
+
+type chartSeries struct {
+	Name   string    `json:"name"`
+	Axis   int       `json:"axis"` // 0 counts, 1 万元
+	Values []float64 `json:"values"`
+	Links  []string  `json:"links"`
+}
+
 func (h *Handlers) page(c *fiber.Ctx) error {
 	cp, err := h.cockpit(c)
 	if err != nil {
 		return web.Fail(c, err)
 	}
 	me := web.Me(c)
-	v := View{Cockpit: cp}
-	now := nowFunc().In(cst).Year()
-	for y := now; y >= 2023; y-- {
+	v := View{Cockpit: cp, FunnelBy: FunnelBy, FunnelStarts: pipeline[:len(pipeline)-1], KPIKeys: kpiKeys}
+	if v.Funnel, err = h.funnel(c); err != nil {
+		return web.Fail(c, err)
+	}
+	if v.Trends, err = h.trends(c); err != nil {
+		return web.Fail(c, err)
+	}
+	now := h.Svc.now().In(cst).Year()
+	for y := now; y >= PlanFirstYear; y-- {
 		v.Years = append(v.Years, y)
 	}
 	if h.Units != nil {
@@ -185,14 +328,39 @@ func (h *Handlers) page(c *fiber.Ctx) error {
 	for _, s := range cp.Stages {
 		cd.Stages = append(cd.Stages, chartBar{Label: templates.Label("stage", s.Stage), Value: s.Count, Link: s.Link})
 	}
-	for _, f := range cp.Funnel {
+	for _, f := range v.Funnel.Steps {
 		cd.Funnel = append(cd.Funnel, chartBar{Label: templates.Label("stage", f.Stage), Value: f.Reached, Link: f.Link})
 	}
+	ct := &chartTrend{Series: []chartSeries{{Name: "新建项目"}, {Name: "签约项目"}, {Name: "举办活动"}, {Name: "到资(万元)", Axis: 1}}}
+	for _, m := range v.Trends.Months {
+		ct.Months = append(ct.Months, m.Month)
+		for i, pt := range []struct {
+			v float64
+			l string
+		}{{float64(m.Projects), m.ProjectsLink}, {float64(m.Signed), m.SignedLink}, {float64(m.Events), m.EventsLink},
+			{m.Capital, m.CapitalLink}} {
+			ct.Series[i].Values = append(ct.Series[i].Values, pt.v)
+			ct.Series[i].Links = append(ct.Series[i].Links, pt.l)
+		}
+	}
+	cd.Trends = ct
 	b, _ := json.Marshal(cd)
 	v.Chart = string(b)
 	if v.Stuck, err = h.stuck(c, "stuck"); err != nil {
 		return web.Fail(c, err)
 	}
-	v.StuckBase = link("/dashboard", "year", strconv.Itoa(cp.Year), "unit", cp.Unit)
+	base := append(cp.Period.Params(), "unit", cp.Unit)
+	funnel := append(slices.Clone(base), "by", v.Funnel.By, "stage", stageParam(v.Funnel.Start))
+	v.Links = pageLinks{Export: link("/dashboard/export.xlsx", base...), API: link("/api/v1/dashboard", base...),
+		Funnel: link("/dashboard/funnel.xlsx", funnel...), Trends: link("/dashboard/trends.xlsx", base...)}
+	v.StuckBase = link("/dashboard", append(cp.Period.Params(), "unit", cp.Unit, "by", v.Funnel.By, "stage", stageParam(v.Funnel.Start))...)
 	return web.Page(c, "dashboard", "驾驶舱", "dashboard", v)
+}
+
+// stageParam leaves the default funnel start out of URLs.
+func stageParam(s string) string {
+	if s == pipeline[0] {
+		return ""
+	}
+	return s
 }

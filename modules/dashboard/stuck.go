@@ -125,6 +125,19 @@ func (s *Service) staleDays(ctx context.Context) int {
 	return s.StaleDays(ctx)
 }
 
+// StuckCount is the total of a stuck-work list (the cockpit's tiles) and
+// its link, counted by the project list's own query.
+func (s *Service) StuckCount(ctx context.Context, scope core.Scope, kind, unit string) (int, string, error) {
+	scope, err := s.scoped(scope, unit)
+	if err != nil {
+		return 0, "", err
+	}
+	lq, params := stuckQuery(kind)
+	lq.Unit, lq.StaleDays = unit, s.staleDays(ctx)
+	n, err := s.Projects.Count(ctx, scope, lq)
+	return n, link("/projects", append(params, "unit", unit)...), err
+}
+
 // Stuck answers one page of a stuck-work list within scope, through the
 // project list's own query so its total equals the linked list's total.
 func (s *Service) Stuck(ctx context.Context, scope core.Scope, q StuckQuery) (*StuckPage, error) {

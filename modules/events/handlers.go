@@ -19,7 +19,7 @@ type Handlers struct {
 // Access declares the access class of every route Routes registers.
 func (h *Handlers) Access() web.Rules {
 	return web.Rules{
-		"GET /events": web.Signed, "GET /events/new": web.Signed, "POST /events/new": web.Signed,
+		"GET /events": web.Signed, "GET /events/new": web.Signed, "POST /events/new": web.Signed, "GET /events/export.xlsx": web.Signed,
 		"GET /events/:id": web.Signed, "GET /events/:id/edit": web.Signed, "POST /events/:id/edit": web.Signed,
 		"POST /events/:id/delete": web.Manager,
 		"GET /api/v1/events":      web.Signed, "POST /api/v1/events": web.Signed,
@@ -33,6 +33,7 @@ func (h *Handlers) Routes(r fiber.Router) {
 	r.Get("/events", h.listPage)
 	r.Get("/events/new", h.newPage)
 	r.Post("/events/new", h.createForm)
+	r.Get("/events/export.xlsx", h.exportList) // before /events/:id
 	r.Get("/events/:id", h.detailPage)
 	r.Get("/events/:id/edit", h.editPage)
 	r.Post("/events/:id/edit", h.editForm)

@@ -28,6 +28,7 @@ type ListView struct {
 	Total    int
 	Pages    int
 	Base     string // list URL with the filters, for pager and sort links
+	Export   string // the list's .xlsx export with the same filters
 	Error    string
 	UnitName func(string) string
 	Units    []*matrix.Unit
@@ -62,6 +63,7 @@ func (h *Handlers) listPage(c *fiber.Ctx) error {
 		}
 	}
 	v.Base = "/events?" + vals.Encode()
+	v.Export = "/events/export.xlsx?" + vals.Encode()
 	if v.Years, err = h.Svc.Years(ctx, scope); err != nil {
 		return web.Fail(c, err)
 	}

@@ -560,17 +560,11 @@ type Page struct {
 // List answers through the search engine within scope, then loads the
 // page's events by _id.
 func (s *Service) List(ctx context.Context, scope core.Scope, q ListQuery) (Page, error) {
-	if err := q.Validate(); err != nil {
+	sq, ok, err := s.SearchQuery(scope, &q)
+	if err != nil || !ok {
 		return Page{}, err
 	}
-	if q.Unit != "" {
-		if !scope.Allows(q.Unit) {
-			return Page{}, nil
-		}
-		scope = core.Scope{Units: []string{q.Unit}}
-	}
-	sq := search.Query{Kinds: []string{Kind}, Text: q.Text, Scope: scope.Search(), Filters: q.filters(),
-		Offset: (q.Page - 1) * q.PerPage, Limit: q.PerPage}
+	sq.Offset, sq.Limit = (q.Page-1)*q.PerPage, q.PerPage
 	switch {
 	case q.Sort != "":
 		sq.Sort = search.SortSpec(q.Sort)
@@ -582,6 +576,22 @@ func (s *Service) List(ctx context.Context, scope core.Scope, q ListQuery) (Page
 		return Page{}, err
 	}
 	return Page{Items: items, Total: total}, nil
+}
+
+// SearchQuery validates q and returns the engine query of its matches
+// within scope (no paging, no sort): lists and exports share it. ok is
+// false when q asks for a unit outside the scope, which matches nothing.
+func (s *Service) SearchQuery(scope core.Scope, q *ListQuery) (sq search.Query, ok bool, err error) {
+	if err := q.Validate(); err != nil {
+		return sq, false, err
+	}
+	if q.Unit != "" {
+		if !scope.Allows(q.Unit) {
+			return sq, false, nil
+		}
+		scope = core.Scope{Units: []string{q.Unit}}
+	}
+	return search.Query{Kinds: []string{Kind}, Text: q.Text, Scope: scope.Search(), Filters: q.filters()}, true, nil
 }
 
 // Years lists the event years present in scope, newest first.

@@ -21,7 +21,7 @@ type Handlers struct {
 // everyone signed in reads, managers and admins write.
 func (h *Handlers) Access() web.Rules {
 	return web.Rules{
-		"GET /policies": web.Signed, "GET /policies/new": web.Manager, "POST /policies/new": web.Manager,
+		"GET /policies": web.Signed, "GET /policies/export.xlsx": web.Signed, "GET /policies/new": web.Manager, "POST /policies/new": web.Manager,
 		"GET /policies/:id": web.Signed, "GET /policies/:id/edit": web.Manager, "POST /policies/:id/edit": web.Manager,
 		"POST /policies/:id/delete": web.Manager,
 		"GET /api/v1/policies":      web.Signed, "POST /api/v1/policies": web.Manager,
@@ -52,6 +52,7 @@ func writerOf(c *fiber.Ctx) Writer {
 // Routes registers the policy routes.
 func (h *Handlers) Routes(r fiber.Router) {
 	r.Get("/policies", h.listPage)
+	r.Get("/policies/export.xlsx", h.exportList) // before /policies/:id
 	r.Get("/policies/new", writer, h.newPage)
 	r.Post("/policies/new", writer, h.createForm)
 	r.Get("/policies/:id", h.detailPage)

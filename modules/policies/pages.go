@@ -32,6 +32,7 @@ type ListView struct {
 	Total    int
 	Pages    int
 	Base     string
+	Export   string // the list's .xlsx export with the same filters
 	Error    string
 	Options  map[string][]Option // by filter field
 	CanWrite bool
@@ -74,6 +75,7 @@ func (h *Handlers) listPage(c *fiber.Ctx) error {
 		}
 	}
 	v.Base = "/policies?" + vals.Encode()
+	v.Export = "/policies/export.xlsx?" + vals.Encode()
 	facets, err := h.Svc.Facets(ctx)
 	if err != nil {
 		return web.Fail(c, err)

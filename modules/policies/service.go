@@ -499,11 +499,11 @@ var readScope = search.Scope{All: true}
 // List answers through the search engine (text over title, 文号, 发文单位,
 // body and clause names), then loads the page's policies by _id.
 func (s *Service) List(ctx context.Context, q ListQuery) (Page, error) {
-	if err := q.Validate(); err != nil {
+	sq, err := s.SearchQuery(&q)
+	if err != nil {
 		return Page{}, err
 	}
-	sq := search.Query{Kinds: []string{Kind}, Text: q.Text, Scope: readScope, Filters: q.filters(),
-		Offset: (q.Page - 1) * q.PerPage, Limit: q.PerPage}
+	sq.Offset, sq.Limit = (q.Page-1)*q.PerPage, q.PerPage
 	switch {
 	case q.Sort != "":
 		sq.Sort = search.SortSpec(q.Sort)
@@ -515,6 +515,15 @@ func (s *Service) List(ctx context.Context, q ListQuery) (Page, error) {
 		return Page{}, err
 	}
 	return Page{Items: items, Total: total}, nil
+}
+
+// SearchQuery validates q and returns the engine query of its matches (no
+// paging, no sort): lists and exports share it.
+func (s *Service) SearchQuery(q *ListQuery) (search.Query, error) {
+	if err := q.Validate(); err != nil {
+		return search.Query{}, err
+	}
+	return search.Query{Kinds: []string{Kind}, Text: q.Text, Scope: readScope, Filters: q.filters()}, nil
 }
 
 // FacetFields are the filters whose values and counts the list page offers.

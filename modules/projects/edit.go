@@ -63,6 +63,12 @@ type Input struct {
 		Funded     Date `json:"funded"`
 	} `json:"milestones"`
 	Stage string `json:"stage"` // create only
+	// ConfirmDuplicate saves a new project even when its name or credit code
+	// looks like a stored project's (create only; see Duplicates).
+	ConfirmDuplicate bool `json:"confirm_duplicate"`
+	// Note replaces "新建项目" as the first history entry's note (资源推送
+	// says who pushed it); not settable through the API.
+	Note string `json:"-"`
 }
 
 func clean(s string) string { return strings.TrimSpace(s) }
@@ -211,6 +217,12 @@ func (s *Service) Create(ctx context.Context, a core.Actor, scope core.Scope, in
 	if in.Stage != StageSearch && in.Stage != StagePush && in.Stage != StageAttract {
 		return nil, core.Invalid("stage", "新建项目只能处于资源搜索、资源推送或资源招引阶段，之后的阶段须逐步推进")
 	}
+	if !in.ConfirmDuplicate {
+		// The check is advisory: with the engine down the write still succeeds.
+		if cands, err := s.Duplicates(ctx, in, ""); err == nil && len(cands) > 0 {
+			return nil, &DuplicateWarning{Candidates: cands}
+		}
+	}
 	if in.Officer == "" {
 		in.Officer = a.User
 	}
@@ -218,7 +230,11 @@ func (s *Service) Create(ctx context.Context, a core.Actor, scope core.Scope, in
 	in.apply(p)
 	now := time.Now().UTC().Truncate(time.Millisecond)
 	p.Stage, p.StageSince = in.Stage, now
-	p.History = []StageChange{{From: "", To: in.Stage, By: a.User, At: now, Note: "新建项目"}}
+	note := "新建项目"
+	if n := clean(in.Note); n != "" {
+		note = n
+	}
+	p.History = []StageChange{{From: "", To: in.Stage, By: a.User, At: now, Note: note}}
 	p.LastFollowUp = now
 	if err := s.Repo.Create(ctx, a, p); err != nil {
 		return nil, err

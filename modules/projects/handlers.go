@@ -40,7 +40,7 @@ func (h *Handlers) Access() web.Rules {
 		"POST /projects/:id/followups": web.Signed, "POST /projects/:id/instructions": web.Manager,
 		"POST /projects/:id/assessment": web.Signed, "POST /projects/:id/decision": web.Manager,
 		"POST /projects/:id/attachments": web.Signed, "GET /projects/:id/attachments/:att": web.Signed,
-		"POST /projects/bulk":  web.Signed,
+		"POST /projects/bulk": web.Signed, "GET /projects/export.xlsx": web.Signed,
 		"GET /api/v1/projects": web.Signed, "POST /api/v1/projects": web.Signed, "POST /api/v1/projects/bulk": web.Signed,
 		"GET /api/v1/projects/board": web.Signed,
 		"GET /api/v1/projects/:id":   web.Signed, "PUT /api/v1/projects/:id": web.Signed,
@@ -58,6 +58,7 @@ func (h *Handlers) Routes(app fiber.Router) {
 	app.Get("/projects/new", h.newPage)
 	app.Post("/projects/new", h.createForm)
 	app.Post("/projects/bulk", h.bulkForm)
+	app.Get("/projects/export.xlsx", h.exportList) // before /projects/:id
 	app.Get("/projects/:id", h.detailPage)
 	app.Get("/projects/:id/edit", h.editPage)
 	app.Post("/projects/:id/edit", h.editForm)
@@ -87,7 +88,8 @@ func (h *Handlers) Routes(app fiber.Router) {
 func queryFrom(c *fiber.Ctx) (ListQuery, error) {
 	q := ListQuery{Text: c.Query("q"), Stage: c.Query("stage"), Unit: c.Query("unit"), Industry: c.Query("industry"),
 		Type: c.Query("type"), Zone: c.Query("zone"), Officer: c.Query("officer"), Sort: c.Query("sort"),
-		SourceEvent: c.Query("source_event"), Approval: c.Query("approval"), Stale: c.Query("stale") == "1", Overdue: c.Query("overdue") == "1"}
+		SourceEvent: c.Query("source_event"), Approval: c.Query("approval"), Stale: c.Query("stale") == "1", Overdue: c.Query("overdue") == "1",
+		DateField: c.Query("date"), Entered: c.Query("entered"), Reached: c.Query("reached"), Left: c.Query("left") == "1"}
 	var err error
 	if q.Page, q.PerPage, err = web.Paging(c); err != nil {
 		return q, err
@@ -145,6 +147,15 @@ func (h *Handlers) fail(c *fiber.Ctx, err error) error {
 	h.auditDenied(c, err)
 	if ge, ok := AsGateError(err); ok {
 		return c.Status(422).JSON(fiber.Map{"error": fiber.Map{"code": "gate", "gate": ge.Gate, "message": ge.Message, "field": "to"}})
+	}
+	var dw *DuplicateWarning
+	if errors.As(err, &dw) {
+		cands := make([]fiber.Map, len(dw.Candidates))
+		for i, x := range dw.Candidates {
+			cands[i] = fiber.Map{"id": x.ID, "name": x.Name, "unit": x.Unit, "unit_name": h.Names.Name(x.Unit), "stage": x.Stage, "reason": x.Reason}
+		}
+		return c.Status(409).JSON(fiber.Map{"error": web.APIError{Code: "possible_duplicate",
+			Message: dw.Error() + "；确认不是重复后请带上 \"confirm_duplicate\": true 重新提交"}, "candidates": cands})
 	}
 	var ce *ConflictError
 	if errors.As(err, &ce) {

@@ -16,7 +16,8 @@ import (
 )
 
 // filterKeys are the list/board filters kept in the URL and remembered.
-var filterKeys = []string{"q", "stage", "type", "industry", "zone", "unit", "officer", "source_event", "approval", "from", "to", "stale", "overdue", "sort"}
+var filterKeys = []string{"q", "stage", "type", "industry", "zone", "unit", "officer", "source_event", "approval", "from", "to", "stale", "overdue", "sort",
+	"date", "entered", "reached", "left"}
 
 const filterCookie = "zs_pf"
 
@@ -55,6 +56,7 @@ type ListView struct {
 	Total    int
 	Pages    int
 	Base     string
+	Export   string // the list's .xlsx export with the same filters
 	Error    string
 	UnitName func(string) string
 	Person   func(string) string
@@ -125,6 +127,7 @@ func (h *Handlers) listPage(c *fiber.Ctx) error {
 	v.Query.Page = max(q.Page, 1)
 	per := max(q.PerPage, 20)
 	v.Pages = (v.Total + per - 1) / per
+	v.Export = "/projects/export.xlsx" + v.Base
 	v.Base = "/projects" + v.Base
 	if counts, _, cerr := h.Svc.StageCounts(c.UserContext(), web.Me(c).Scope); cerr == nil {
 		v.Counts = counts
@@ -181,6 +184,14 @@ type FormView struct {
 	Stages    []string
 	Creating  bool
 	ActionSet map[string]bool
+	// Duplicates are stored projects the new one may repeat (create asks to confirm).
+	Duplicates []DuplicateView
+}
+
+// DuplicateView is a likely duplicate shown on the create form.
+type DuplicateView struct {
+	Candidate
+	UnitName string
 }
 
 func (h *Handlers) formView(c *fiber.Ctx, in Input) (FormView, error) {
@@ -220,7 +231,7 @@ func formInput(c *fiber.Ctx) (Input, error) {
 		Enterprise: c.FormValue("enterprise"), CreditCode: c.FormValue("credit_code"), EnterpriseID: c.FormValue("enterprise_id"),
 		TalentID: c.FormValue("talent_id"), InstituteID: c.FormValue("institute_id"), ResultID: c.FormValue("result_id"),
 		SourceEvent: c.FormValue("source_event"),
-		NextAction:  c.FormValue("next_action"), Stage: c.FormValue("stage")}
+		NextAction:  c.FormValue("next_action"), Stage: c.FormValue("stage"), ConfirmDuplicate: c.FormValue("confirm_duplicate") == "1"}
 	var err error
 	for _, f := range []struct {
 		name string
@@ -284,7 +295,13 @@ func (h *Handlers) newPage(c *fiber.Ctx) error {
 
 func (h *Handlers) formFail(c *fiber.Ctx, v FormView, err error) error {
 	var ce *ConflictError
+	var dw *DuplicateWarning
 	switch {
+	case errors.As(err, &dw):
+		for _, x := range dw.Candidates {
+			v.Duplicates = append(v.Duplicates, DuplicateView{Candidate: x, UnitName: h.Names.Name(x.Unit)})
+		}
+		return web.Page(c.Status(409), "project_form", "新建项目", "projects", v)
 	case errors.As(err, &ce):
 		v.Conflict, v.Version = ce.Changes, ce.Current.Version
 		return web.Page(c.Status(409), "project_form", "编辑项目", "projects", v)

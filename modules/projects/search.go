@@ -1,8 +1,12 @@
 package projects
 
 import (
+	"fmt"
+	"slices"
 	"strings"
+	"time"
 
+	"zhaoshang/importers/cells"
 	"zhaoshang/search"
 )
 
@@ -10,15 +14,129 @@ import (
 const Kind = "projects"
 
 // SearchSchema lists the structured fields projects put in the engine.
-var SearchSchema = search.Schema{
+var SearchSchema = withHistoryFields(search.Schema{
 	"type": search.Keyword, "industry": search.Keyword, "zone": search.Keyword, "stage": search.Keyword,
 	"officer": search.Keyword, "tags": search.Keyword, "action_lines": search.Keyword, "source_event": search.Keyword,
 	"year": search.Keyword, "talent_id": search.Keyword, "enterprise_id": search.Keyword, "institute_id": search.Keyword, "result_id": search.Keyword,
-	"approval":   search.Keyword,
+	"approval": search.Keyword, "unit": search.Keyword,
+	"created_month": search.Keyword, "signed_month": search.Keyword, "funded_month": search.Keyword,
 	"investment": search.Number, "capital_arrived": search.Number, "registered_capital": search.Number, "score": search.Number,
 	"created": search.Date, "updated": search.Date, "stage_since": search.Date, "last_follow_up": search.Date,
-	"next_due": search.Date, "signed": search.Date,
+	"next_due": search.Date, "signed": search.Date, "funded": search.Date,
 	"enterprise": search.Text, "contacts": search.Text,
+})
+
+// The stage-history fields of the search document. The dashboard's funnel
+// and time-in-stage figures are engine counts over them; ToDoc derives them
+// from the stored history on every write, so imports, undo, backward moves
+// and deletions keep every figure exact without separate counters.
+//
+//   - EnteredField(S) (Date): when the project first entered stage S; absent if never.
+//   - DaysField(S) (Number): whole days spent in S over all its visits, set
+//     once the project has left S (a stay still running has no end yet).
+//   - DaysKeyField(S) (Keyword): the same days zero-padded (DaysKey), so that
+//     a term facet returns their exact distribution (medians).
+//   - ThenField(X) (Keyword, many): the stages entered after X was first
+//     entered ("entered X, then reached Y").
+//
+// The unit_type keyword (unit|type) lets one facet count the projects of
+// every unit by type.
+
+// EnteredField names the date the project first entered stage s.
+func EnteredField(s string) string { return "entered_" + s }
+
+// DaysField names the whole days spent in stage s (set once s was left).
+func DaysField(s string) string { return "days_" + s }
+
+// DaysKeyField names DaysField as a zero-padded keyword.
+func DaysKeyField(s string) string { return "days_" + s + "_k" }
+
+// ThenField names the stages entered after s was first entered.
+func ThenField(s string) string { return "then_" + s }
+
+// UnitType is the unit_type value of a project.
+func UnitType(unit, typ string) string { return unit + "|" + typ }
+
+// DaysKey formats whole days for DaysKeyField; keys sort like the numbers.
+func DaysKey(days int) string { return fmt.Sprintf("%05d", days) }
+
+func withHistoryFields(s search.Schema) search.Schema {
+	s["unit_type"] = search.Keyword
+	for _, st := range Stages {
+		s[ThenField(st)] = search.Keyword
+		s[EnteredField(st)] = search.Date
+		s[DaysField(st)] = search.Number
+		s[DaysKeyField(st)] = search.Keyword
+	}
+	return s
+}
+
+// Month is the calendar month of t in China ("2006-01"), "" for zero t.
+func Month(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(cells.CST).Format("2006-01")
+}
+
+// StageHistory is the history the figures are derived from: the stored
+// one, ending in the current stage. A record without history (written by
+// an old import) entered its current stage at StageSince (or creation); a
+// history not ending in the current stage gets that entry appended.
+func StageHistory(p *Project) []StageChange {
+	h := p.History
+	since := p.StageSince
+	if since.IsZero() {
+		since = p.CreatedAt
+	}
+	if len(h) == 0 {
+		return []StageChange{{To: p.Stage, At: since}}
+	}
+	if last := h[len(h)-1]; last.To != p.Stage && p.Stage != "" {
+		if since.Before(last.At) {
+			since = last.At
+		}
+		h = append(h[:len(h):len(h)], StageChange{From: last.To, To: p.Stage, At: since})
+	}
+	return h
+}
+
+// historyFields adds the stage-history fields of p to f.
+func historyFields(p *Project, f map[string]any) {
+	h := StageHistory(p)
+	first := map[string]int{}
+	spent := map[string]time.Duration{}
+	for i, e := range h {
+		if _, ok := first[e.To]; !ok {
+			first[e.To] = i
+		}
+		if i+1 < len(h) {
+			if d := h[i+1].At.Sub(e.At); d > 0 {
+				spent[e.To] += d
+			}
+		}
+	}
+	current := h[len(h)-1].To
+	for s, i := range first {
+		if s == "" {
+			continue
+		}
+		f[EnteredField(s)] = h[i].At
+		if s != current {
+			days := int(spent[s] / (24 * time.Hour))
+			f[DaysField(s)] = float64(days)
+			f[DaysKeyField(s)] = DaysKey(days)
+		}
+		var then []string
+		for _, e := range h[i+1:] {
+			if e.To != s && e.To != "" && !slices.Contains(then, e.To) {
+				then = append(then, e.To)
+			}
+		}
+		if len(then) > 0 {
+			f[ThenField(s)] = then
+		}
+	}
 }
 
 // ToDoc builds the engine document of a project.
@@ -28,10 +146,11 @@ func ToDoc(p *Project) search.Doc {
 		names = append(names, c.Name)
 	}
 	f := map[string]any{
-		"type": p.Type, "industry": p.Industry, "zone": p.Zone, "stage": p.Stage, "officer": p.Officer,
+		"type": p.Type, "industry": p.Industry, "zone": p.Zone, "stage": p.Stage, "officer": p.Officer, "unit": p.Unit,
+		"unit_type":  UnitType(p.Unit, p.Type),
 		"investment": p.Investment, "capital_arrived": p.CapitalArrived, "registered_capital": p.RegisteredCapital,
 		"score": p.Score, "created": p.CreatedAt, "updated": p.UpdatedAt, "stage_since": p.StageSince,
-		"year":       p.CreatedAt.Format("2006"),
+		"year": p.CreatedAt.Format("2006"), "created_month": Month(p.CreatedAt),
 		"enterprise": p.Enterprise + " " + p.CreditCode, "contacts": strings.Join(names, " "),
 	}
 	if len(p.Tags) > 0 {
@@ -57,7 +176,13 @@ func ToDoc(p *Project) search.Doc {
 	}
 	if !p.Milestones.Signed.IsZero() {
 		f["signed"] = p.Milestones.Signed
+		f["signed_month"] = Month(p.Milestones.Signed)
 	}
+	if !p.Milestones.Funded.IsZero() {
+		f["funded"] = p.Milestones.Funded
+		f["funded_month"] = Month(p.Milestones.Funded)
+	}
+	historyFields(p, f)
 	return search.Doc{Kind: Kind, ID: p.ID, Version: p.Version, Units: []string{p.Unit}, Title: p.Name,
 		Body: p.Summary, Fields: f}
 }

@@ -35,8 +35,16 @@ type ListQuery struct {
 	Officer  string
 	// SourceEvent limits to projects that came from one event.
 	SourceEvent string
-	// From/To bound the creation day (period), inclusive.
-	From, To Date
+	// From/To bound the creation day (period), inclusive; with DateField
+	// the day of that milestone ("signed", "funded") instead, and with
+	// Entered the day the project first entered that stage.
+	From, To  Date
+	DateField string
+	// Entered (a stage) lists projects that entered it (in From–To when
+	// set); Reached (a stage) those that entered it afterwards (without
+	// Entered: ever); Left those that have since left Entered.
+	Entered, Reached string
+	Left             bool
 	// Approval filters by ApprovalState ("pending" with stage=decision lists
 	// decisions waiting for a manager).
 	Approval string
@@ -65,6 +73,9 @@ func (q *ListQuery) Validate() error {
 	}
 	if q.Type != "" && !slices.Contains(Types, q.Type) {
 		return core.Invalid("type", "未知项目类型 %q", q.Type)
+	}
+	if err := q.validateHistory(); err != nil {
+		return err
 	}
 	if q.Page < 1 {
 		q.Page = 1
@@ -96,12 +107,31 @@ func (q *ListQuery) filters(now time.Time) []search.Filter {
 			fs = append(fs, search.Filter{Field: kv[0], Values: []string{kv[1]}})
 		}
 	}
+	dateField := "created"
+	switch {
+	case q.Entered != "":
+		dateField = EnteredField(q.Entered)
+	case q.DateField != "":
+		dateField = q.DateField
+	}
 	if !q.From.IsZero() || !q.To.IsZero() {
-		f := search.Filter{Field: "created", From: q.From.Time}
+		f := search.Filter{Field: dateField, From: q.From.Time}
 		if !q.To.IsZero() {
 			f.To = q.To.Time.AddDate(0, 0, 1)
 		}
 		fs = append(fs, f)
+	} else if q.Entered != "" {
+		fs = append(fs, search.Filter{Field: dateField, From: ever})
+	}
+	switch {
+	case q.Reached != "" && q.Entered != "":
+		fs = append(fs, search.Filter{Field: ThenField(q.Entered), Values: []string{q.Reached}})
+	case q.Reached != "":
+		fs = append(fs, search.Filter{Field: EnteredField(q.Reached), From: ever})
+	}
+	if q.Left {
+		zero := 0.0
+		fs = append(fs, search.Filter{Field: DaysField(q.Entered), Min: &zero})
 	}
 	if q.Stale {
 		days := q.StaleDays
@@ -120,6 +150,32 @@ func (q *ListQuery) filters(now time.Time) []search.Filter {
 	return fs
 }
 
+// ever is a lower bound before every recorded date ("has the field").
+var ever = time.Date(1971, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// DateFields are what DateField may name besides the creation day.
+var DateFields = []string{"created", "signed", "funded"}
+
+// validateHistory checks the stage-history and date-field filters.
+func (q *ListQuery) validateHistory() error {
+	for _, kv := range [][2]string{{"entered", q.Entered}, {"reached", q.Reached}} {
+		if kv[1] != "" && !ValidStage(kv[1]) {
+			return core.Invalid(kv[0], "未知阶段 %q", kv[1])
+		}
+	}
+	switch {
+	case q.Reached != "" && q.Reached == q.Entered:
+		return core.Invalid("reached", "后续阶段须不同于进入的阶段")
+	case q.Left && q.Entered == "":
+		return core.Invalid("left", "left 须与 entered 一起使用")
+	case q.DateField != "" && !slices.Contains(DateFields, q.DateField):
+		return core.Invalid("date", "日期类别须为 created、signed 或 funded")
+	case q.DateField != "" && q.Entered != "":
+		return core.Invalid("date", "date 不能与 entered 同时使用")
+	}
+	return nil
+}
+
 // nowFunc is the clock of stale/overdue filters (tests may pin it).
 var nowFunc = time.Now
 
@@ -136,18 +192,11 @@ type Page struct {
 // List answers a list through the search engine within scope; documents
 // are then loaded by _id.
 func (s *Service) List(ctx context.Context, scope core.Scope, q ListQuery) (Page, error) {
-	if err := q.Validate(); err != nil {
+	sq, ok, err := s.SearchQuery(scope, &q)
+	if err != nil || !ok {
 		return Page{}, err
 	}
-	if q.Unit != "" {
-		if !scope.Allows(q.Unit) {
-			return Page{}, nil
-		}
-		scope = core.Scope{Units: []string{q.Unit}}
-	}
-	sq := search.Query{Kinds: []string{Kind}, Text: q.Text, Scope: scope.Search(),
-		Offset: (q.Page - 1) * q.PerPage, Limit: q.PerPage}
-	sq.Filters = q.filters(nowFunc())
+	sq.Offset, sq.Limit = (q.Page-1)*q.PerPage, q.PerPage
 	switch {
 	case q.Sort != "":
 		sq.Sort = search.SortSpec(q.Sort)
@@ -159,6 +208,37 @@ func (s *Service) List(ctx context.Context, scope core.Scope, q ListQuery) (Page
 		return Page{}, err
 	}
 	return Page{Items: items, Total: total}, nil
+}
+
+// SearchQuery validates q and returns the engine query of its matches
+// within scope (no paging, no sort): lists and exports share it. ok is
+// false when q asks for a unit outside the scope, which matches nothing.
+func (s *Service) SearchQuery(scope core.Scope, q *ListQuery) (sq search.Query, ok bool, err error) {
+	if err := q.Validate(); err != nil {
+		return sq, false, err
+	}
+	if q.Unit != "" {
+		if !scope.Allows(q.Unit) {
+			return sq, false, nil
+		}
+		scope = core.Scope{Units: []string{q.Unit}}
+	}
+	return search.Query{Kinds: []string{Kind}, Text: q.Text, Scope: scope.Search(), Filters: q.filters(nowFunc())}, true, nil
+}
+
+// Count is the total List gives for q, without sorting or loading records
+// (dashboard tiles linking to that list).
+func (s *Service) Count(ctx context.Context, scope core.Scope, q ListQuery) (int, error) {
+	sq, ok, err := s.SearchQuery(scope, &q)
+	if err != nil || !ok {
+		return 0, err
+	}
+	sq.Limit = 1
+	res, err := s.Engine().Search(ctx, sq)
+	if err != nil {
+		return 0, fmt.Errorf("projects: count: %w", err)
+	}
+	return res.Total, nil
 }
 
 // Get loads a project the scope may see; others are ErrForbidden.

@@ -34,7 +34,7 @@ func (h *Handlers) Access() web.Rules {
 	r := web.Rules{"GET /resources": web.Signed}
 	for _, k := range Kinds {
 		page, api := "/resources/"+k.Key, "/api/v1/"+k.Key
-		for _, route := range []string{"GET " + page, "GET " + page + "/new", "POST " + page, "GET " + page + "/:id",
+		for _, route := range []string{"GET " + page, "GET " + page + "/new", "GET " + page + "/export.xlsx", "POST " + page, "GET " + page + "/:id",
 			"GET " + page + "/:id/edit", "POST " + page + "/:id", "POST " + page + "/:id/delete",
 			"GET " + api, "POST " + api, "GET " + api + "/:id", "PUT " + api + "/:id", "PATCH " + api + "/:id",
 			"DELETE " + api + "/:id"} {
@@ -51,6 +51,7 @@ func (h *Handlers) Routes(app fiber.Router) {
 		page, api := "/resources/"+k.Key, "/api/v1/"+k.Key
 		app.Get(page, func(c *fiber.Ctx) error { return h.hubPage(c, k) })
 		app.Get(page+"/new", func(c *fiber.Ctx) error { return h.newPage(c, k) })
+		app.Get(page+"/export.xlsx", func(c *fiber.Ctx) error { return h.exportList(c, k) })
 		app.Post(page, func(c *fiber.Ctx) error { return h.createForm(c, k) })
 		app.Get(page+"/:id", func(c *fiber.Ctx) error { return h.detailPage(c, k) })
 		app.Get(page+"/:id/edit", func(c *fiber.Ctx) error { return h.editPage(c, k) })

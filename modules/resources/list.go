@@ -103,28 +103,16 @@ type Page struct {
 // List answers a list through the engine within scope; records are then
 // loaded by _id.
 func (s *Service) List(ctx context.Context, scope core.Scope, q ListQuery) (Page, error) {
-	if err := q.Validate(); err != nil {
+	sq, ok, err := s.SearchQuery(scope, &q)
+	if err != nil || !ok {
 		return Page{}, err
 	}
 	_, st, _ := s.kind(q.Kind)
-	if q.Unit != "" {
-		if !scope.Allows(q.Unit) {
-			return Page{}, nil
-		}
-		scope = core.Scope{Units: []string{q.Unit}}
-	}
 	e, err := s.engine()
 	if err != nil {
 		return Page{}, err
 	}
-	sq := search.Query{Kinds: []string{q.Kind}, Text: q.Text, Scope: scope.Search(),
-		Offset: (q.Page - 1) * q.PerPage, Limit: q.PerPage}
-	for p, v := range q.Filters {
-		if v != "" {
-			sq.Filters = append(sq.Filters, search.Filter{Field: p, Values: []string{v}})
-		}
-	}
-	slices.SortFunc(sq.Filters, func(a, b search.Filter) int { return strings.Compare(a.Field, b.Field) })
+	sq.Offset, sq.Limit = (q.Page-1)*q.PerPage, q.PerPage
 	switch {
 	case q.Sort != "":
 		sq.Sort = search.SortSpec(q.Sort)
@@ -144,6 +132,29 @@ func (s *Service) List(ctx context.Context, scope core.Scope, q ListQuery) (Page
 		return Page{}, err
 	}
 	return Page{Items: items, Total: res.Total}, nil
+}
+
+// SearchQuery validates q and returns the engine query of its matches
+// within scope (no paging, no sort): lists and exports share it. ok is
+// false when q asks for a unit outside the scope, which matches nothing.
+func (s *Service) SearchQuery(scope core.Scope, q *ListQuery) (sq search.Query, ok bool, err error) {
+	if err := q.Validate(); err != nil {
+		return sq, false, err
+	}
+	if q.Unit != "" {
+		if !scope.Allows(q.Unit) {
+			return sq, false, nil
+		}
+		scope = core.Scope{Units: []string{q.Unit}}
+	}
+	sq = search.Query{Kinds: []string{q.Kind}, Text: q.Text, Scope: scope.Search()}
+	for p, v := range q.Filters {
+		if v != "" {
+			sq.Filters = append(sq.Filters, search.Filter{Field: p, Values: []string{v}})
+		}
+	}
+	slices.SortFunc(sq.Filters, func(a, b search.Filter) int { return strings.Compare(a.Field, b.Field) })
+	return sq, true, nil
 }
 
 // Counts returns how many records of each kind the scope holds that match

@@ -60,6 +60,7 @@ type HubView struct {
 	Page     int
 	Pages    int
 	Base     string // the list URL with its filters, without page
+	Export   string // the list's .xlsx export with the same filters
 	Error    string
 	Filtered bool
 }
@@ -154,6 +155,7 @@ func (h *Handlers) hubPage(c *fiber.Ctx, k *Kind) error {
 	}
 	v.Pages = (v.Total + per - 1) / per
 	v.Base = listURL(k, q)
+	v.Export = strings.Replace(v.Base, "/resources/"+k.Key, "/resources/"+k.Key+"/export.xlsx", 1)
 	return web.Page(c, "resources", "资源库 · "+k.Name(), "resources", v)
 }
 

@@ -3,6 +3,7 @@ package resources
 import (
 	"context"
 	"fmt"
+	"io"
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
@@ -59,6 +60,8 @@ type store interface {
 	create(ctx context.Context, a core.Actor, r Resource) error
 	update(ctx context.Context, a core.Actor, r, before Resource) error
 	delete(ctx context.Context, a core.Actor, id string, version int64) error
+	// export writes the records matching q (ok=false: none) as .xlsx.
+	export(ctx context.Context, w io.Writer, k *Kind, unitName func(string) string, q search.Query, ok bool) (int, error)
 }
 
 type repoStore[T any, P interface {

@@ -1,6 +1,7 @@
-// Cockpit charts (驾驶舱): draws the stage bar chart and the funnel from the
-// JSON in data-chart-json (the tables beside them hold the same numbers).
-// Clicking a bar or funnel layer opens the filtered project list.
+// Cockpit charts (驾驶舱): draws the stage bar chart, the funnel and the
+// monthly trends from the JSON in data-chart-json (the tables beside them
+// hold the same numbers). Clicking a bar, funnel layer or point opens the
+// filtered list it counts.
 (function () {
   "use strict";
   if (!window.echarts) { return; }
@@ -13,7 +14,24 @@
     var rows = data[kind] || [];
     var chart = window.echarts.init(el);
     var option;
-    if (kind === "funnel") {
+    if (kind === "trends") {
+      // Monthly trends: counts on the left axis, 万元 on the right; each
+      // point carries the link of the list it counts.
+      var t = data.trends || { months: [], series: [] };
+      option = {
+        tooltip: { trigger: "axis" },
+        legend: { top: 0 },
+        grid: { left: 48, right: 64, top: 32, bottom: 32 },
+        xAxis: { type: "category", data: t.months },
+        yAxis: [{ type: "value", minInterval: 1 }, { type: "value", name: "万元" }],
+        series: t.series.map(function (s, i) {
+          return {
+            name: s.name, type: s.axis ? "line" : "bar", yAxisIndex: s.axis, itemStyle: { color: colors[i % colors.length] },
+            data: s.values.map(function (v, j) { return { value: v, link: s.links[j] }; })
+          };
+        })
+      };
+    } else if (kind === "funnel") {
       option = {
         tooltip: { trigger: "item", formatter: "{b}：{c} 个" },
         series: [{

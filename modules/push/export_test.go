@@ -1,0 +1,4 @@
+package push
+
+// Diverse exposes diverse to the tests.
+var Diverse = diverse
