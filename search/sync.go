@@ -177,6 +177,38 @@ func (s *Sync) DoneWith(ctx context.Context, p *Pending, docs []Doc, deleted []s
 	s.clear(ctx, p)
 }
 
+// WriteAndIndex runs write (the Mongo write of a bulk writer that owns the
+// records, as for DoneWith) and the indexing of docs at the same time, so
+// that a large import costs max(write, index) rather than their sum. The
+// outbox mark is cleared only when both succeeded; if the write failed,
+// the mark stays and the outbox worker puts the engine back in step with
+// what Mongo holds. It returns write's error.
+func (s *Sync) WriteAndIndex(ctx context.Context, p *Pending, docs []Doc, write func() error) error {
+	if p == nil || s.deferred {
+		return write()
+	}
+	idx := make(chan error, 1)
+	go func() {
+		var err error
+		for start := 0; start < len(docs) && err == nil; start += 1000 {
+			err = s.engine.Index(ctx, docs[start:min(start+1000, len(docs))]...)
+		}
+		idx <- err
+	}()
+	werr := write()
+	if err := <-idx; err != nil {
+		s.setErr(err)
+		s.log.Warn("search index deferred to outbox", "kind", p.kind, "err", err)
+		return werr
+	}
+	if werr != nil {
+		return werr
+	}
+	s.setErr(nil)
+	s.clear(ctx, p)
+	return nil
+}
+
 func stripe(kind Kind, id string) uint32 {
 	h := uint32(2166136261)
 	for i := 0; i < len(kind); i++ {

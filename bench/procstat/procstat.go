@@ -35,3 +35,27 @@ func Memory(pid int) (rss, peak float64) {
 	}
 	return rss, peak
 }
+
+// Kinds returns the resident anonymous memory (heap, stacks) and the
+// resident file-backed memory (mapped index files, binary) in MB.
+func Kinds(pid int) (anon, file float64) {
+	path := "/proc/self/status"
+	if pid > 0 {
+		path = fmt.Sprintf("/proc/%d/status", pid)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0, 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		k, v, _ := strings.Cut(line, ":")
+		kb, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 64)
+		switch k {
+		case "RssAnon":
+			anon = kb / 1024
+		case "RssFile":
+			file = kb / 1024
+		}
+	}
+	return anon, file
+}

@@ -40,13 +40,18 @@ func (r *Repo[T, P]) InsertBatch(ctx context.Context, a Actor, ps []P) error {
 	if err != nil {
 		return err
 	}
-	_, err = r.C.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	insert := func() error {
+		_, err := r.C.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+		return err
+	}
 	if pend != nil {
 		sdocs := make([]search.Doc, len(ps))
 		for i, p := range ps {
 			sdocs[i] = r.ToDoc(p)
 		}
-		r.Sync.DoneWith(ctx, pend, sdocs, nil)
+		err = r.Sync.WriteAndIndex(ctx, pend, sdocs, insert)
+	} else {
+		err = insert()
 	}
 	if err != nil {
 		if isDuplicate(err) {
