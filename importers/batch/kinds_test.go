@@ -477,7 +477,7 @@ func TestExportedLedgersReimportUnchanged(t *testing.T) {
 		rec  core.Record
 	}{
 		{"talents", &resources.Talent{Name: "张三", Gender: "男", Level: "省双创", Industry: "新材料", Phone: "13812345678", Institution: "某大学",
-			Title: "教授", IntendedZone: "张浦镇", Tags: []string{"海归", "博士"}, Summary: "简介", Unit: "zs-zp"}},
+			Title: "教授", IntendedZone: "张浦镇", Tags: []string{"海归", "博士"}, Summary: "=1+1 以等号开头的简介（导出时被中和）", Unit: "zs-zp"}},
 		{"enterprises", &resources.Enterprise{Name: "昆山某某传感科技有限公司", CreditCode: "91350100M000100Y43", Industry: "新智造",
 			RegisteredCapital: 1234.5, Founded: day, Phone: "051257001234", Tags: []string{"高新技术企业"}, Unit: "zs-zp"}},
 		{"institutes", &resources.Institute{Name: "某某先进技术研究院", Kind: resources.InstituteNewRD, Industry: "新材料", Level: "省级",

@@ -8,6 +8,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"zhaoshang/importers/cells"
 	"zhaoshang/importers/sheet"
 )
 
@@ -39,7 +40,7 @@ func newRejectedWriter(path string, labels []string) (*rejectedWriter, error) {
 	_ = sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
 	head := []any{excelize.Cell{StyleID: bold, Value: "错误原因（修改后删除本列或保留均可再次导入）"}}
 	for _, l := range labels {
-		head = append(head, excelize.Cell{StyleID: bold, Value: safe(l)})
+		head = append(head, excelize.Cell{StyleID: bold, Value: cells.SafeCell(l)})
 	}
 	if err := sw.SetRow("A1", head); err != nil {
 		return nil, err
@@ -48,21 +49,13 @@ func newRejectedWriter(path string, labels []string) (*rejectedWriter, error) {
 	return w, nil
 }
 
-// safe neutralises formula injection: the file goes back to the user.
-func safe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
-
 func (w *rejectedWriter) add(row sheet.Row, msg string) {
 	if w == nil || w.err != nil {
 		return
 	}
-	vals := []any{safe(msg)}
+	vals := []any{cells.SafeCell(msg)}
 	for _, c := range row.Cells {
-		vals = append(vals, safe(c))
+		vals = append(vals, cells.SafeCell(c))
 	}
 	cell, _ := excelize.CoordinatesToCellName(1, w.next)
 	w.err = w.sw.SetRow(cell, vals)

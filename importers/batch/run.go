@@ -13,6 +13,7 @@ import (
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
 
+	"zhaoshang/importers/cells"
 	"zhaoshang/importers/header"
 	"zhaoshang/importers/sheet"
 	"zhaoshang/modules/core"
@@ -370,6 +371,9 @@ func (r *runner) rows(ctx context.Context, rs *sheet.Rows, head []sheet.Row) err
 // row plans one data row and, when committing, queues its write.
 func (r *runner) row(ctx context.Context, row sheet.Row) error {
 	vals := r.res.Record(row)
+	for k, v := range vals {
+		vals[k] = cells.RestoreCell(v) // an exported ledger's neutralised formulas are text again
+	}
 	c, ferrs := r.pl.Parse(vals)
 	if len(ferrs) > 0 {
 		var es []Error

@@ -1,7 +1,6 @@
 package export_test
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -11,13 +10,13 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"zhaoshang/app/testapp"
+	"zhaoshang/bench/procstat"
 	"zhaoshang/importers/export"
 	"zhaoshang/modules/core"
 	"zhaoshang/modules/projects"
@@ -43,27 +42,9 @@ func benchProject(i int) *projects.Project {
 	}
 }
 
-// peakRSS returns the process's peak resident set (VmHWM) in MB.
-func peakRSS() float64 { return procStatus("VmHWM:") }
-
-// rss returns the process's resident set now (VmRSS) in MB.
-func rss() float64 { return procStatus("VmRSS:") }
-
-func procStatus(key string) float64 {
-	f, err := os.Open("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), key); ok {
-			kb, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")))
-			return float64(kb) / 1024
-		}
-	}
-	return 0
-}
+// peakRSS and rss return this process's peak and current resident set in MB.
+func peakRSS() float64 { _, p := procstat.Memory(0); return p }
+func rss() float64     { r, _ := procstat.Memory(0); return r }
 
 // resetPeakRSS restarts VmHWM (Linux: "5" to clear_refs), so that a peak
 // measures the step that follows, not the seeding before it.

@@ -15,6 +15,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"zhaoshang/importers/cells"
 	"zhaoshang/importers/header"
 	"zhaoshang/modules/core"
 )
@@ -26,7 +27,7 @@ const ContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml
 type Type int
 
 const (
-	// Text cells are strings, neutralised by SafeCell; []string values are
+	// Text cells are strings, neutralised by cells.SafeCell; []string values are
 	// joined with "、".
 	Text Type = iota
 	// Date cells are time.Time written as real dates (yyyy-mm-dd), the day
@@ -61,25 +62,6 @@ type Sheet[T core.Record] struct {
 
 // cst is China Standard Time, where a record's day is counted.
 var cst = time.FixedZone("CST", 8*3600)
-
-// SafeCell neutralises spreadsheet formula injection: text starting with
-// = + - @, a tab or a carriage return is prefixed with a single quote.
-func SafeCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
-
-// RestoreCell undoes SafeCell for an importer reading an exported ledger
-// back: "'=x" becomes "=x" (kept as text, never evaluated), so that an
-// export and re-import leaves the value unchanged.
-func RestoreCell(s string) string {
-	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(s[1])) {
-		return s[1:]
-	}
-	return s
-}
 
 // Label is the header label of an exported column: the import field's
 // label, with "（万元）" for amounts.
@@ -262,12 +244,12 @@ func cell(st styles, t Type, v any) excelize.Cell {
 		if x == "" {
 			return excelize.Cell{}
 		}
-		return excelize.Cell{Value: SafeCell(x)}
+		return excelize.Cell{Value: cells.SafeCell(x)}
 	case []string:
 		if len(x) == 0 {
 			return excelize.Cell{}
 		}
-		return excelize.Cell{Value: SafeCell(strings.Join(x, "、"))}
+		return excelize.Cell{Value: cells.SafeCell(strings.Join(x, "、"))}
 	case time.Time:
 		if x.IsZero() {
 			return excelize.Cell{}
@@ -286,5 +268,5 @@ func cell(st styles, t Type, v any) excelize.Cell {
 	case int64:
 		return excelize.Cell{Value: x}
 	}
-	return excelize.Cell{Value: SafeCell(fmt.Sprint(v))}
+	return excelize.Cell{Value: cells.SafeCell(fmt.Sprint(v))}
 }

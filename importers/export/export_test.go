@@ -12,6 +12,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"zhaoshang/importers/cells"
 	"zhaoshang/importers/export"
 	"zhaoshang/importers/header"
 	"zhaoshang/importers/sheet"
@@ -24,10 +25,10 @@ func TestSafeCell(t *testing.T) {
 		{"\tx", "'\tx"}, {"\rx", "'\rx"}, {"", ""}, {"项目", "项目"}, {"a=b", "a=b"}, {"'x", "'x"},
 		{"=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"}, {" =1", " =1"}, {"\n=1", "\n=1"},
 	} {
-		if got := export.SafeCell(tc.in); got != tc.want {
+		if got := cells.SafeCell(tc.in); got != tc.want {
 			t.Errorf("SafeCell(%q) = %q, want %q", tc.in, got, tc.want)
 		}
-		if got := export.RestoreCell(export.SafeCell(tc.in)); got != tc.in {
+		if got := cells.RestoreCell(cells.SafeCell(tc.in)); got != tc.in {
 			t.Errorf("RestoreCell(SafeCell(%q)) = %q", tc.in, got)
 		}
 	}

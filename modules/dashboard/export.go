@@ -6,7 +6,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"zhaoshang/importers/export"
+	"zhaoshang/importers/cells"
 )
 
 // Sheet is one widget as a table: a header row and data rows whose cells
@@ -38,7 +38,7 @@ func Sheets(cp *Cockpit, label func(kind, code string) string) []Sheet {
 }
 
 // Workbook writes sheets with a StreamWriter: a frozen header row, text
-// through export.SafeCell, numbers as numbers.
+// through cells.SafeCell, numbers as numbers.
 func Workbook(sheets []Sheet) ([]byte, error) {
 	f := excelize.NewFile()
 	defer f.Close()
@@ -61,15 +61,15 @@ func Workbook(sheets []Sheet) ([]byte, error) {
 			return nil, err
 		}
 		write := func(r int, vals []any) error {
-			cells := make([]any, len(vals))
+			row := make([]any, len(vals))
 			for j, v := range vals {
 				if s, ok := v.(string); ok {
-					v = export.SafeCell(s)
+					v = cells.SafeCell(s)
 				}
-				cells[j] = v
+				row[j] = v
 			}
 			cell, _ := excelize.CoordinatesToCellName(1, r)
-			return sw.SetRow(cell, cells)
+			return sw.SetRow(cell, row)
 		}
 		head := make([]any, len(sh.Header))
 		for j, h := range sh.Header {
