@@ -8,6 +8,7 @@ import (
 	"zhaoshang/app/web"
 	"zhaoshang/importers/export"
 	"zhaoshang/modules/aftercare"
+	"zhaoshang/modules/core"
 	"zhaoshang/modules/dashboard"
 	"zhaoshang/modules/discover"
 	"zhaoshang/modules/events"
@@ -95,7 +96,13 @@ func (s *srv) routes(app *fiber.App) {
 	rh.Routes(app)
 	s.access.Add(rh.Access())
 	dh := &dashboard.Handlers{Svc: &dashboard.Service{Projects: ph.Svc, Engine: s.p.Sync.Engine(), Targets: s.p.Matrix.Targets,
-		HasUnit: s.p.Matrix.HasUnit, StaleDays: s.staleDays, Units: s.unitOptions}, Audit: s.p.Users, Units: s.unitOptions}
+		HasUnit: s.p.Matrix.HasUnit, StaleDays: s.staleDays, Units: s.unitOptions}, Audit: s.p.Users, Units: s.unitOptions,
+		PersonName: s.personName, EventTitle: func(ctx context.Context, scope core.Scope, id string) string {
+			if e, err := es.Get(ctx, scope, id); err == nil {
+				return e.Title
+			}
+			return ""
+		}}
 	dh.Routes(app)
 	s.access.Add(dh.Access())
 	sh := &discover.Handlers{Svc: &discover.Service{Engine: s.p.Sync.Engine()}, UnitName: s.p.Matrix.Name}

@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -20,6 +21,11 @@ type Handlers struct {
 	Audit core.Auditor
 	// Units lists every unit as {id, name}; the page offers those in scope.
 	Units func() [][2]string
+	// PersonName names a user (user name → 姓名); may be nil.
+	PersonName func(username string) string
+	// EventTitle names an event the scope may see ("" otherwise or when
+	// unknown); may be nil.
+	EventTitle func(ctx context.Context, scope core.Scope, id string) string
 }
 
 // Access declares the access class of every route Routes registers. Every
@@ -28,7 +34,8 @@ func (h *Handlers) Access() web.Rules {
 	return web.Rules{"GET /dashboard": web.Signed, "GET /api/v1/dashboard": web.Signed,
 		"GET /api/v1/dashboard/stuck": web.Signed, "GET /dashboard/export.xlsx": web.Signed,
 		"GET /api/v1/dashboard/funnel": web.Signed, "GET /api/v1/dashboard/trends": web.Signed,
-		"GET /dashboard/funnel.xlsx": web.Signed, "GET /dashboard/trends.xlsx": web.Signed}
+		"GET /dashboard/funnel.xlsx": web.Signed, "GET /dashboard/trends.xlsx": web.Signed,
+		"GET /dashboard/report": web.Signed, "GET /dashboard/report.xlsx": web.Signed, "GET /api/v1/dashboard/report": web.Signed}
 }
 
 // Routes registers the cockpit routes.
@@ -41,6 +48,9 @@ func (h *Handlers) Routes(r fiber.Router) {
 	r.Get("/dashboard/export.xlsx", h.export)
 	r.Get("/dashboard/funnel.xlsx", h.funnelExport)
 	r.Get("/dashboard/trends.xlsx", h.trendsExport)
+	r.Get("/dashboard/report", h.reportPage)
+	r.Get("/dashboard/report.xlsx", h.reportExport)
+	r.Get("/api/v1/dashboard/report", h.reportAPI)
 }
 
 // period reads year=, period=plan or from=&to=.
@@ -72,18 +82,7 @@ func (h *Handlers) funnel(c *fiber.Ctx) (*FunnelReport, error) {
 		web.AuditDenied(c, h.Audit, "dashboard", err)
 		return nil, err
 	}
-	names := h.unitNames()
-	for i := range fr.Groups {
-		g := &fr.Groups[i]
-		switch fr.By {
-		case "type":
-			g.Label = templates.Label("ptype", g.Key)
-		case "unit":
-			if n := names[g.Key]; n != "" {
-				g.Label = n
-			}
-		}
-	}
+	h.groupLabels(c, fr)
 	return fr, nil
 }
 
@@ -97,6 +96,42 @@ func (h *Handlers) trends(c *fiber.Ctx) (*Trends, error) {
 		web.AuditDenied(c, h.Audit, "dashboard", err)
 	}
 	return tr, err
+}
+
+// groupLabels names the funnel's breakdown groups: types and units by
+// their labels, officers by their display names, source events by their
+// titles (an event outside the caller's scope keeps its id).
+func (h *Handlers) groupLabels(c *fiber.Ctx, fr *FunnelReport) {
+	names := h.unitNames()
+	scope, ctx := web.Me(c).Scope, c.UserContext()
+	var jobs []func() error
+	for i := range fr.Groups {
+		g := &fr.Groups[i]
+		switch fr.By {
+		case "type":
+			g.Label = firstOf(templates.Label("ptype", g.Key), g.Key)
+		case "unit":
+			g.Label = firstOf(names[g.Key], g.Key)
+		case "officer":
+			g.Label = firstOf(h.personName(g.Key), g.Key)
+		case "source_event":
+			if h.EventTitle != nil { // one read by _id per event, a few at a time
+				jobs = append(jobs, func() error { g.Label = firstOf(h.EventTitle(ctx, scope, g.Key), g.Key); return nil })
+			}
+		}
+	}
+	_ = parallel(jobs...)
+}
+
+// personName is a user's display name ("" when unknown or unnamed).
+func (h *Handlers) personName(username string) string {
+	if h.PersonName == nil || username == "" {
+		return ""
+	}
+	if n := h.PersonName(username); n != username {
+		return n
+	}
+	return ""
 }
 
 func (h *Handlers) unitNames() map[string]string {
@@ -169,16 +204,17 @@ func (h *Handlers) stuck(c *fiber.Ctx, kindParam string) (*StuckPage, error) {
 		web.AuditDenied(c, h.Audit, "dashboard", err)
 		return nil, err
 	}
-	names := map[string]string{}
-	if h.Units != nil {
-		for _, u := range h.Units() {
-			names[u[0]] = u[1]
-		}
-	}
-	for i := range p.Items {
-		p.Items[i].UnitName = names[p.Items[i].Unit]
-	}
+	h.nameRows(p.Items)
 	return p, nil
+}
+
+// nameRows fills the unit and officer names of stuck rows.
+func (h *Handlers) nameRows(rows []StuckRow) {
+	names := h.unitNames()
+	for i := range rows {
+		rows[i].UnitName = names[rows[i].Unit]
+		rows[i].OfficerName = h.personName(rows[i].Officer)
+	}
 }
 
 func (h *Handlers) stuckAPI(c *fiber.Ctx) error {
@@ -270,6 +306,8 @@ type View struct {
 	FunnelBy     []string
 	FunnelStarts []string
 	KPIKeys      []string
+	// ReportMonth is the month picker's default and latest month (YYYY-MM).
+	ReportMonth string
 }
 
 // pageLinks are the page's exports and its JSON, for the same figures.
@@ -306,7 +344,8 @@ func (h *Handlers) page(c *fiber.Ctx) error {
 		return web.Fail(c, err)
 	}
 	me := web.Me(c)
-	v := View{Cockpit: cp, FunnelBy: FunnelBy, FunnelStarts: pipeline[:len(pipeline)-1], KPIKeys: kpiKeys}
+	v := View{Cockpit: cp, FunnelBy: FunnelBy, FunnelStarts: pipeline[:len(pipeline)-1], KPIKeys: kpiKeys,
+		ReportMonth: h.Svc.now().In(cst).Format("2006-01")}
 	if v.Funnel, err = h.funnel(c); err != nil {
 		return web.Fail(c, err)
 	}

@@ -7,6 +7,7 @@ import (
 	"math"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"zhaoshang/modules/core"
@@ -69,15 +70,10 @@ func (s *Service) Cockpit(ctx context.Context, scope core.Scope, p Period, unit 
 		return nil, err
 	}
 	out := &Cockpit{Year: p.Year, Unit: unit, Period: p}
-	// Held events, transfer deals and brokers in scope: the KPIs' figures,
-	// and the per-unit table skips the kinds with none.
-	other, err := s.otherCounts(ctx, scope, p, nil)
-	if err != nil {
-		return nil, err
-	}
 	var (
 		counts  map[string]int
 		created search.Result
+		other   otherCounts
 		targets map[string]float64
 		units   []unitFigures
 	)
@@ -103,9 +99,12 @@ func (s *Service) Cockpit(ctx context.Context, scope core.Scope, p Period, unit 
 			return nil
 		},
 		func() (err error) { targets, err = s.periodTargets(ctx, p, unit); return },
-		func() (err error) { units, err = s.unitFigures(ctx, scope, p, other); return },
+		func() (err error) { units, err = s.unitFigures(ctx, scope, p); return },
 		func() (err error) { out.Funnel, err = s.cohort(ctx, scope, p, unit); return },
 	}
+	// Held events, transfer deals and brokers in scope and per unit: one
+	// query per kind with a facet on the units field.
+	jobs = append(jobs, s.otherCountJobs(ctx, scope, p, &other)...)
 	// Stuck work: the same list queries the stuck lists and their links answer.
 	for _, kind := range StuckKinds {
 		jobs = append(jobs, func() error {
@@ -128,7 +127,7 @@ func (s *Service) Cockpit(ctx context.Context, scope core.Scope, p Period, unit 
 		out.Stages = append(out.Stages, StageCount{Stage: st, Count: counts[st], Link: link("/projects", "stage", st, "unit", unit)})
 	}
 	byUnitType := created.Facets["unit_type"]
-	actual := maps.Clone(other)
+	actual := maps.Clone(other.total)
 	actual["projects"], actual["talents"], actual["institutes"] = created.Total, 0, 0
 	for ut, n := range byUnitType {
 		switch {
@@ -141,7 +140,7 @@ func (s *Service) Cockpit(ctx context.Context, scope core.Scope, p Period, unit 
 	out.KPIs = s.kpiList(p, actual, targets, kpiLinks(p, unit))
 	out.Units = []UnitRow{}
 	for _, u := range units {
-		actual := u.other
+		actual := other.unit(u.id)
 		for _, t := range projects.Types {
 			actual["projects"] += byUnitType[projects.UnitType(u.id, t)]
 		}
@@ -180,12 +179,14 @@ func dealsFilter(p Period) search.Filter {
 	return search.Filter{Field: "date", From: from, To: to}
 }
 
-// otherCounts counts the period's held events, transfer deals and brokers
-// in scope. A kind whose count in only is 0 is not asked again (only nil:
-// every kind is counted).
-func (s *Service) otherCounts(ctx context.Context, scope core.Scope, p Period, only map[string]int) (map[string]int, error) {
+// otherKinds are the KPIs counted from other kinds' records: held events,
+// transfer deals and brokers.
+func otherKinds(p Period) []struct {
+	key, kind string
+	filters   []search.Filter
+} {
 	from, to := p.Range()
-	kinds := []struct {
+	return []struct {
 		key, kind string
 		filters   []search.Filter
 	}{
@@ -193,19 +194,46 @@ func (s *Service) otherCounts(ctx context.Context, scope core.Scope, p Period, o
 		{"transfers", transfers.KindDeals, []search.Filter{dealsFilter(p)}},
 		{"brokers", transfers.KindBrokers, nil},
 	}
+}
+
+// otherCounts are the period's held events, deals and brokers in scope
+// (total, by KPI key) and per unit (byUnit[key][unit]).
+type otherCounts struct {
+	mu     sync.Mutex
+	total  map[string]int
+	byUnit map[string]map[string]int
+}
+
+// unit is one unit's counts of every other kind (0 when it has none).
+func (o *otherCounts) unit(id string) map[string]int {
 	out := map[string]int{}
-	for _, k := range kinds {
-		if only != nil && only[k.key] == 0 {
-			out[k.key] = 0
-			continue
-		}
-		r, err := s.Engine.Search(ctx, search.Query{Kinds: []string{k.kind}, Scope: scope.Search(), Filters: k.filters, Limit: 1})
-		if err != nil {
-			return nil, fmt.Errorf("dashboard: count %s: %w", k.kind, err)
-		}
-		out[k.key] = r.Total
+	for key, units := range o.byUnit {
+		out[key] = units[id]
 	}
-	return out, nil
+	return out
+}
+
+// otherCountJobs count each other kind in scope with one query whose facet
+// on the units field gives every unit's count: a record counts for a unit
+// when its units hold it, exactly as a query scoped to that unit matches
+// it, and a unit in scope sees all of its records.
+func (s *Service) otherCountJobs(ctx context.Context, scope core.Scope, p Period, out *otherCounts) []func() error {
+	out.total, out.byUnit = map[string]int{}, map[string]map[string]int{}
+	var jobs []func() error
+	for _, k := range otherKinds(p) {
+		jobs = append(jobs, func() error {
+			r, err := s.Engine.Search(ctx, search.Query{Kinds: []string{k.kind}, Scope: scope.Search(), Filters: k.filters,
+				Facets: []string{search.UnitsField}, Limit: 1})
+			if err != nil {
+				return fmt.Errorf("dashboard: count %s: %w", k.kind, err)
+			}
+			out.mu.Lock()
+			defer out.mu.Unlock()
+			out.total[k.key], out.byUnit[k.key] = r.Total, r.Facets[search.UnitsField]
+			return nil
+		})
+	}
+	return jobs
 }
 
 func (s *Service) kpiList(p Period, actual map[string]int, targets map[string]float64, links map[string]string) []KPI {

@@ -1,6 +1,9 @@
 package dashboard
 
-import "slices"
+import (
+	"slices"
+	"time"
+)
 
 // unitSheet is the per-unit table: one row per unit and indicator.
 func unitSheet(cp *Cockpit, label func(kind, code string) string) Sheet {
@@ -67,4 +70,85 @@ func TrendSheets(tr *Trends) []Sheet {
 		sh.Rows = append(sh.Rows, []any{m.Month, m.Projects, m.Signed, m.Capital, m.Funded, m.Events})
 	}
 	return []Sheet{sh}
+}
+
+// stuckLabels name the stuck-work lists.
+var stuckLabels = map[string]string{StuckStale: "久未跟进", StuckOverdue: "下一步逾期", StuckApproval: "待审批决策"}
+
+// StuckLabel names a stuck-work list in Chinese.
+func StuckLabel(kind string) string { return stuckLabels[kind] }
+
+// reportKPIRow is one indicator as the report's tables show it.
+func reportKPIRow(k ReportKPI, label func(kind, code string) string) []any {
+	return []any{k.Label, k.Unit, k.YearTarget, k.YearToDate.Target, k.YearToDate.Actual, k.YearToDate.Progress,
+		label("kpi_status", k.YearToDate.Status), k.Month.Target, k.Month.Actual, k.Month.Progress}
+}
+
+var reportKPIHeader = []string{"指标", "计量单位", "年度目标", "累计目标(按天折算)", "年初至月末完成", "累计完成率(%)", "进度",
+	"本月目标(按天折算)", "本月完成", "本月完成率(%)"}
+
+// ReportSheets lays out exactly the numbers the monthly report page shows.
+func ReportSheets(r *Report, label func(kind, code string) string) []Sheet {
+	kpi := Sheet{Name: "目标完成", Header: reportKPIHeader}
+	for _, k := range r.KPIs {
+		kpi.Rows = append(kpi.Rows, reportKPIRow(k, label))
+	}
+	t := r.Trend
+	month := Sheet{Name: "本月概况", Header: []string{"月份", "新建项目", "签约项目", "到资(万元)", "到资项目", "举办活动"},
+		Rows: [][]any{{r.Month, t.Projects, t.Signed, t.Capital, t.Funded, t.Events}}}
+	fn := Sheet{Name: "本月推进漏斗", Header: []string{"阶段", "项目数", "转化率(%)"}}
+	for _, s := range r.Funnel {
+		fn.Rows = append(fn.Rows, []any{label("stage", s.Stage), s.Reached, s.Rate})
+	}
+	for _, s := range r.Exits {
+		fn.Rows = append(fn.Rows, []any{"其后" + label("stage", s.Stage), s.Reached, s.Rate})
+	}
+	flow := Sheet{Name: "本月各阶段", Header: []string{"阶段", "本月进入", "下一阶段", "其后进入下一阶段", "转化率(%)", "其后暂缓", "其后终止",
+		"已离开本阶段", "停留天数中位数"}}
+	for _, s := range r.Stages {
+		var med any = ""
+		if s.MedianDays != nil {
+			med = *s.MedianDays
+		}
+		next := ""
+		if s.Next != "" {
+			next = label("stage", s.Next)
+		}
+		flow.Rows = append(flow.Rows, []any{label("stage", s.Stage), s.Entered, next, s.Reached, s.Rate, s.Paused, s.Dropped, s.Left, med})
+	}
+	stuck := Sheet{Name: "督办", Header: []string{"类别", "项目数"}}
+	items := Sheet{Name: "督办清单", Header: []string{"类别", "项目", "单位", "负责人", "阶段", "进入本阶段", "最近跟进", "下一步期限", "下一步工作"}}
+	for _, st := range r.Stuck {
+		stuck.Rows = append(stuck.Rows, []any{StuckLabel(st.Kind), st.Total})
+		for _, x := range st.Items {
+			items.Rows = append(items.Rows, []any{StuckLabel(st.Kind), x.Name, firstOf(x.UnitName, x.Unit), firstOf(x.OfficerName, x.Officer),
+				label("stage", x.Stage), day10(x.Since), day10(x.LastFollowUp), day10(x.NextDue), x.NextAction})
+		}
+	}
+	out := []Sheet{kpi, month, fn, flow, stuck, items}
+	if len(r.Units) > 0 {
+		u := Sheet{Name: "各单位", Header: append([]string{"单位"}, reportKPIHeader...)}
+		for _, ru := range r.Units {
+			for _, k := range ru.KPIs {
+				u.Rows = append(u.Rows, append([]any{ru.Name}, reportKPIRow(k, label)...))
+			}
+		}
+		out = append(out, u)
+	}
+	return out
+}
+
+func firstOf(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// day10 is a date as the report prints it (China time; "" when unset).
+func day10(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(cst).Format("2006-01-02")
 }

@@ -44,6 +44,7 @@ type StuckRow struct {
 	Unit         string    `json:"unit"`
 	UnitName     string    `json:"unit_name"`
 	Officer      string    `json:"officer"`
+	OfficerName  string    `json:"officer_name"`
 	Stage        string    `json:"stage"`
 	Since        time.Time `json:"since"`
 	LastFollowUp time.Time `json:"last_follow_up,omitzero"`

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"time"
 
 	"go.mongodb.org/mongo-driver/mongo"
 
@@ -23,6 +24,8 @@ type Service struct {
 	mu    sync.RWMutex
 	cache []*Unit
 	byID  map[string]*Unit
+
+	targetCache targetCache
 }
 
 // New wires the service.
@@ -158,9 +161,15 @@ func TargetID(year int, unit string) string {
 }
 
 // Targets returns the targets for a year and unit, falling back to the plan's
-// numbers for the city.
+// numbers for the city. Reads are cached (see TargetTTL); the caller gets
+// its own copy.
 func (s *Service) Targets(ctx context.Context, year int, unit string) (*Target, error) {
-	t, err := s.targets.Get(ctx, TargetID(year, unit))
+	id := TargetID(year, unit)
+	t, gen, ok := s.targetCache.get(id, time.Now())
+	if ok {
+		return t, nil
+	}
+	t, err := s.targets.Get(ctx, id)
 	if errors.Is(err, core.ErrNotFound) {
 		vals := map[string]float64{}
 		if unit == "" {
@@ -168,13 +177,18 @@ func (s *Service) Targets(ctx context.Context, year int, unit string) (*Target, 
 				vals[k] = v
 			}
 		}
-		return &Target{Meta: core.Meta{ID: TargetID(year, unit)}, Year: year, Unit: unit, Values: vals}, nil
+		t, err = &Target{Meta: core.Meta{ID: id}, Year: year, Unit: unit, Values: vals}, nil
 	}
-	return t, err
+	if err != nil {
+		return nil, err
+	}
+	s.targetCache.put(id, t, gen, time.Now())
+	return t, nil
 }
 
 // SaveTargets upserts targets in bulk (seed).
 func (s *Service) SaveTargets(ctx context.Context, a core.Actor, ts []*Target) error {
+	defer s.targetCache.clear()
 	_, _, err := s.targets.UpsertMany(ctx, a, ts)
 	return err
 }

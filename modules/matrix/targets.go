@@ -61,6 +61,7 @@ func (s *Service) SetTargets(ctx context.Context, a core.Actor, scope core.Scope
 	if vals == nil {
 		vals = map[string]float64{}
 	}
+	defer s.targetCache.clear()
 	id := TargetID(year, unit)
 	stored, err := s.targets.Get(ctx, id)
 	switch {

@@ -61,3 +61,12 @@
 
   document.querySelectorAll("[data-chart]").forEach(draw);
 })();
+
+// Monthly report (月度报告): the 打印 button opens the browser's print
+// dialog (the print stylesheet lays the report out on A4).
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-print]").forEach(function (b) {
+    b.addEventListener("click", function () { window.print(); });
+  });
+})();
