@@ -122,20 +122,38 @@ func (r *Repo[T, P]) Get(ctx context.Context, id string) (P, error) {
 }
 
 // GetMany loads records by id in the given order, skipping missing ones.
+// The lookups run a few at a time: each is an _id read (the one query the
+// embedded store answers fast), and a page of 50 read one after another
+// queues behind other users' requests.
 func (r *Repo[T, P]) GetMany(ctx context.Context, ids []string) ([]P, error) {
+	got := make([]P, len(ids))
+	errs := make([]error, len(ids))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, getParallel)
+	for i, id := range ids {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			got[i], errs[i] = r.Get(ctx, id)
+		}()
+	}
+	wg.Wait()
 	out := make([]P, 0, len(ids))
-	for _, id := range ids {
-		p, err := r.Get(ctx, id)
-		if errors.Is(err, ErrNotFound) {
+	for i, p := range got {
+		if errors.Is(errs[i], ErrNotFound) {
 			continue
 		}
-		if err != nil {
-			return nil, err
+		if errs[i] != nil {
+			return nil, errs[i]
 		}
 		out = append(out, p)
 	}
 	return out, nil
 }
+
+// getParallel bounds the concurrent reads of one GetMany.
+const getParallel = 8
 
 // Search runs q on the engine and loads the hits by _id, in hit order: the
 // one way lists read many records. It returns the total over all matches.
