@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
-	"unicode/utf8"
+	"zhaoshang/importers/cells"
 
 	"zhaoshang/search"
 )
@@ -78,42 +78,7 @@ func SimilarNames(a, b string) bool {
 	if ca == "" || cb == "" {
 		return ca == cb
 	}
-	if ca == cb {
-		return true
-	}
-	short, long := ca, cb
-	if utf8.RuneCountInString(short) > utf8.RuneCountInString(long) {
-		short, long = long, short
-	}
-	if utf8.RuneCountInString(short) >= 4 && strings.Contains(long, short) {
-		return true
-	}
-	return dice(ca, cb) >= 0.8
-}
-
-// dice is the Sørensen–Dice coefficient of the strings' rune bigrams.
-func dice(a, b string) float64 {
-	pairs := func(s string) map[string]int {
-		r := []rune(s)
-		m := map[string]int{}
-		for i := 0; i+1 < len(r); i++ {
-			m[string(r[i:i+2])]++
-		}
-		return m
-	}
-	pa, pb := pairs(a), pairs(b)
-	na, nb, common := 0, 0, 0
-	for k, n := range pa {
-		na += n
-		common += min(n, pb[k])
-	}
-	for _, n := range pb {
-		nb += n
-	}
-	if na+nb == 0 {
-		return 0
-	}
-	return 2 * float64(common) / float64(na+nb)
+	return cells.SimilarCores(ca, cb)
 }
 
 // Duplicates returns stored projects, in every unit, whose name is very

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"zhaoshang/importers/cells"
 )
 
 func TestParseDate(t *testing.T) {
@@ -161,7 +162,7 @@ func TestSimilarNames(t *testing.T) {
 	for _, tt := range tests {
 		if got := SimilarNames(tt.a, tt.b); got != tt.want {
 			t.Errorf("SimilarNames(%q, %q) = %v (cores %q %q, dice %.2f)", tt.a, tt.b, got, nameCore(tt.a), nameCore(tt.b),
-				dice(nameCore(tt.a), nameCore(tt.b)))
+				cells.Dice(nameCore(tt.a), nameCore(tt.b)))
 		}
 	}
 }
