@@ -7,8 +7,8 @@ import (
 	"slices"
 	"strings"
 	"unicode"
-	"zhaoshang/importers/cells"
 
+	"zhaoshang/importers/cells"
 	"zhaoshang/search"
 )
 

@@ -3,6 +3,7 @@ package resources
 import (
 	"strings"
 	"unicode"
+
 	"zhaoshang/importers/cells"
 )
 
