@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -161,6 +162,21 @@ func TestTwoInstancesShareOneStore(t *testing.T) {
 	}
 	if audits != 1 {
 		t.Errorf("the dead commit was rolled back %d times (audit entries), want once", audits)
+	}
+
+	// Search across instances: only with a shared engine (MEILI_URL); the
+	// embedded Bleve index is per instance. No Meilisearch can be installed
+	// on the build machines, so this part runs where MEILI_URL is set.
+	if os.Getenv("MEILI_URL") != "" {
+		ca = a.Admin(t)
+		name := fmt.Sprintf("跨实例搜索项目%d", time.Now().UnixNano())
+		if st, body := ca.Do("POST", "/api/v1/projects", map[string]any{"type": "industry", "name": name, "unit": "kfq"}, nil); st != 201 {
+			t.Fatalf("create on A: %d %s", st, body)
+		}
+		cb = b.Admin(t)
+		if st, body := cb.Do("GET", "/api/v1/search?q="+url.QueryEscape(name), nil, nil); st != 200 || !strings.Contains(body, name) {
+			t.Fatalf("B does not find A's write in the shared engine: %d %.300s", st, body)
+		}
 	}
 
 	// A lease: one holder at a time across instances, until it expires.
