@@ -94,24 +94,6 @@ func (r *Repo[T, P]) Restore(ctx context.Context, a Actor, snapshot bson.Raw, ve
 // DeleteQuiet removes a record if its version matches, without an audit
 // entry (the importer's undo audits the batch).
 func (r *Repo[T, P]) DeleteQuiet(ctx context.Context, id string, version int64) error {
-	l := lockRecord(r.Kind, id)
-	l.Lock()
-	defer l.Unlock()
-	filter, err := r.guardedFilter(ctx, id, version)
-	if err != nil {
-		return err
-	}
-	pend, err := r.mark(ctx, id)
-	if err != nil {
-		return err
-	}
-	res, err := r.C.DeleteOne(ctx, filter)
-	r.done(ctx, pend)
-	if err != nil {
-		return fmt.Errorf("%s: delete %s: %w", r.Kind, id, err)
-	}
-	if res.DeletedCount == 0 {
-		return fmt.Errorf("%s %s version %d: %w", r.Kind, id, version, ErrConflict)
-	}
-	return nil
+	_, err := r.remove(ctx, id, version)
+	return err
 }

@@ -283,31 +283,41 @@ func (r *Repo[T, P]) replace(ctx context.Context, a Actor, p P, expected int64) 
 
 // Delete removes the record if its version matches.
 func (r *Repo[T, P]) Delete(ctx context.Context, a Actor, id string, version int64) error {
+	before, err := r.remove(ctx, id, version)
+	if err != nil {
+		return err
+	}
+	r.audit(ctx, a, "delete", id, before, nil)
+	return nil
+}
+
+// remove deletes the record if its stored version is version and returns
+// what it was.
+func (r *Repo[T, P]) remove(ctx context.Context, id string, version int64) (P, error) {
 	l := lockRecord(r.Kind, id)
 	l.Lock()
 	defer l.Unlock()
 	before, err := r.Get(ctx, id)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	filter, err := r.guardedFilter(ctx, id, version)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	pend, err := r.mark(ctx, id)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	res, err := r.C.DeleteOne(ctx, filter)
 	r.done(ctx, pend)
 	if err != nil {
-		return fmt.Errorf("%s: delete %s: %w", r.Kind, id, err)
+		return nil, fmt.Errorf("%s: delete %s: %w", r.Kind, id, err)
 	}
 	if res.DeletedCount == 0 {
-		return fmt.Errorf("%s %s version %d: %w", r.Kind, id, version, ErrConflict)
+		return nil, fmt.Errorf("%s %s version %d: %w", r.Kind, id, version, ErrConflict)
 	}
-	r.audit(ctx, a, "delete", id, before, nil)
-	return nil
+	return before, nil
 }
 
 // UpsertMany writes records by id in one bulk operation (seed, import): a
