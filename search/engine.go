@@ -168,3 +168,17 @@ func SortSpec(spec string) []Sort {
 	}
 	return []Sort{{Field: spec}}
 }
+
+// Paged sets the page (1-based) and the order of a list query: the
+// requested sort ("field" or "-field"), else relevance when there is text,
+// else newest first by the date field newest.
+func Paged(q Query, page, perPage int, sort, text, newest string) Query {
+	q.Offset, q.Limit = (page-1)*perPage, perPage
+	switch {
+	case sort != "":
+		q.Sort = SortSpec(sort)
+	case text == "":
+		q.Sort = []Sort{{Field: newest, Desc: true}}
+	}
+	return q
+}

@@ -503,13 +503,7 @@ func (s *Service) List(ctx context.Context, q ListQuery) (Page, error) {
 	if err != nil {
 		return Page{}, err
 	}
-	sq.Offset, sq.Limit = (q.Page-1)*q.PerPage, q.PerPage
-	switch {
-	case q.Sort != "":
-		sq.Sort = search.SortSpec(q.Sort)
-	case q.Text == "":
-		sq.Sort = []search.Sort{{Field: "issued", Desc: true}}
-	}
+	sq = search.Paged(sq, q.Page, q.PerPage, q.Sort, q.Text, "issued")
 	items, total, err := s.Repo.Search(ctx, sq)
 	if err != nil {
 		return Page{}, err

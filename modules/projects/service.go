@@ -196,13 +196,7 @@ func (s *Service) List(ctx context.Context, scope core.Scope, q ListQuery) (Page
 	if err != nil || !ok {
 		return Page{}, err
 	}
-	sq.Offset, sq.Limit = (q.Page-1)*q.PerPage, q.PerPage
-	switch {
-	case q.Sort != "":
-		sq.Sort = search.SortSpec(q.Sort)
-	case q.Text == "":
-		sq.Sort = []search.Sort{{Field: "updated", Desc: true}}
-	}
+	sq = search.Paged(sq, q.Page, q.PerPage, q.Sort, q.Text, "updated")
 	items, total, err := s.Repo.Search(ctx, sq)
 	if err != nil {
 		return Page{}, err
