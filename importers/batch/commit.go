@@ -98,7 +98,7 @@ func (r *runner) flush(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("import %s: journal: %w", r.job.ID, err)
 	}
-	r.creates, r.updates, r.rows_ = r.creates[:0], r.updates[:0], 0
+	r.creates, r.updates = r.creates[:0], r.updates[:0]
 	return r.im.setJob(ctx, r.job.ID, bson.D{{Key: "heartbeat", Value: time.Now().UTC()},
 		{Key: "report", Value: trimmed(*r.rep)}})
 }
@@ -280,7 +280,7 @@ func (im *Importer) Undo(ctx context.Context, a core.Actor, id string) (*Job, er
 	// Claim the job so that two undos cannot interleave.
 	res, err := im.jobs.UpdateOne(ctx, bson.D{{Key: "_id", Value: j.ID}, {Key: "state", Value: StateDone}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "state", Value: StateCommitting}, {Key: "owner", Value: im.owner()},
-			{Key: "heartbeat", Value: time.Now().UTC()}, {Key: "message", Value: "正在撤销"}}}})
+			{Key: "heartbeat", Value: time.Now().UTC()}, {Key: "message", Value: undoing}}}})
 	if err != nil {
 		return nil, err
 	}
@@ -299,6 +299,10 @@ func (im *Importer) Undo(ctx context.Context, a core.Actor, id string) (*Job, er
 	im.audit(ctx, a, "undo", j.Kind, j.ID, map[string]int{"created": j.Report.Created, "updated": j.Report.Updated})
 	return j, nil
 }
+
+// undoing marks a job in state committing that is being undone (an undo
+// that dies half-way is finished by Recover, not rolled back).
+const undoing = "正在撤销"
 
 // StaleAfter is how long a committing job may go without a heartbeat
 // before another process considers its owner dead.
@@ -334,11 +338,11 @@ func (im *Importer) Recover(ctx context.Context) ([]string, error) {
 		if _, err := im.rollback(ctx, &j, core.System, false); err != nil {
 			return done, fmt.Errorf("import %s: rollback: %w", j.ID, err)
 		}
-		msg := "导入进程中断，已自动回滚，未留下部分数据"
-		if j.Message == "正在撤销" {
-			msg = "撤销进程中断，已完成撤销"
+		state, msg := StateRolledBack, "导入进程中断，已自动回滚，未留下部分数据"
+		if j.Message == undoing {
+			state, msg = StateUndone, "撤销进程中断，已完成撤销"
 		}
-		if err := im.setJob(ctx, j.ID, bson.D{{Key: "state", Value: map[bool]string{true: StateUndone, false: StateRolledBack}[j.Message == "正在撤销"]},
+		if err := im.setJob(ctx, j.ID, bson.D{{Key: "state", Value: state},
 			{Key: "message", Value: msg}, {Key: "finished", Value: time.Now().UTC()}}); err != nil {
 			return done, err
 		}

@@ -10,7 +10,6 @@ import (
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
-	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"zhaoshang/modules/core"
 )
@@ -118,7 +117,7 @@ func Visible(j *Job, user string, scope core.Scope) bool {
 // List returns the jobs user may see, newest first. Jobs are few (one per
 // file imported), so the collection is read whole.
 func (im *Importer) List(ctx context.Context, user string, scope core.Scope, kind string) ([]Job, error) {
-	cur, err := im.jobs.Find(ctx, bson.D{}, options.Find().SetProjection(bson.D{{Key: "report.outcomes", Value: 0}}))
+	cur, err := im.jobs.Find(ctx, bson.D{})
 	if err != nil {
 		return nil, fmt.Errorf("imports: list: %w", err)
 	}

@@ -299,7 +299,6 @@ type runner struct {
 
 	creates []core.Record
 	updates []pendingUpdate
-	rows_   int // rows in the pending chunk
 	seq     int
 }
 
@@ -342,7 +341,7 @@ func (r *runner) rows(ctx context.Context, rs *sheet.Rows, head []sheet.Row) err
 		if err := r.row(ctx, row); err != nil {
 			return err
 		}
-		if !r.req.DryRun && r.rows_ >= r.im.ChunkRows {
+		if !r.req.DryRun && len(r.creates)+len(r.updates) >= r.im.ChunkRows {
 			return r.flush(ctx)
 		}
 		return nil
@@ -480,7 +479,6 @@ func (r *runner) row(ctx context.Context, row sheet.Row) error {
 		if !r.req.DryRun {
 			m.Batch = r.job.ID
 			r.creates = append(r.creates, rec)
-			r.rows_++
 		}
 	case same:
 		r.rep.Unchanged++
@@ -491,7 +489,6 @@ func (r *runner) row(ctx context.Context, row sheet.Row) error {
 		if !r.req.DryRun {
 			rec.GetMeta().Batch = r.job.ID
 			r.updates = append(r.updates, pendingUpdate{row: row.Num, rec: rec, before: cur, raw: raw})
-			r.rows_++
 		}
 	}
 	return nil
