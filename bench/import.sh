@@ -9,4 +9,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; go $(go env GOVERSION); load $(cut -d' ' -f1-3 /proc/loadavg)"
 ZS_BENCH_ROWS="${1:-100000}" go test -run '^$' -bench 'BenchmarkImport$' -benchtime 1x -timeout 30m ./importers/batch/ \
-  | grep -E '^(ledger|import|floor|peak|after)'
+  | grep -E '^(ledger|import|floor|peak|after|trace)'

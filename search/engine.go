@@ -46,6 +46,11 @@ type Doc struct {
 	// Fields holds structured values keyed by Schema field name:
 	// Keyword: string or []string; Number: float64 (or int); Date: time.Time; Text: string.
 	Fields map[string]any
+	// Record is the record as the store holds it (BSON), set for kinds that
+	// export (core.Repo.KeepRecords). Engines that implement RecordWalker
+	// keep it, never index it and never return it from Search: a large
+	// export reads it there instead of scanning the store.
+	Record []byte
 }
 
 // Scope limits a query to records of some units. The zero Scope matches

@@ -14,13 +14,39 @@ type IDWalker interface {
 	EachID(ctx context.Context, q Query, fn func(id string) error) error
 }
 
+// RecordWalker is implemented by engines that keep Doc.Record (the
+// embedded Bleve index): a large export reads the records there, since the
+// embedded store decodes ~10,000 documents a second at best in a scan.
+type RecordWalker interface {
+	// EachRecord calls fn with the id and the kept record (nil when the
+	// document was indexed without one) of every record matching q's
+	// kinds, text, scope and filters, in no particular order; Offset,
+	// Limit, Sort and Facets are ignored.
+	EachRecord(ctx context.Context, q Query, fn func(id string, rec []byte) error) error
+}
+
+// Records returns e's RecordWalker (looking through a Swappable to the
+// engine it serves with), or false when e does not keep records.
+func Records(e Engine) (RecordWalker, bool) {
+	w, ok := served(e).(RecordWalker)
+	return w, ok
+}
+
+// served is the engine that answers for e: the current one of a Swappable.
+func served(e Engine) Engine {
+	if s, ok := e.(*Swappable); ok {
+		return s.Current()
+	}
+	return e
+}
+
 // MatchingIDs returns the ids of every record matching q (kinds, text,
 // scope, filters), however many: exports use it, since a page of hits is
 // capped at 1000. Engines without IDWalker are paged through.
 func MatchingIDs(ctx context.Context, e Engine, q Query) (map[string]struct{}, error) {
 	ids := map[string]struct{}{}
 	q.Facets, q.Sums, q.GroupBy, q.Highlight, q.Prefix = nil, nil, "", false, false
-	if w, ok := e.(IDWalker); ok {
+	if w, ok := served(e).(IDWalker); ok {
 		err := w.EachID(ctx, q, func(id string) error {
 			ids[id] = struct{}{}
 			return nil

@@ -263,6 +263,30 @@ func (s *Sync) Health(ctx context.Context) error {
 	return nil
 }
 
+// Pending returns the ids of kind that have an outbox entry: records whose
+// engine copy may be older than the store's (a write in flight, or one left
+// for the worker to replay). Readers of engine-kept records load these from
+// the store instead.
+func (s *Sync) Pending(ctx context.Context, kind Kind) (map[string]bool, error) {
+	cur, err := s.outbox.Find(ctx, bson.D{})
+	if err != nil {
+		return nil, fmt.Errorf("search: read outbox: %w", err)
+	}
+	var entries []outboxEntry
+	if err := cur.All(ctx, &entries); err != nil {
+		return nil, fmt.Errorf("search: read outbox: %w", err)
+	}
+	ids := map[string]bool{}
+	for _, e := range entries {
+		if e.Kind == kind {
+			for _, id := range e.DocIDs {
+				ids[id] = true
+			}
+		}
+	}
+	return ids, nil
+}
+
 // Drain replays every outbox entry once and returns how many it indexed.
 func (s *Sync) Drain(ctx context.Context) (int, error) {
 	if s.deferred {

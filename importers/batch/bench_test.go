@@ -62,6 +62,41 @@ func writeBig(b *testing.B, path string, n int) {
 // run in it, as in production).
 func peak() float64 { _, p := procstat.Memory(0); return p }
 
+// traceMemory prints, every two seconds while an import runs and only with
+// ZS_BENCH_TRACE set, the resident memory by kind and the Go heap: where
+// the peak comes from.
+func traceMemory(start time.Time) (stop func()) {
+	if os.Getenv("ZS_BENCH_TRACE") == "" {
+		return func() {}
+	}
+	done := make(chan struct{})
+	top := 0.0
+	go func() {
+		t := time.NewTicker(2 * time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				anon, file := procstat.Kinds(0)
+				var ms runtime.MemStats
+				runtime.ReadMemStats(&ms)
+				fmt.Printf("trace %5.1f s: anon %4.0f MB, file %4.0f MB, heap in use %4.0f MB, heap sys %4.0f MB, next GC %4.0f MB\n",
+					time.Since(start).Seconds(), anon, file, float64(ms.HeapInuse)/1e6, float64(ms.HeapSys-ms.HeapReleased)/1e6, float64(ms.NextGC)/1e6)
+				if path := os.Getenv("ZS_BENCH_PEAKHEAP"); path != "" && anon+file > top {
+					top = anon + file
+					if f, err := os.Create(path); err == nil {
+						pprof.WriteHeapProfile(f)
+						f.Close()
+					}
+				}
+			}
+		}
+	}()
+	return func() { close(done) }
+}
+
 func openBook(b *testing.B, path string) *sheet.Book {
 	fh, err := os.Open(path)
 	if err != nil {
@@ -102,6 +137,7 @@ func BenchmarkImport(b *testing.B) {
 
 		b.ResetTimer()
 		start := time.Now()
+		stopTrace := traceMemory(start)
 		req.Book, req.DryRun = openBook(b, path), true
 		pre, err := a.P.Imports.Run(ctx, req)
 		if err != nil {
@@ -117,6 +153,7 @@ func BenchmarkImport(b *testing.B) {
 		commit := time.Since(c0)
 		total := time.Since(start)
 		b.StopTimer()
+		stopTrace()
 		if pre.Created != rep.Created || rep.Created+rep.Rejected != n {
 			b.Fatalf("preview %d created, commit %d created + %d rejected of %d", pre.Created, rep.Created, rep.Rejected, n)
 		}

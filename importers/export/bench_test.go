@@ -200,7 +200,7 @@ func seed(b *testing.B, ctx context.Context, a *testapp.App, n int) {
 	sdocs := make([]search.Doc, 0, batch)
 	for i := range n {
 		p := benchProject(i)
-		docs, sdocs = append(docs, p), append(sdocs, projects.ToDoc(p))
+		docs, sdocs = append(docs, p), append(sdocs, repo.ToDoc(p))
 		if len(docs) == batch || i == n-1 {
 			if _, err := repo.C.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false)); err != nil {
 				b.Fatal(err)

@@ -12,5 +12,5 @@ type Repo = core.Repo[Event, *Event]
 
 // NewRepo wires the events collection.
 func NewRepo(db *mongo.Database, sync *search.Sync, audit core.Auditor) *Repo {
-	return core.NewRepo[Event](db, Kind, sync, audit, ToDoc)
+	return core.NewRepo[Event](db, Kind, sync, audit, core.KeepRecord[Event](ToDoc, nil))
 }

@@ -12,5 +12,5 @@ type Repo = core.Repo[Policy, *Policy]
 
 // NewRepo wires the policies collection.
 func NewRepo(db *mongo.Database, sync *search.Sync, audit core.Auditor) *Repo {
-	return core.NewRepo[Policy](db, Kind, sync, audit, ToDoc)
+	return core.NewRepo[Policy](db, Kind, sync, audit, core.KeepRecord[Policy](ToDoc, nil))
 }

@@ -23,22 +23,22 @@ type (
 
 // NewTalentRepo wires the talents collection.
 func NewTalentRepo(db *mongo.Database, sync *search.Sync, audit core.Auditor) *TalentRepo {
-	return core.NewRepo[Talent](db, KindTalents, sync, audit, TalentToDoc)
+	return core.NewRepo[Talent](db, KindTalents, sync, audit, core.KeepRecord[Talent](TalentToDoc, nil))
 }
 
 // NewEnterpriseRepo wires the enterprises collection.
 func NewEnterpriseRepo(db *mongo.Database, sync *search.Sync, audit core.Auditor) *EnterpriseRepo {
-	return core.NewRepo[Enterprise](db, KindEnterprises, sync, audit, EnterpriseToDoc)
+	return core.NewRepo[Enterprise](db, KindEnterprises, sync, audit, core.KeepRecord[Enterprise](EnterpriseToDoc, nil))
 }
 
 // NewInstituteRepo wires the institutes collection.
 func NewInstituteRepo(db *mongo.Database, sync *search.Sync, audit core.Auditor) *InstituteRepo {
-	return core.NewRepo[Institute](db, KindInstitutes, sync, audit, InstituteToDoc)
+	return core.NewRepo[Institute](db, KindInstitutes, sync, audit, core.KeepRecord[Institute](InstituteToDoc, nil))
 }
 
 // NewResultRepo wires the tech results collection.
 func NewResultRepo(db *mongo.Database, sync *search.Sync, audit core.Auditor) *ResultRepo {
-	return core.NewRepo[TechResult](db, KindResults, sync, audit, ResultToDoc)
+	return core.NewRepo[TechResult](db, KindResults, sync, audit, core.KeepRecord[TechResult](ResultToDoc, nil))
 }
 
 // EnsureIndexes makes 统一社会信用代码 unique among enterprises (idempotent).

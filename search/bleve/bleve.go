@@ -41,7 +41,7 @@ import (
 
 // layoutVersion changes whenever the mapping built from a schema changes, so
 // that an index written by an older build is rebuilt rather than misread.
-const layoutVersion = 2
+const layoutVersion = 3
 
 // batchSize bounds one Bleve batch (and one page of Reset/Versions).
 const batchSize = 1000
@@ -50,6 +50,7 @@ const batchSize = 1000
 const (
 	fieldSrc = "_src" // stored JSON of what a Hit returns
 	fieldHas = "_has" // names of the schema fields the record has (Missing filters)
+	fieldRec = "_rec" // stored only: the record as the store holds it (Doc.Record)
 )
 
 var schemaKey = []byte("zhaoshang.schema")
@@ -158,13 +159,17 @@ func buildMapping(schema search.Schema) *mapping.IndexMappingImpl {
 	dm.AddFieldMappingsAt(fieldHas, kw(false))
 	dm.AddFieldMappingsAt("title", text(false))
 	dm.AddFieldMappingsAt("body", text(true)) // stored for highlight snippets
-	src := bv.NewTextFieldMapping()
-	src.Index = false
-	src.Store = true
-	src.IncludeInAll = false
-	src.IncludeTermVectors = false
-	src.DocValues = false
-	dm.AddFieldMappingsAt(fieldSrc, src)
+	storedOnly := func() *mapping.FieldMapping {
+		f := bv.NewTextFieldMapping()
+		f.Index = false
+		f.Store = true
+		f.IncludeInAll = false
+		f.IncludeTermVectors = false
+		f.DocValues = false
+		return f
+	}
+	dm.AddFieldMappingsAt(fieldSrc, storedOnly())
+	dm.AddFieldMappingsAt(fieldRec, storedOnly())
 	for name, t := range schema {
 		switch t {
 		case search.Keyword:
@@ -283,6 +288,9 @@ func (x *Index) bleveDoc(d search.Doc) (map[string]any, error) {
 		return nil, err
 	}
 	m[fieldSrc] = string(b)
+	if len(d.Record) > 0 {
+		m[fieldRec] = string(d.Record)
+	}
 	return m, nil
 }
 
