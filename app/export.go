@@ -7,13 +7,16 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
 	"zhaoshang/app/platform"
+	"zhaoshang/app/server"
 	"zhaoshang/importers/export"
+	"zhaoshang/importers/header"
 	"zhaoshang/modules/core"
 	"zhaoshang/modules/events"
 	"zhaoshang/modules/policies"
@@ -21,6 +24,7 @@ import (
 	"zhaoshang/modules/resources"
 	"zhaoshang/modules/users"
 	"zhaoshang/search"
+	"zhaoshang/templates"
 )
 
 // exportKinds are the kinds `zhaoshang export` writes.
@@ -28,12 +32,14 @@ var exportKinds = []string{"projects", "events", "talents", "enterprises", "inst
 
 // cmdExport is `zhaoshang export --kind K --out F [--q ..] [--stage ..]
 // [--unit ..] [...] [--as USER]`: the same rows the kind's list shows for
-// those filters to that user, as .xlsx (see importers/export).
+// those filters to that user, as .xlsx (see importers/export). With
+// --template it writes the kind's import template instead.
 func cmdExport(ctx context.Context, args []string, log *slog.Logger) error {
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
 	kind := fs.String("kind", "", strings.Join(exportKinds, ", "))
 	out := fs.String("out", "", "the .xlsx file to write")
 	as := fs.String("as", "admin", "export as this user (their unit scope applies)")
+	tmpl := fs.Bool("template", false, "write the kind's import template (as /imports/templates/<kind>.xlsx) instead of records")
 	f := map[string]*string{}
 	for name, help := range map[string]string{"q": "search text", "stage": "projects: stage key", "unit": "unit id",
 		"industry": "industry", "zone": "zone", "type": "projects/events: type", "status": "events/policies/results: status",
@@ -54,6 +60,9 @@ func cmdExport(ctx context.Context, args []string, log *slog.Logger) error {
 		if s := strings.TrimSpace(*v); s != "" {
 			set[name] = s
 		}
+	}
+	if *tmpl {
+		return writeTemplate(ctx, *kind, *out, set, log)
 	}
 
 	p, err := openFor(ctx, "export", log)
@@ -77,24 +86,57 @@ func cmdExport(ctx context.Context, args []string, log *slog.Logger) error {
 		return err
 	}
 
-	tmp, err := os.CreateTemp(filepath.Dir(*out), ".export-*.xlsx")
+	var n int
+	if err := writeFile(*out, func(w io.Writer) (err error) { n, err = write(ctx, w); return err }); err != nil {
+		return err
+	}
+	p.Users.Audit(ctx, core.Actor{User: u.Username()}, core.AuditEntry{Action: "export", Kind: *kind,
+		Note: fmt.Sprintf("%d 行 zhaoshang export %s", n, strings.Join(args, " "))})
+	fmt.Printf("已导出 %d 条记录（%s）到 %s\n", n, *kind, *out)
+	return nil
+}
+
+// writeFile writes out through a temporary file in its directory, renamed
+// into place once write succeeded.
+func writeFile(out string, write func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(out), ".export-*.xlsx")
 	if err != nil {
-		return usagef("无法写入 %s：%v", *out, err)
+		return usagef("无法写入 %s：%v", out, err)
 	}
 	defer os.Remove(tmp.Name())
-	n, err := write(ctx, tmp)
+	err = write(tmp)
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
 		return err
 	}
-	if err := os.Rename(tmp.Name(), *out); err != nil {
+	return os.Rename(tmp.Name(), out)
+}
+
+// writeTemplate is `zhaoshang export --template --kind K --out F`: the
+// import template the page offers at /imports/templates/<kind>.xlsx (same
+// vocabularies, same export.Template).
+func writeTemplate(ctx context.Context, kind, out string, set map[string]string, log *slog.Logger) error {
+	if len(header.FieldsFor(kind)) == 0 {
+		return usagef("没有“%s”的导入模板（--kind 须为 %s 之一）", kind, strings.Join(exportKinds, "、"))
+	}
+	if len(set) > 0 {
+		return usagef("--template 不能与筛选条件同用（--%s）", strings.Join(slices.Sorted(maps.Keys(set)), "、--"))
+	}
+	p, err := openFor(ctx, "export", log)
+	if err != nil {
 		return err
 	}
-	p.Users.Audit(ctx, core.Actor{User: u.Username()}, core.AuditEntry{Action: "export", Kind: *kind,
-		Note: fmt.Sprintf("%d 行 zhaoshang export %s", n, strings.Join(args, " "))})
-	fmt.Printf("已导出 %d 条记录（%s）到 %s\n", n, *kind, *out)
+	defer p.Close()
+	vocab, err := server.ImportVocab(ctx, p.Matrix)
+	if err != nil {
+		return err
+	}
+	if err := writeFile(out, func(w io.Writer) error { return export.Template(w, kind, vocab) }); err != nil {
+		return err
+	}
+	fmt.Printf("已写出%s导入模板（%s）到 %s\n", templates.Label("kind", kind), kind, out)
 	return nil
 }
 

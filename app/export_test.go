@@ -1,14 +1,20 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
 
+	"zhaoshang/app/server"
+	"zhaoshang/importers/export"
 	"zhaoshang/modules/core"
 	"zhaoshang/modules/projects"
 	"zhaoshang/modules/users"
@@ -97,6 +103,95 @@ func TestExportCommand(t *testing.T) {
 			_, stderr := capture(t, func() { code = run(args) })
 			if code != 2 || !strings.Contains(stderr, tc.msg) {
 				t.Errorf("exit %d, stderr %q; want 2 and %q", code, stderr, tc.msg)
+			}
+		})
+	}
+}
+
+// contents reads every sheet's rows and the template sheet's drop-downs.
+func contents(t *testing.T, r io.Reader) (map[string][][]string, []*excelize.DataValidation) {
+	t.Helper()
+	f, err := excelize.OpenReader(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	out := map[string][][]string{}
+	for _, name := range f.GetSheetList() {
+		if out[name], err = f.GetRows(name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dvs, err := f.GetDataValidations(export.TemplateSheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out, dvs
+}
+
+// export --template writes the template the import page offers, for every
+// import kind.
+func TestExportTemplateCommand(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("ZS_DATA", filepath.Join(dir, "data"))
+	t.Setenv("MONGO_URI", "")
+	t.Setenv("MEILI_URL", "")
+	t.Setenv("ZS_ADMIN_PASSWORD", "Admin-2025x")
+	ctx := context.Background()
+	p, err := openFor(ctx, "test", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vocab, err := server.ImportVocab(ctx, p.Matrix)
+	p.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, kind := range exportKinds {
+		t.Run(kind, func(t *testing.T) {
+			out := filepath.Join(dir, kind+".xlsx")
+			var code int
+			stdout, stderr := capture(t, func() { code = run([]string{"export", "--template", "--kind", kind, "--out", out}) })
+			if code != 0 || !strings.Contains(stdout, "导入模板") {
+				t.Fatalf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+			}
+			file, err := os.Open(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer file.Close()
+			got, gotDV := contents(t, file)
+			var page bytes.Buffer
+			if err := export.Template(&page, kind, vocab); err != nil {
+				t.Fatal(err)
+			}
+			want, wantDV := contents(t, &page)
+			if !reflect.DeepEqual(got, want) || !reflect.DeepEqual(gotDV, wantDV) {
+				t.Errorf("file differs from the page's template:\n%q\n%q", got, want)
+			}
+			if len(gotDV) == 0 {
+				t.Error("template without drop-downs")
+			}
+		})
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+		msg  string
+	}{
+		{"unknown kind", []string{"--kind", "widgets"}, "没有“widgets”的导入模板"},
+		{"with a filter", []string{"--kind", "projects", "--stage", "push"}, "--template 不能与筛选条件同用"},
+		{"no kind", nil, "--kind 必填"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := filepath.Join(dir, "x.xlsx")
+			var code int
+			_, stderr := capture(t, func() { code = run(append([]string{"export", "--template", "--out", out}, tc.args...)) })
+			if code != 2 || !strings.Contains(stderr, tc.msg) || strings.Count(strings.TrimSpace(stderr), "\n") != 0 {
+				t.Errorf("exit %d, stderr %q; want 2 and one line with %q", code, stderr, tc.msg)
+			}
+			if _, err := os.Stat(out); !os.IsNotExist(err) {
+				t.Errorf("a refused template left %s (%v)", out, err)
 			}
 		})
 	}

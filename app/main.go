@@ -7,6 +7,7 @@
 //	zhaoshang user add --name U --role R [--unit X[,Y]] [--display 姓名]
 //	zhaoshang import --kind projects --file F --dry-run [--json] [--as USER]
 //	zhaoshang export --kind K --out F [--q ..] [--stage ..] [--unit ..] [--as USER]
+//	zhaoshang export --template --kind K --out F  the kind's import template
 //	zhaoshang backup --out F                  snapshot the store and attachments to F
 //	zhaoshang restore --in F                  restore F into an empty ZS_DATA
 //
@@ -41,6 +42,7 @@ const usage = `用法 / usage:
                                                     预览导入台账（本版本只支持项目、只预览不写入）
   zhaoshang export --kind K --out F [--q 词] [--stage S] [--unit U] [--industry I] [--as USER]
                                                     按列表筛选导出 .xlsx（K: projects events talents enterprises institutes results policies）
+  zhaoshang export --template --kind K --out F      写出该类型的导入模板 .xlsx（与导入页下载的模板相同）
   zhaoshang backup --out F                          备份数据库与附件到一个文件（服务运行时也可，整库快照）
   zhaoshang restore --in F                          从备份恢复到空的 ZS_DATA（校验后写入，并重建搜索索引）
 环境变量：ZS_ADDR ZS_DATA MONGO_URI MONGO_DB MEILI_URL MEILI_KEY ZS_ADMIN_PASSWORD ZS_SECURE_COOKIES ZS_LOG_FORMAT

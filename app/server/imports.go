@@ -43,5 +43,8 @@ func ImportVocab(ctx context.Context, m *matrix.Service) (export.Vocab, error) {
 		header.ChoiceEventStatus:   labels("event_status", events.Statuses),
 		header.ChoicePolicyLevel:   policies.Levels,
 		header.ChoicePolicyStatus:  policies.Statuses,
+		header.ChoiceMaturity:      resources.Maturities,
+		header.ChoiceTransferMode:  resources.TransferModes,
+		header.ChoiceResultStatus:  resources.ResultStatuses,
 	}, nil
 }

@@ -97,6 +97,10 @@ func ParseAmount(s string) (wan float64, ok bool, err error) {
 var mobileRE = regexp.MustCompile(`^1[3-9]\d{9}$`)
 var landlineRE = regexp.MustCompile(`^0\d{2,3}\d{7,8}$`)
 
+// localRE is a number written without its area code (57001234), as Kunshan
+// forms and ledgers often do.
+var localRE = regexp.MustCompile(`^[2-9]\d{6,7}$`)
+
 // NormalizePhone strips spaces, dashes, brackets and a +86/0086 prefix.
 func NormalizePhone(s string) string {
 	s = strings.Map(func(r rune) rune {
@@ -114,3 +118,7 @@ func NormalizePhone(s string) string {
 func ValidPhone(s string) bool {
 	return mobileRE.MatchString(s) || landlineRE.MatchString(s)
 }
+
+// LocalPhone reports whether a normalised number is a local 7–8 digit
+// number without its area code.
+func LocalPhone(s string) bool { return localRE.MatchString(s) }

@@ -246,11 +246,28 @@ func TestExportAccess(t *testing.T) {
 		for col, key := range res.Columns {
 			i := slices.IndexFunc(fields, func(f header.Field) bool { return f.Key == key })
 			name, _ := excelize.ColumnNumberToName(col + 1)
-			if dv := validation(t, f, name); (fields[i].Choices != "") != (dv != nil) {
+			dv := validation(t, f, name)
+			if (fields[i].Choices != "") != (dv != nil) {
 				t.Errorf("%s template column %s (%s): choices %q, drop-down %+v", kind, name, key, fields[i].Choices, dv)
+				continue
+			}
+			// A technology result's enumerations offer the model's choices.
+			if rf := resultField(key); kind == resources.KindResults && rf != nil && rf.Type == resources.TypeChoice {
+				if got, want := dropValues(t, f, dv), rf.Options(cat); !slices.Equal(got, want) {
+					t.Errorf("results template %s drop-down = %q, want %q", key, got, want)
+				}
 			}
 		}
 	}
+}
+
+// resultField is the technology results' model field key, or nil.
+func resultField(key string) *resources.Field {
+	i := slices.IndexFunc(resources.ResultKind.Fields, func(f *resources.Field) bool { return f.Key == key })
+	if i < 0 {
+		return nil
+	}
+	return resources.ResultKind.Fields[i]
 }
 
 // dropValues returns a drop-down's values, inline or from the 选项 sheet.

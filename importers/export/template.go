@@ -226,6 +226,8 @@ func writeHelp(f *excelize.File, kind string, fields []header.Field, vocab Vocab
 			format = "整数"
 		case fd.Choices != "":
 			format = "从下拉列表选择"
+		case fd.Format != "":
+			format = fd.Format
 		}
 		allowed := strings.Join(vocab[fd.Choices], "、")
 		line := []string{Label(kind, fd.Key, "", t), required, format, allowed, strings.Join(fd.Synonyms, "、")}

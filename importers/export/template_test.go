@@ -11,8 +11,10 @@ import (
 
 	"zhaoshang/importers/export"
 	"zhaoshang/importers/header"
+	_ "zhaoshang/importers/kinds" // registers the import fields of the resource kinds
 	"zhaoshang/importers/sheet"
 	_ "zhaoshang/modules/projects" // declares the projects export columns (types of the template's columns)
+	"zhaoshang/modules/resources"
 )
 
 // widget is a kind registered by the test only: templates are generic over
@@ -38,11 +40,14 @@ func industries(n int) []string {
 }
 
 var vocab = export.Vocab{
-	header.ChoiceStage:       {"资源搜索", "资源推送", "资源招引", "评估决策", "过程管理", "后道服务", "暂缓", "终止"},
-	header.ChoiceProjectType: {"人才项目", "产业项目", "平台项目"},
-	header.ChoiceIndustry:    industries(30), // > 255 characters: through the 选项 sheet
-	header.ChoiceZone:        {"玉山镇", "巴城镇", "周市镇"},
-	"color":                  {"红", "绿"},
+	header.ChoiceStage:        {"资源搜索", "资源推送", "资源招引", "评估决策", "过程管理", "后道服务", "暂缓", "终止"},
+	header.ChoiceProjectType:  {"人才项目", "产业项目", "平台项目"},
+	header.ChoiceIndustry:     industries(30), // > 255 characters: through the 选项 sheet
+	header.ChoiceZone:         {"玉山镇", "巴城镇", "周市镇"},
+	header.ChoiceMaturity:     resources.Maturities,
+	header.ChoiceTransferMode: resources.TransferModes,
+	header.ChoiceResultStatus: resources.ResultStatuses,
+	"color":                   {"红", "绿"},
 }
 
 func openTemplate(t *testing.T, kind string) *excelize.File {
@@ -140,7 +145,7 @@ func TestTemplateProjects(t *testing.T) {
 
 	help, _ := f.GetRows(export.HelpSheet)
 	text := fmt.Sprint(help)
-	for _, want := range []string{"2024-03-05", "万元", "项目名称", "签约时间", "资源招引", "投资方"} {
+	for _, want := range []string{"2024-03-05", "万元", "项目名称", "签约时间", "资源招引", "投资方", "其他联系人", "姓名 电话；姓名 电话"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("填写说明 lacks %q", want)
 		}
@@ -153,6 +158,36 @@ func TestTemplateProjects(t *testing.T) {
 	}
 	if lines != len(head) {
 		t.Errorf("填写说明 has %d column lines, want %d", lines, len(head))
+	}
+}
+
+// Technology results: every enumeration the model declares (成熟度, 转化方式,
+// 转化状态, 产业领域) has its drop-down and its values in 填写说明.
+func TestTemplateResults(t *testing.T) {
+	f := openTemplate(t, resources.KindResults)
+	head, _ := f.GetRows(export.TemplateSheet)
+	for label, want := range map[string][]string{"成熟度": resources.Maturities, "转化方式": resources.TransferModes,
+		"转化状态": resources.ResultStatuses, "产业领域": industries(30)} {
+		dv := validation(t, f, colOf(t, head[0], label))
+		if dv == nil {
+			t.Errorf("%s has no drop-down", label)
+			continue
+		}
+		if got := dropValues(t, f, dv); !slices.Equal(got, want) {
+			t.Errorf("%s drop-down = %q, want %q", label, got, want)
+		}
+	}
+	fields := header.FieldsFor(resources.KindResults)
+	for _, rf := range resources.ResultKind.Fields {
+		i := slices.IndexFunc(fields, func(f header.Field) bool { return f.Key == rf.Key })
+		if rf.Type == resources.TypeChoice && (i < 0 || fields[i].Choices == "") {
+			t.Errorf("choice field %s has no import vocabulary", rf.Key)
+		}
+	}
+	help, _ := f.GetRows(export.HelpSheet)
+	if text := fmt.Sprint(help); !strings.Contains(text, strings.Join(resources.Maturities, "、")) ||
+		!strings.Contains(text, strings.Join(resources.TransferModes, "、")) {
+		t.Errorf("填写说明 lacks the choices: %q", help)
 	}
 }
 

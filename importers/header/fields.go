@@ -14,6 +14,9 @@ type Field struct {
 	// Hidden fields are written by exports (record id and version) and read
 	// back by imports; templates leave them out.
 	Hidden bool
+	// Format is the 填写说明 line's format of a free-text field whose
+	// cells have a shape of their own ("" says 文字).
+	Format string
 }
 
 // Vocabularies of enumerated fields.
@@ -30,6 +33,9 @@ const (
 	ChoiceEventStatus   = "event_status"
 	ChoicePolicyLevel   = "policy_level"
 	ChoicePolicyStatus  = "policy_status"
+	ChoiceMaturity      = "maturity"
+	ChoiceTransferMode  = "transfer_mode"
+	ChoiceResultStatus  = "result_status"
 )
 
 // Keys of the hidden columns an export adds so that an edited ledger
@@ -53,6 +59,8 @@ var ProjectFields = withHidden([]Field{
 	{Key: "credit_code", Label: "统一社会信用代码", Synonyms: []string{"信用代码", "社会信用代码", "统一代码"}},
 	{Key: "contact_name", Label: "对接人", Synonyms: []string{"联系人", "对接人姓名", "联系人姓名", "企业联系人", "对接信息对接人", "联系方式联系人"}},
 	{Key: "contact_phone", Label: "联系电话", Synonyms: []string{"手机", "电话", "手机号", "手机号码", "电话号码", "对接人电话", "联系人电话", "联系方式", "对接信息联系电话", "联系方式电话"}},
+	{Key: "other_contacts", Label: "其他联系人", Synonyms: []string{"其他对接人", "更多联系人", "其他联系人及电话", "其他联系方式"},
+		Format: "姓名 电话；姓名 电话（多人用“；”或换行分隔，电话可不填；手机 11 位，座机请带区号；留空表示没有其他联系人）"},
 	{Key: "investment", Label: "总投资", Synonyms: []string{"投资额", "投资总额", "计划总投资", "总投资额", "项目总投资"}},
 	{Key: "industry", Label: "所属行业", Synonyms: []string{"行业", "产业", "产业领域", "行业领域", "所属产业"}, Choices: ChoiceIndustry},
 	{Key: "zone", Label: "所属区镇", Synonyms: []string{"区镇", "所在区镇", "属地", "所属区域", "区域"}, Choices: ChoiceZone},

@@ -2,6 +2,7 @@ package kinds
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"zhaoshang/importers/batch"
@@ -87,8 +88,9 @@ type projectPlanner struct {
 }
 
 type projectRow struct {
-	in      projects.Input
-	present map[string]bool // fields the ledger has a column for
+	in      projects.Input     // its Contacts: the 对接人 / 联系电话 contact, if any
+	others  []projects.Contact // the 其他联系人 cell: contacts 2..n
+	present map[string]bool    // fields the ledger has a column for
 	reason  string
 }
 
@@ -140,6 +142,11 @@ func (p *projectPlanner) Parse(row map[string]string) (*batch.Candidate, []batch
 		}
 		in.Contacts = []projects.Contact{{Name: name, Phone: cells.NormalizePhone(phone)}}
 	}
+	if others, err := projects.ParseContacts(row["other_contacts"]); err != nil {
+		bad("other_contacts", err.Error())
+	} else {
+		r.others = others
+	}
 	if v := row["investment"]; strings.TrimSpace(v) != "" {
 		wan, _, err := cells.ParseAmount(withUnit(v, res.Units[res.Field("investment")]))
 		if err != nil {
@@ -173,11 +180,13 @@ func (p *projectPlanner) Build(c *batch.Candidate, cur core.Record) (core.Record
 		err     error
 	)
 	if cur == nil {
-		out, err = projects.ImportCreate(r.in, p.cat, p.k.Vocab, p.env.Scope, by, r.reason, at)
+		in := r.in
+		in.Contacts = append(slices.Clip(in.Contacts), r.others...)
+		out, err = projects.ImportCreate(in, p.cat, p.k.Vocab, p.env.Scope, by, r.reason, at)
 	} else {
 		x := cur.(*projects.Project)
 		in := projects.InputOf(x)
-		overlay(&in, &r.in, r.present)
+		overlay(&in, r)
 		out, changed, err = projects.ImportUpdate(x, in, p.cat, p.k.Vocab, p.env.Scope, by, r.reason, at)
 	}
 	if err != nil {
@@ -189,7 +198,8 @@ func (p *projectPlanner) Build(c *batch.Candidate, cur core.Record) (core.Record
 // overlay copies the columns the ledger has onto the stored input: a
 // column the file lacks never clears a stored value, a blank cell in a
 // column it has does (except the unit, which is kept).
-func overlay(in, row *projects.Input, present map[string]bool) {
+func overlay(in *projects.Input, r *projectRow) {
+	row, present := &r.in, r.present
 	pick(present, "type", &in.Type, row.Type)
 	pick(present, "name", &in.Name, row.Name)
 	pick(present, "industry", &in.Industry, row.Industry)
@@ -206,23 +216,47 @@ func overlay(in, row *projects.Input, present map[string]bool) {
 	if present["unit"] && row.Unit != "" {
 		in.Unit = row.Unit
 	}
-	if present["contact_name"] || present["contact_phone"] {
-		// The ledger's contact replaces the first one; others stay.
-		switch {
-		case len(row.Contacts) == 0 && len(in.Contacts) > 0:
-			in.Contacts = in.Contacts[1:]
-		case len(row.Contacts) > 0 && len(in.Contacts) > 0:
-			first := in.Contacts[0]
-			first.Name, first.Phone = row.Contacts[0].Name, row.Contacts[0].Phone
-			in.Contacts = append([]projects.Contact{first}, in.Contacts[1:]...)
-		case len(row.Contacts) > 0:
-			in.Contacts = row.Contacts
-		}
-	}
+	in.Contacts = overlayContacts(in.Contacts, r)
 	in.Stage = ""
 	if present["stage"] {
 		in.Stage = row.Stage
 	}
+}
+
+// overlayContacts returns the stored contacts with the ledger's columns
+// applied: 对接人 / 联系电话 replace the first contact (a blank pair drops
+// it), 其他联系人 replaces the others (a blank cell drops them); a column
+// the file lacks keeps what it would replace.
+func overlayContacts(stored []projects.Contact, r *projectRow) []projects.Contact {
+	var first, others []projects.Contact
+	if len(stored) > 0 {
+		first, others = stored[:1:1], stored[1:]
+	}
+	if r.present["contact_name"] || r.present["contact_phone"] {
+		first = keepDetails(first, r.in.Contacts, true)
+	}
+	if r.present["other_contacts"] {
+		others = keepDetails(others, r.others, false)
+	}
+	return append(slices.Clip(first), others...)
+}
+
+// keepDetails returns the ledger's contacts with the title and e-mail of
+// the stored ones, which the ledger does not hold: by position when
+// byPosition (the first contact), else from the stored contact of the same
+// name.
+func keepDetails(stored, row []projects.Contact, byPosition bool) []projects.Contact {
+	out := slices.Clone(row)
+	used := make([]bool, len(stored))
+	for i := range out {
+		for j, s := range stored {
+			if !used[j] && (byPosition && i == j || !byPosition && s.Name == out[i].Name) {
+				used[j], out[i].Title, out[i].Email = true, s.Title, s.Email
+				break
+			}
+		}
+	}
+	return out
 }
 
 // importError turns the module's errors into field errors on import keys.

@@ -294,11 +294,7 @@ func show(v any) any {
 	case []string:
 		return strings.Join(x, "、")
 	case []Contact:
-		var parts []string
-		for _, c := range x {
-			parts = append(parts, strings.TrimSpace(c.Name+" "+c.Phone))
-		}
-		return strings.Join(parts, "；")
+		return FormatContacts(x)
 	}
 	if isEmpty(v) {
 		return "（空）"

@@ -13,8 +13,9 @@ import (
 // ExportSheet is the projects ledger as exported: the import fields
 // (header.ProjectFields keys, so labels and re-import mapping follow the
 // importer) with values as the importer reads them back: Chinese type and
-// stage labels, unit names, dates as dates, 万元 as numbers. unitName names a
-// unit id (nil leaves the id).
+// stage labels, unit names, dates as dates, 万元 as numbers, the first
+// contact in 对接人 / 联系电话 and the others in 其他联系人 (FormatContacts).
+// unitName names a unit id (nil leaves the id).
 func ExportSheet(unitName func(string) string) export.Sheet[*Project] {
 	unit := func(p *Project) any {
 		if unitName == nil {
@@ -35,6 +36,7 @@ func ExportSheet(unitName func(string) string) export.Sheet[*Project] {
 		{Key: "credit_code", Width: 22, Value: func(p *Project) any { return p.CreditCode }},
 		{Key: "contact_name", Width: 10, Value: func(p *Project) any { return contact(p).Name }},
 		{Key: "contact_phone", Width: 15, Value: func(p *Project) any { return contact(p).Phone }},
+		{Key: "other_contacts", Width: 30, Value: func(p *Project) any { return FormatContacts(p.Contacts[min(1, len(p.Contacts)):]) }},
 		{Key: "investment", Type: export.Amount, Value: func(p *Project) any { return p.Investment }},
 		{Key: "industry", Width: 14, Value: func(p *Project) any { return p.Industry }},
 		{Key: "zone", Width: 12, Value: func(p *Project) any { return p.Zone }},

@@ -63,11 +63,6 @@ func ParseAmount(s string) (float64, error) {
 	return v, nil
 }
 
-// localRE is a Kunshan number without its area code (57001234): forms
-// and ledgers of the pool write them so, unlike the pipeline's contacts,
-// which is why the pool accepts it on top of cells.ValidPhone.
-var localRE = regexp.MustCompile(`^[2-9]\d{6,7}$`)
-
 // NormalizePhone strips spaces, dashes, dots and brackets and the +86 /
 // 0086 country prefix (cells.NormalizePhone), and checks the result is a
 // mainland mobile number or a landline with its area code (cells.ValidPhone:
@@ -86,7 +81,7 @@ func NormalizePhone(s string) (string, error) {
 	if len(p) == 13 && strings.HasPrefix(p, "861") {
 		p = p[2:]
 	}
-	if cells.ValidPhone(p) || localRE.MatchString(p) {
+	if cells.ValidPhone(p) || cells.LocalPhone(p) {
 		return p, nil
 	}
 	for _, r := range p {
