@@ -3,7 +3,9 @@
 # 1. BenchmarkWrite100k: 100,000 project rows through the StreamWriter alone.
 # 2. BenchmarkExportEndToEnd (skip with --quick): 100,000 projects seeded into
 #    the embedded store + Bleve, then GET /projects/export.xlsx through the
-#    real server: all rows, one stage, an officer's units, one record.
+#    real server: all rows, one stage, an officer's units, one record (read
+#    from the records the engine keeps); "scan" is the store's collection
+#    scan for comparison.
 # Usage: bench/export.sh [--quick]
 set -euo pipefail
 cd "$(dirname "$0")/.."

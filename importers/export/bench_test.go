@@ -86,9 +86,11 @@ func BenchmarkWrite100k(b *testing.B) {
 
 // BenchmarkExportEndToEnd seeds 100,000 projects into the embedded store and
 // engine (ZS_BENCH_EXPORT=1 only: seeding takes about a minute) and then
-// times GET /projects/export.xlsx through the real server: everything
-// (collection scan), a stage (a third: engine ids + scan), an officer's
-// units (a quarter) and one record (loaded by id).
+// times GET /projects/export.xlsx through the real server: everything, a
+// stage (a sixth), an officer's units (a quarter) and one record, all read
+// from the records the engine keeps (core.Repo.EachKept). The floors
+// printed first: the store's collection scan (what exports cost before)
+// and the engine's id walk.
 func BenchmarkExportEndToEnd(b *testing.B) {
 	if os.Getenv("ZS_BENCH_EXPORT") == "" {
 		b.Skip("set ZS_BENCH_EXPORT=1 (seeds 100,000 projects)")

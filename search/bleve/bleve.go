@@ -33,6 +33,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
 
@@ -44,7 +45,7 @@ import (
 const layoutVersion = 3
 
 // batchSize bounds one Bleve batch (and one page of Reset/Versions).
-const batchSize = 1000
+const batchSize = 250
 
 // Internal field names; schema names start with a letter, so they cannot clash.
 const (
@@ -84,7 +85,7 @@ func Open(dir string, schema search.Schema) (*Index, error) {
 	}
 	var idx bv.Index
 	if _, statErr := os.Stat(filepath.Join(dir, "index_meta.json")); statErr == nil {
-		idx, err = bv.Open(dir)
+		idx, err = bv.OpenUsing(dir, scorchConfig())
 		if err != nil {
 			return nil, fmt.Errorf("bleve: open %s: %w", dir, err)
 		}
@@ -94,7 +95,7 @@ func Open(dir string, schema search.Schema) (*Index, error) {
 			return nil, fmt.Errorf("%w: remove %s and open again; the index is rebuilt from the store", ErrSchemaChanged, dir)
 		}
 	} else {
-		idx, err = bv.New(dir, buildMapping(schema))
+		idx, err = bv.NewUsing(dir, buildMapping(schema), scorch.Name, bv.Config.DefaultKVStore, scorchConfig())
 		if err != nil {
 			return nil, fmt.Errorf("bleve: create %s: %w", dir, err)
 		}
@@ -117,6 +118,17 @@ func Open(dir string, schema search.Schema) (*Index, error) {
 	sort.Strings(x.textFlds)
 	return x, nil
 }
+
+// scorchConfig bounds the segments Bleve merges into: each merge maps and
+// reads all its source segments, so with Bleve's default (segments of up
+// to 5,000,000 records) a bulk load of 100,000 records merges the whole
+// index again and again and keeps all of it resident.
+func scorchConfig() map[string]any {
+	return map[string]any{"scorchMergePlanOptions": map[string]any{"MaxSegmentSize": maxSegmentDocs}}
+}
+
+// maxSegmentDocs is the largest segment a merge produces (records).
+const maxSegmentDocs = 20000
 
 func fingerprint(schema search.Schema) ([]byte, error) {
 	b, err := json.Marshal(struct {
