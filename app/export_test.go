@@ -21,11 +21,7 @@ import (
 )
 
 func TestExportCommand(t *testing.T) {
-	dir := t.TempDir()
-	t.Setenv("ZS_DATA", filepath.Join(dir, "data"))
-	t.Setenv("MONGO_URI", "")
-	t.Setenv("MEILI_URL", "")
-	t.Setenv("ZS_ADMIN_PASSWORD", "Admin-2025x")
+	dir := commandEnv(t)
 	ctx := context.Background()
 	p, err := openFor(ctx, "test", nil)
 	if err != nil {
@@ -132,11 +128,7 @@ func contents(t *testing.T, r io.Reader) (map[string][][]string, []*excelize.Dat
 // export --template writes the template the import page offers, for every
 // import kind.
 func TestExportTemplateCommand(t *testing.T) {
-	dir := t.TempDir()
-	t.Setenv("ZS_DATA", filepath.Join(dir, "data"))
-	t.Setenv("MONGO_URI", "")
-	t.Setenv("MEILI_URL", "")
-	t.Setenv("ZS_ADMIN_PASSWORD", "Admin-2025x")
+	dir := commandEnv(t)
 	ctx := context.Background()
 	p, err := openFor(ctx, "test", nil)
 	if err != nil {

@@ -60,12 +60,21 @@ func capture(t *testing.T, f func()) (stdout, stderr string) {
 	return out(), errOut()
 }
 
-func TestImportDryRunCommand(t *testing.T) {
+// commandEnv points the commands at a fresh embedded data dir under a temp
+// dir (returned) with the test admin password, whatever the caller's
+// environment says.
+func commandEnv(t *testing.T) string {
+	t.Helper()
 	dir := t.TempDir()
 	t.Setenv("ZS_DATA", filepath.Join(dir, "data"))
 	t.Setenv("MONGO_URI", "")
 	t.Setenv("MEILI_URL", "")
 	t.Setenv("ZS_ADMIN_PASSWORD", "Admin-2025x")
+	return dir
+}
+
+func TestImportDryRunCommand(t *testing.T) {
+	dir := commandEnv(t)
 	p, err := openFor(context.Background(), "test", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -189,11 +198,7 @@ func importJSON(t *testing.T, args ...string) (int, batch.Report, string) {
 
 // Commit, re-import (nothing changes), undo — through the command line.
 func TestImportCommitAndUndoCommand(t *testing.T) {
-	dir := t.TempDir()
-	t.Setenv("ZS_DATA", filepath.Join(dir, "data"))
-	t.Setenv("MONGO_URI", "")
-	t.Setenv("MEILI_URL", "")
-	t.Setenv("ZS_ADMIN_PASSWORD", "Admin-2025x")
+	dir := commandEnv(t)
 	ledger := filepath.Join(dir, "台账.xlsx")
 	writeLedger(t, ledger, [][]any{
 		{"项目名称", "项目类型", "所属区镇", "阶段", "签约日期", "总投资（万元）"},

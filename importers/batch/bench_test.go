@@ -203,7 +203,7 @@ func BenchmarkImport(b *testing.B) {
 		}
 		if err := a.P.Projects.Each(ctx, func(p *projects.Project) error {
 			docs = append(docs, p)
-			sdocs = append(sdocs, projects.ToDoc(p))
+			sdocs = append(sdocs, a.P.Projects.ToDoc(p))
 			if len(docs) == 1000 {
 				flush()
 			}

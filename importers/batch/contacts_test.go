@@ -7,8 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/xuri/excelize/v2"
-
 	"zhaoshang/app/testapp"
 	"zhaoshang/importers/export"
 	"zhaoshang/modules/core"
@@ -31,22 +29,7 @@ func exportedProject(t *testing.T, a *testapp.App, id string) map[int][]any {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := excelize.OpenReader(&buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := f.GetRows(f.GetSheetList()[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[int][]any{}
-	for i, r := range rows {
-		for _, c := range r {
-			out[i+1] = append(out[i+1], c)
-		}
-	}
-	return out
+	return ledgerRows(t, &buf)
 }
 
 // setCell sets the cell of the column labelled label on ledger row n.

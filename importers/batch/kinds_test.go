@@ -444,7 +444,14 @@ func exported(t *testing.T, a *testapp.App, kind string) map[int][]any {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := excelize.OpenReader(&buf)
+	return ledgerRows(t, &buf)
+}
+
+// ledgerRows reads an exported workbook back as ledger rows (row number →
+// cells), the input of book.
+func ledgerRows(t *testing.T, buf *bytes.Buffer) map[int][]any {
+	t.Helper()
+	f, err := excelize.OpenReader(buf)
 	if err != nil {
 		t.Fatal(err)
 	}
