@@ -3,6 +3,7 @@ package export_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -103,6 +104,24 @@ func TestKeptRecordsExportLikeTheStore(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// A record kept by a build whose Project had another shape: not trusted.
+	var old projects.Project
+	if err := a.P.Projects.Each(ctx, func(p *projects.Project) error {
+		if p.Unit == "kfq" && p.ID != renamed.ID && p.ID != moved.ID {
+			old = *p
+			return errStop
+		}
+		return nil
+	}); err != nil && err != errStop {
+		t.Fatal(err)
+	}
+	stale := old
+	stale.Name = "旧格式的项目副本"
+	d := a.P.Projects.ToDoc(&stale)
+	d.Record[0] ^= 0xff
+	if err := a.P.Projects.Sync.Engine().Index(ctx, d); err != nil {
+		t.Fatal(err)
+	}
 	// A create in flight: in the store, marked, not yet in the engine.
 	fresh := *renamed
 	fresh.ID, fresh.Name = "inflight0001", "刚写入尚未索引的项目"
@@ -118,6 +137,9 @@ func TestKeptRecordsExportLikeTheStore(t *testing.T) {
 	}
 	if strings.Contains(rows, moved.ID) {
 		t.Error("a record moved out of the caller's units is still exported")
+	}
+	if strings.Contains(rows, stale.Name) || !strings.Contains(rows, old.Name) {
+		t.Error("a record kept in another format was exported instead of the store's")
 	}
 	if !strings.Contains(rows, fresh.Name) {
 		t.Error("a record written but not yet indexed is missing from an unfiltered export")
@@ -165,6 +187,8 @@ func exports[T any, P interface {
 	}
 	return twoWays{viaEngine, viaStore}
 }
+
+var errStop = errors.New("stop")
 
 type twoWays struct{ viaEngine, viaStore func(search.Scope) string }
 

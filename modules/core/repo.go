@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -81,101 +80,6 @@ type Repo[T any, P interface {
 	// ToDoc builds the engine document; nil means the kind is not indexed.
 	ToDoc func(P) search.Doc
 }
-
-// KeepRecord wraps a kind's ToDoc so that every engine document also
-// carries the record as the store holds it (search.Doc.Record, BSON):
-// exports then read records from the engine, which walks 100,000 of them
-// in a few seconds, where the embedded store scans ~10,000 a second. trim,
-// if not nil, returns a copy without the parts no export column reads
-// (histories, follow-ups); only exports and import matching read the kept
-// record, and importers/export tests compare it with the store's.
-func KeepRecord[T any, P interface {
-	*T
-	Record
-}](toDoc func(P) search.Doc, trim func(P) P) func(P) search.Doc {
-	return func(p P) search.Doc {
-		d := toDoc(p)
-		kept := p
-		if trim != nil {
-			kept = trim(p)
-		}
-		if b, err := bson.Marshal(kept); err == nil {
-			d.Record = b
-		}
-		return d
-	}
-}
-
-// KeepsRecords reports whether the engine keeps this kind's records
-// (KeepRecord) and can hand them over (search.RecordWalker).
-func (r *Repo[T, P]) KeepsRecords() bool {
-	if r.Sync == nil {
-		return false
-	}
-	_, ok := search.Records(r.Sync.Engine())
-	return ok
-}
-
-// EachKept streams the records matching q (kinds, text, scope, filters)
-// from the copies the engine keeps, in no particular order. Records with
-// an outbox entry, whose engine copy may be older than the store's, and
-// any indexed without a copy are read from the store by _id and handed
-// over only if still in q's scope; with no text and no filters, pending
-// records the engine has not seen yet (a create in flight) are included
-// too. Callers check KeepsRecords first.
-func (r *Repo[T, P]) EachKept(ctx context.Context, q search.Query, fn func(P) error) error {
-	rw, ok := search.Records(r.Sync.Engine())
-	if !ok {
-		return fmt.Errorf("%s: the search engine keeps no records", r.Kind)
-	}
-	pending, err := r.Sync.Pending(ctx, r.Kind)
-	if err != nil {
-		return fmt.Errorf("%s: %w", r.Kind, err)
-	}
-	q.Kinds = []string{r.Kind}
-	var reload []string
-	err = rw.EachRecord(ctx, q, func(id string, rec []byte) error {
-		if rec == nil || pending[id] {
-			reload = append(reload, id)
-			delete(pending, id)
-			return nil
-		}
-		var v T
-		if err := bson.Unmarshal(rec, &v); err != nil {
-			reload = append(reload, id) // the store's copy is the truth
-			return nil
-		}
-		return fn(&v)
-	})
-	if err != nil {
-		return fmt.Errorf("%s: kept records: %w", r.Kind, err)
-	}
-	if q.Text == "" && len(q.Filters) == 0 {
-		for id := range pending {
-			reload = append(reload, id)
-		}
-	}
-	slices.Sort(reload)
-	scope := Scope(q.Scope)
-	for start := 0; start < len(reload); start += reloadPage {
-		ps, err := r.GetMany(ctx, reload[start:min(start+reloadPage, len(reload))])
-		if err != nil {
-			return err
-		}
-		for _, p := range ps {
-			if !scope.AllowsAny(r.ToDoc(p).Units) {
-				continue
-			}
-			if err := fn(p); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-// reloadPage bounds the records EachKept reads back from the store at once.
-const reloadPage = 200
 
 // NewRepo wires a Repo and registers its kind with the sync worker.
 func NewRepo[T any, P interface {
