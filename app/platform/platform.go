@@ -183,13 +183,14 @@ func (p *Platform) openEngine(ctx context.Context) error {
 	}
 	dir := p.searchDir()
 	p.removeStaleIndexes(dir)
-	e, err := bleve.Open(dir, schema)
+	e, err := bleve.Open(dir, schema, KeptFormats()...)
 	if errors.Is(err, bleve.ErrSchemaChanged) {
-		// A new release indexes new fields: rebuild the derived index from
-		// Mongo (CatchUp at start reindexes everything that is missing).
+		// A new release indexes new fields or keeps records of a new shape:
+		// rebuild the derived index from Mongo (CatchUp at start reindexes
+		// everything that is missing).
 		p.Log.Info("search schema changed; rebuilding the embedded index", "dir", dir)
 		if err = os.RemoveAll(dir); err == nil {
-			e, err = bleve.Open(dir, schema)
+			e, err = bleve.Open(dir, schema, KeptFormats()...)
 		}
 	}
 	if err != nil {

@@ -23,6 +23,23 @@ import (
 	"zhaoshang/search"
 )
 
+// KeptFormats are the shapes of the records the embedded index keeps for
+// exports (core.KeepRecord): the index is stamped with them, so a release
+// that changes one rebuilds the index at start instead of reading every
+// such record back from the store (checked by importers/export
+// TestKeptRecordsExportLikeTheStore).
+func KeptFormats() []string {
+	return []string{
+		"projects:" + core.RecordFormat[projects.Project](),
+		"events:" + core.RecordFormat[events.Event](),
+		"policies:" + core.RecordFormat[policies.Policy](),
+		"talents:" + core.RecordFormat[resources.Talent](),
+		"enterprises:" + core.RecordFormat[resources.Enterprise](),
+		"institutes:" + core.RecordFormat[resources.Institute](),
+		"results:" + core.RecordFormat[resources.TechResult](),
+	}
+}
+
 // Records holds the repositories of the resource, event and policy kinds.
 type Records struct {
 	Events      *events.Repo
@@ -90,7 +107,7 @@ func (p *Platform) ensureIndexes(ctx context.Context) error {
 func (p *Platform) newImporter() *batch.Importer {
 	return batch.New(p.Store.DB, p.Cfg.Files("imports"), p.Users, p.Log,
 		&kinds.Projects{Repo: p.Projects, Vocab: p.ProjectVocab(), Units: p.Matrix},
-		&kinds.Events{Repo: p.Records.Events, Matrix: p.Matrix},
+		&kinds.Events{Repo: p.Records.Events, Matrix: p.Matrix, Pool: events.Pool{Engine: p.Sync.Engine}},
 		kinds.Talents(p.Records.Talents, p.Matrix, p.Matrix),
 		kinds.Enterprises(p.Records.Enterprises, p.Matrix, p.Matrix),
 		kinds.Institutes(p.Records.Institutes, p.Matrix, p.Matrix),

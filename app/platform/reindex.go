@@ -90,7 +90,7 @@ func (p *Platform) Reindex(ctx context.Context, progress func(kind search.Kind, 
 	oldDir := p.searchDir()
 	name := "search-" + time.Now().UTC().Format("20060102T150405.000")
 	newDir := filepath.Join(p.Cfg.DataDir, name)
-	fresh, err := bleve.Open(newDir, schema)
+	fresh, err := bleve.Open(newDir, schema, KeptFormats()...)
 	if err != nil {
 		return fmt.Errorf("cannot create the rebuild index in %s: %v", newDir, err)
 	}

@@ -3,11 +3,14 @@ package export_test
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
 
+	"zhaoshang/app/platform"
 	"zhaoshang/app/testapp"
 	"zhaoshang/importers/export"
 	"zhaoshang/modules/core"
@@ -67,6 +70,23 @@ func TestKeptRecordsExportLikeTheStore(t *testing.T) {
 	})
 	if err != nil || kept < 3000 {
 		t.Fatalf("the engine keeps %d project records (%v)", kept, err)
+	}
+	// Every kind that keeps records is stamped on the index with its format.
+	formats := map[string]string{}
+	for _, f := range platform.KeptFormats() {
+		kind, hexFormat, _ := strings.Cut(f, ":")
+		formats[kind] = hexFormat
+	}
+	for _, c := range cases {
+		err := rw.EachRecord(ctx, search.Query{Kinds: []string{c.kind}, Scope: all}, func(id string, rec []byte) error {
+			if len(rec) < 8 || hex.EncodeToString(rec[:8]) != formats[c.kind] {
+				return fmt.Errorf("%s/%s kept in format %x, platform.KeptFormats lists %q", c.kind, id, rec[:min(8, len(rec))], formats[c.kind])
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
 	for _, c := range cases {
 		for _, sc := range []search.Scope{all, one} {

@@ -13,6 +13,7 @@ import (
 	"zhaoshang/importers/header"
 	_ "zhaoshang/importers/kinds" // registers the import fields of the resource kinds
 	"zhaoshang/importers/sheet"
+	"zhaoshang/modules/events"
 	_ "zhaoshang/modules/projects" // declares the projects export columns (types of the template's columns)
 	"zhaoshang/modules/resources"
 )
@@ -188,6 +189,50 @@ func TestTemplateResults(t *testing.T) {
 	if text := fmt.Sprint(help); !strings.Contains(text, strings.Join(resources.Maturities, "、")) ||
 		!strings.Contains(text, strings.Join(resources.TransferModes, "、")) {
 		t.Errorf("填写说明 lacks the choices: %q", help)
+	}
+}
+
+// Events: the participant lists are columns of their own (names, no
+// drop-down), explained in 填写说明, and mapped back by the importer.
+func TestTemplateEvents(t *testing.T) {
+	f := openTemplate(t, events.Kind)
+	rows, _ := f.GetRows(export.TemplateSheet)
+	head := rows[0]
+	if head[0] != "活动名称*" || len(head) != len(header.Visible(header.FieldsFor(events.Kind))) {
+		t.Errorf("header = %q", head)
+	}
+	for _, label := range []string{"参与企业数", "参与人才数", "参与企业名单", "参与人才名单"} {
+		if validation(t, f, colOf(t, head, label)) != nil {
+			t.Errorf("%s has a drop-down", label)
+		}
+	}
+	res, err := header.Detect([]sheet.Row{{Num: 1, Cells: head}}, header.FieldsFor(events.Kind))
+	if err != nil || len(res.Unmapped) > 0 || len(res.Missing) > 0 || len(res.Columns) != len(head) {
+		t.Fatalf("template header maps %+v, %v", res, err)
+	}
+	for label, key := range map[string]string{"参与企业名单": "participant_enterprises", "参与人才名单": "participant_talents"} {
+		if i := slices.Index(head, label); res.Columns[i] != key {
+			t.Errorf("%s maps to %q, want %s", label, res.Columns[i], key)
+		}
+	}
+
+	help, _ := f.GetRows(export.HelpSheet)
+	lines := map[string][]string{}
+	for _, r := range help {
+		if len(r) > 2 {
+			lines[r[0]] = r
+		}
+	}
+	for label, want := range map[string][]string{
+		"参与企业名单": {"企业名称", "多个用“、”分隔", "唯一同名企业时自动关联", "空单元格表示清空名单", "参会企业", "企业名单"},
+		"参与人才名单": {"人才姓名", "多个用“、”分隔", "唯一同名人才时自动关联", "表中没有此列则保留原名单", "参会人才", "嘉宾名单"},
+	} {
+		line := strings.Join(lines[label], " | ")
+		for _, w := range want {
+			if !strings.Contains(line, w) {
+				t.Errorf("填写说明 line of %s lacks %q: %q", label, w, line)
+			}
+		}
 	}
 }
 

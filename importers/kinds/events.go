@@ -2,6 +2,7 @@ package kinds
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"zhaoshang/importers/batch"
@@ -28,8 +29,30 @@ var EventFields = header.Register(events.Kind, []header.Field{
 	{Key: "attendees", Label: "参会人数", Synonyms: []string{"参加人数", "参与人数", "人数", "到会人数", "参会人员数"}},
 	{Key: "enterprise_count", Label: "参与企业数", Synonyms: []string{"企业数", "参会企业数", "参加企业数", "企业数量"}},
 	{Key: "talent_count", Label: "参与人才数", Synonyms: []string{"人才数", "参会人才数", "参加人才数", "人才数量"}},
+	{Key: participantEnterprises, Label: "参与企业名单", Synonyms: []string{"参会企业", "参与企业", "参加企业", "企业名单",
+		"参会企业名单", "参加企业名单", "参会企业名称", "对接企业"}, Format: participantsFormat("企业名称", "企业")},
+	{Key: participantTalents, Label: "参与人才名单", Synonyms: []string{"参会人才", "参与人才", "参加人才", "人才名单",
+		"参会人才名单", "嘉宾名单", "参会嘉宾", "参会专家", "专家名单"}, Format: participantsFormat("人才姓名", "人才")},
 	{Key: "summary", Label: "活动纪要", Synonyms: []string{"活动内容", "内容", "活动简介", "简介", "成效", "活动成效", "备注"}},
 })
+
+// Keys of the participant list columns, and the pool kind each lists.
+const (
+	participantEnterprises = "participant_enterprises"
+	participantTalents     = "participant_talents"
+)
+
+// participantKinds are the list columns with the pool kind each lists and
+// the label of its count column.
+var participantKinds = []struct{ key, kind, count string }{
+	{participantEnterprises, events.KindEnterprises, "参与企业数"}, {participantTalents, events.KindTalents, "参与人才数"},
+}
+
+// participantsFormat is the 填写说明 line of a participant list column.
+func participantsFormat(names, what string) string {
+	return names + "，多个用“、”分隔（也可用逗号、分号或换行）；资源库中有唯一同名" + what +
+		"时自动关联；空单元格表示清空名单，表中没有此列则保留原名单"
+}
 
 // EventStatusSynonyms maps what ledgers write in a 状态 column to status
 // keys (the labels 筹备中/已举办/已取消 and the keys are accepted too).
@@ -47,6 +70,9 @@ var EventStatusSynonyms = map[string]string{
 type Events struct {
 	Repo   *events.Repo
 	Matrix events.Matrix
+	// Pool links the participant lists to the resource pool, as the event
+	// form does; the zero Pool keeps every name unlinked.
+	Pool events.Pool
 }
 
 func (k *Events) Key() string            { return events.Kind }
@@ -60,10 +86,11 @@ func (k *Events) Open(ctx context.Context, env batch.Env) (batch.Planner, error)
 	if err != nil {
 		return nil, err
 	}
-	return &eventPlanner{k: k, env: env, cat: cat, present: present(env.Header)}, nil
+	return &eventPlanner{ctx: ctx, k: k, env: env, cat: cat, present: present(env.Header)}, nil
 }
 
 type eventPlanner struct {
+	ctx     context.Context // the run's: Build looks participants up in the pool
 	k       *Events
 	env     batch.Env
 	cat     *matrix.Catalog
@@ -71,8 +98,9 @@ type eventPlanner struct {
 }
 
 type eventRow struct {
-	in   events.Input
-	unit string // named in the row
+	in    events.Input
+	unit  string              // named in the row
+	names map[string][]string // participant list column → names
 }
 
 func eventKeys(title, day, unit string) []string {
@@ -98,7 +126,7 @@ func (p *eventPlanner) Keys(rec core.Record) ([]string, string, string, string) 
 func (p *eventPlanner) Parse(row map[string]string) (*batch.Candidate, []batch.FieldError) {
 	var errs []batch.FieldError
 	bad := func(key, msg string) { errs = append(errs, batch.FieldError{Field: key, Message: msg}) }
-	r := &eventRow{}
+	r := &eventRow{names: map[string][]string{}}
 	in := &r.in
 	in.Title, in.Place, in.Summary = strings.TrimSpace(row["title"]), strings.TrimSpace(row["place"]), strings.TrimSpace(row["summary"])
 	in.Type = choice(row["type"], p.cat.EventTypes, nil, true)
@@ -123,6 +151,13 @@ func (p *eventPlanner) Parse(row map[string]string) (*batch.Candidate, []batch.F
 		*dst = n
 	}
 	in.CoOrganisers = splitList(row["co_organisers"])
+	for _, pk := range participantKinds {
+		names, err := participantNames(row[pk.key], pk.kind, pk.count)
+		if err != nil {
+			bad(pk.key, err.Error())
+		}
+		r.names[pk.key] = names
+	}
 	in.ActionLines = choices(row["action_lines"], p.cat.ActionLines, nil, true)
 	in.Industries = choices(row["industries"], p.cat.List("industries"), nil, false)
 	in.Unit = p.env.Unit
@@ -144,20 +179,16 @@ var eventFieldKeys = map[string]string{"participants": "enterprise_count"}
 
 func (p *eventPlanner) Build(c *batch.Candidate, cur core.Record) (core.Record, bool, error) {
 	r := c.Value.(*eventRow)
-	var (
-		out     *events.Event
-		changed bool
-		err     error
-	)
-	if cur == nil {
-		out, _, err = events.ImportBuild(r.in, nil, p.cat, p.k.Matrix, p.env.Scope, p.env.Now)
-		changed = true
-	} else {
-		x := cur.(*events.Event)
-		in := events.InputOf(x)
+	in, stored := r.in, (*events.Event)(nil)
+	if cur != nil {
+		stored = cur.(*events.Event)
+		in = events.InputOf(stored)
 		p.overlay(&in, r)
-		out, changed, err = events.ImportBuild(in, x, p.cat, p.k.Matrix, p.env.Scope, p.env.Now)
 	}
+	if err := p.participants(&in, r); err != nil {
+		return nil, false, err
+	}
+	out, changed, err := events.ImportBuild(in, stored, p.cat, p.k.Matrix, p.env.Scope, p.env.Now)
 	if err != nil {
 		if fe, ok := core.AsFieldError(err); ok {
 			if k, ok := eventFieldKeys[fe.Field]; ok {
@@ -167,6 +198,44 @@ func (p *eventPlanner) Build(c *batch.Candidate, cur core.Record) (core.Record, 
 		return nil, false, err
 	}
 	return out, !changed, nil
+}
+
+// participantNames reads a participant list cell: names split as other
+// list cells are, within the form's limits. A bare number is refused: the
+// count has a column of its own (count names it).
+func participantNames(cell, kind, count string) ([]string, error) {
+	names := splitList(cell)
+	if len(names) == 1 {
+		if _, err := parseCount(names[0]); err == nil {
+			return nil, fmt.Errorf("请填写名称而不是数量 %q（数量请填在“%s”列）", names[0], count)
+		}
+	}
+	if err := events.CheckNames(kind, names); err != nil {
+		return nil, err
+	}
+	return names, nil
+}
+
+// participants replaces each participant list the ledger has a column for
+// (in holds the stored lists): a stored name keeps its ref, another is
+// linked to the pool as the form links it (events.Pool.ImportRefs). A list
+// the file lacks stays as stored.
+func (p *eventPlanner) participants(in *events.Input, r *eventRow) error {
+	for _, pk := range participantKinds {
+		if !p.present[pk.key] {
+			continue
+		}
+		dst := &in.Participants.Enterprises
+		if pk.kind == events.KindTalents {
+			dst = &in.Participants.Talents
+		}
+		refs, err := p.k.Pool.ImportRefs(p.ctx, p.env.Scope, pk.kind, r.names[pk.key], *dst)
+		if err != nil {
+			return err
+		}
+		*dst = refs
+	}
+	return nil
 }
 
 // overlay copies the columns the ledger has onto the stored input: a

@@ -3,10 +3,13 @@ package kinds
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
+	"zhaoshang/importers/batch"
 	"zhaoshang/importers/cells"
 	"zhaoshang/modules/core"
 	"zhaoshang/modules/events"
@@ -177,5 +180,109 @@ func TestPolicyRows(t *testing.T) {
 	if got := rec.(*policies.Policy); len(got.Clauses) != 1 || got.Categories != nil || cells.FormatDate(got.EffectiveTo) != "2025-12-31" ||
 		!got.IssuedOn.Equal(time.Date(2023, 4, 30, 16, 0, 0, 0, time.UTC)) {
 		t.Errorf("updated %+v", got)
+	}
+}
+
+// A participant list cell is split on 、，,；; and line breaks (full or
+// half width), trimmed, without blanks or repeats.
+func TestParticipantCells(t *testing.T) {
+	long := strings.Repeat("长", events.MaxParticipantName+1)
+	var names []string
+	for i := range events.MaxParticipants + 1 {
+		names = append(names, fmt.Sprintf("企业%03d", i))
+	}
+	many := strings.Join(names, "、")
+	for _, c := range []struct {
+		name, cell string
+		want       []string
+		bad        string // part of the message; "" for none
+	}{
+		{"blank", "", nil, ""},
+		{"spaces only", " \n　", nil, ""},
+		{"顿号", "甲公司、乙公司", []string{"甲公司", "乙公司"}, ""},
+		{"half-width 顿号", "甲公司､乙公司", []string{"甲公司", "乙公司"}, ""},
+		{"commas", "甲公司，乙公司,丙公司", []string{"甲公司", "乙公司", "丙公司"}, ""},
+		{"semicolons", "甲公司；乙公司;丙公司", []string{"甲公司", "乙公司", "丙公司"}, ""},
+		{"line breaks", "甲公司\r\n乙公司\n\n丙公司\r", []string{"甲公司", "乙公司", "丙公司"}, ""},
+		{"trimmed, blanks dropped", " 甲公司 、、　乙公司　,", []string{"甲公司", "乙公司"}, ""},
+		{"repeats dropped", "甲公司、乙公司、甲公司", []string{"甲公司", "乙公司"}, ""},
+		{"spaces inside kept", "Foo Bar Ltd、张 三", []string{"Foo Bar Ltd", "张 三"}, ""},
+		{"full-width brackets kept", "昆山某某（集团）有限公司", []string{"昆山某某（集团）有限公司"}, ""},
+		{"a count", "30家", nil, "参与企业数"},
+		{"a bare number", " 12 ", nil, "参与企业数"},
+		{"name too long", long, nil, "最多 100 字"},
+		{"too many", many, nil, "最多登记 300 个"},
+	} {
+		got, err := participantNames(c.cell, events.KindEnterprises, "参与企业数")
+		msg := ""
+		if err != nil {
+			msg = err.Error()
+		}
+		if !slices.Equal(got, c.want) || (c.bad == "") != (err == nil) || !strings.Contains(msg, c.bad) {
+			t.Errorf("%s: %.40q → %q, %v; want %q, error with %q", c.name, c.cell, got, err, c.want, c.bad)
+		}
+	}
+}
+
+// The list columns replace the stored lists: a stored name keeps its ref,
+// another name (no pool here) stays a name; counts never fall below the
+// list; a file without a list column keeps the stored list.
+func TestEventParticipantLists(t *testing.T) {
+	k := &Events{Matrix: fakeMatrix{}}
+	env := envFor(t, k.Fields(), "活动主题", "活动形式", "举办时间", "参会企业数", "参会企业", "嘉宾名单")
+	if !slices.Equal([]string{env.Header.Columns[4], env.Header.Columns[5]}, []string{participantEnterprises, participantTalents}) {
+		t.Fatalf("header maps %v", env.Header.Columns)
+	}
+	p, err := k.Open(context.Background(), env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	build := func(env batch.Env, p batch.Planner, cur *events.Event, cells ...string) (*events.Event, bool) {
+		t.Helper()
+		c, errs := p.Parse(rowOf(env, cells...))
+		if len(errs) > 0 {
+			t.Fatalf("parse %q: %v", cells, errs)
+		}
+		var rec core.Record
+		var same bool
+		if cur == nil {
+			rec, same, err = p.Build(c, nil)
+		} else {
+			rec, same, err = p.Build(c, cur)
+		}
+		if err != nil {
+			t.Fatalf("build %q: %v", cells, err)
+		}
+		return rec.(*events.Event), same
+	}
+	e, _ := build(env, p, nil, "沙龙", "沙龙", "2024-03-05", "1", "甲公司、乙公司", "张三")
+	if !slices.Equal(e.Participants.Enterprises, []events.Ref{{Name: "甲公司"}, {Name: "乙公司"}}) ||
+		!slices.Equal(e.Participants.Talents, []events.Ref{{Name: "张三"}}) || e.Participants.EnterpriseCount != 2 || e.Participants.TalentCount != 1 {
+		t.Errorf("new event's participants %+v", e.Participants)
+	}
+
+	stored := *e
+	stored.ID, stored.Version = "ev1", 3
+	stored.Participants.Enterprises = []events.Ref{{ID: "ent1", Name: "甲公司"}, {ID: "ent2", Name: "乙公司"}}
+	stored.Participants.Talents = []events.Ref{{ID: "tal1", Name: "张三"}}
+	keep := slices.Clone(stored.Participants.Enterprises)
+	if _, same := build(env, p, &stored, "沙龙", "沙龙", "2024-03-05", "2", "甲公司、乙公司", "张三"); !same {
+		t.Error("the same names changed the event")
+	}
+	upd, same := build(env, p, &stored, "沙龙", "沙龙", "2024-03-05", "2", "乙公司；丙公司", "")
+	if same || !slices.Equal(upd.Participants.Enterprises, []events.Ref{{ID: "ent2", Name: "乙公司"}, {Name: "丙公司"}}) ||
+		upd.Participants.Talents != nil || upd.Participants.TalentCount != 1 || !slices.Equal(stored.Participants.Enterprises, keep) {
+		t.Errorf("update %+v same=%v (stored %+v)", upd.Participants, same, stored.Participants)
+	}
+
+	// Without the list columns the stored lists stay.
+	env2 := envFor(t, k.Fields(), "活动主题", "活动形式", "举办时间", "参会企业数")
+	p2, err := k.Open(context.Background(), env2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	upd, _ = build(env2, p2, &stored, "沙龙", "沙龙", "2024-03-05", "0")
+	if !slices.Equal(upd.Participants.Enterprises, keep) || len(upd.Participants.Talents) != 1 || upd.Participants.EnterpriseCount != 2 {
+		t.Errorf("without the columns %+v", upd.Participants)
 	}
 }

@@ -67,10 +67,11 @@ func choices(cell string, options []string, synonyms map[string]string, loose bo
 }
 
 // splitList splits a cell listing several values on commas, 顿号,
-// semicolons and line breaks (not on spaces: names may hold them).
+// semicolons (full or half width) and line breaks (not on spaces: names
+// may hold them); values are trimmed, blank and repeated ones dropped.
 func splitList(cell string) []string {
 	var out []string
-	for _, p := range strings.FieldsFunc(cell, func(r rune) bool { return strings.ContainsRune(",，、;；\n\r", r) }) {
+	for _, p := range strings.FieldsFunc(cell, func(r rune) bool { return strings.ContainsRune(",，、､;；\n\r", r) }) {
 		if p = strings.TrimSpace(p); p != "" && !slices.Contains(out, p) {
 			out = append(out, p)
 		}

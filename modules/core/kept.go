@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"reflect"
 	"slices"
@@ -38,6 +39,11 @@ func KeepRecord[T any, P interface {
 		return d
 	}
 }
+
+// RecordFormat is recordFormat in hex: the embedded index is stamped with
+// the formats of the records it keeps, so that a new shape rebuilds it at
+// start (app/platform KeptFormats).
+func RecordFormat[T any]() string { return hex.EncodeToString(recordFormat[T]()) }
 
 // recordFormat fingerprints the stored shape of T: its fields' names, BSON
 // tags and types, nested structs included. A record kept by a build whose

@@ -33,6 +33,8 @@ func ExportSheet(unitName func(string) string) export.Sheet[*Event] {
 		{Key: "attendees", Label: "参会人数", Type: export.Int, Value: func(e *Event) any { return e.Attendees }},
 		{Key: "enterprise_count", Label: "参与企业数", Type: export.Int, Value: func(e *Event) any { return e.Participants.EnterpriseCount }},
 		{Key: "talent_count", Label: "参与人才数", Type: export.Int, Value: func(e *Event) any { return e.Participants.TalentCount }},
+		{Key: "participant_enterprises", Label: "参与企业名单", Width: 40, Value: func(e *Event) any { return joinRefs(e.Participants.Enterprises) }},
+		{Key: "participant_talents", Label: "参与人才名单", Width: 30, Value: func(e *Event) any { return joinRefs(e.Participants.Talents) }},
 		{Key: "summary", Label: "活动纪要", Width: 40, Value: func(e *Event) any { return e.Summary }},
 	}}
 }

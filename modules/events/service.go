@@ -147,8 +147,6 @@ func (in *Input) Validate(cat *matrix.Catalog, m Matrix, scope core.Scope, now t
 		return core.Invalid("co_organisers", "协办单位最多 10 个")
 	case len(in.Industries) > 10:
 		return core.Invalid("industries", "产业最多 10 个")
-	case len(in.Participants.Enterprises) > 300 || len(in.Participants.Talents) > 300:
-		return core.Invalid("participants", "参与企业、人才各最多登记 300 个")
 	}
 	if in.endDate.Equal(in.date) {
 		in.endDate = time.Time{}
@@ -188,19 +186,12 @@ func (in *Input) Validate(cat *matrix.Catalog, m Matrix, scope core.Scope, now t
 	if in.Status == StatusHeld && in.date.After(now) {
 		return core.Invalid("status", "活动日期尚未到，不能标记为已举办")
 	}
-	for _, list := range []*[]Ref{&in.Participants.Enterprises, &in.Participants.Talents} {
-		for i := range *list {
-			r := &(*list)[i]
-			r.ID, r.Name = clean(r.ID), clean(r.Name)
-			if r.ID != "" && !idRE.MatchString(r.ID) {
-				return core.Invalid("participants", "资源编号 %q 格式不正确", r.ID)
-			}
-			if r.ID == "" && r.Name == "" {
-				return core.Invalid("participants", "第 %d 个参与者缺少名称", i+1)
-			}
-			if err := tooLong("participants", r.Name, 100); err != nil {
-				return err
-			}
+	for _, l := range []struct {
+		kind string
+		refs []Ref
+	}{{KindEnterprises, in.Participants.Enterprises}, {KindTalents, in.Participants.Talents}} {
+		if err := checkRefs(l.kind, l.refs); err != nil {
+			return core.Invalid("participants", "%s", err.Error())
 		}
 	}
 	return nil
@@ -229,91 +220,6 @@ func InputOf(e *Event) Input {
 		Attendees: e.Attendees, Summary: e.Summary, Status: e.Status}
 }
 
-// resolveParticipants links participant refs to the resource pool: an id
-// must name a record the caller may see (ids already on the stored event
-// stay as they are); a bare name is linked when the pool has exactly that
-// name within scope. Duplicates are dropped; counts never fall below the
-// number listed.
-func (s *Service) resolveParticipants(ctx context.Context, scope core.Scope, in *Input, stored *Event) error {
-	known := map[string]string{}
-	if stored != nil {
-		for _, r := range append(slices.Clone(stored.Participants.Enterprises), stored.Participants.Talents...) {
-			if r.ID != "" {
-				known[r.ID] = r.Name
-			}
-		}
-	}
-	resolve := func(kind, label string, refs []Ref) ([]Ref, error) {
-		var out []Ref
-		seen := map[string]bool{}
-		for _, r := range refs {
-			switch {
-			case r.ID != "" && known[r.ID] != "":
-				if r.Name == "" {
-					r.Name = known[r.ID]
-				}
-			case r.ID != "" && s.Participant != nil:
-				name, unit, err := s.Participant(ctx, kind, r.ID)
-				if errors.Is(err, core.ErrNotFound) || (err == nil && !scope.Allows(unit)) {
-					return nil, core.Invalid("participants", "资源库中没有编号为 %s 的%s（或不在您的权限范围内）", r.ID, label)
-				}
-				if err != nil {
-					return nil, err
-				}
-				r.Name = name
-			case r.ID == "":
-				id, err := s.findByName(ctx, scope, kind, r.Name)
-				if err != nil {
-					return nil, err
-				}
-				r.ID = id
-			}
-			key := r.ID
-			if key == "" {
-				key = "name:" + r.Name
-			}
-			if !seen[key] {
-				seen[key] = true
-				out = append(out, r)
-			}
-		}
-		return out, nil
-	}
-	var err error
-	p := &in.Participants
-	if p.Enterprises, err = resolve(KindEnterprises, "企业", p.Enterprises); err != nil {
-		return err
-	}
-	if p.Talents, err = resolve(KindTalents, "人才", p.Talents); err != nil {
-		return err
-	}
-	p.EnterpriseCount = max(p.EnterpriseCount, len(p.Enterprises))
-	p.TalentCount = max(p.TalentCount, len(p.Talents))
-	return nil
-}
-
-// findByName returns the id of the one pool record titled exactly name in
-// scope, "" when there is none or more than one.
-func (s *Service) findByName(ctx context.Context, scope core.Scope, kind, name string) (string, error) {
-	if s.Participant == nil || name == "" {
-		return "", nil
-	}
-	res, err := s.Engine().Search(ctx, search.Query{Kinds: []string{kind}, Text: name, Scope: scope.Search(), Limit: 10})
-	if err != nil {
-		return "", fmt.Errorf("events: find %s %q: %w", kind, name, err)
-	}
-	id := ""
-	for _, h := range res.Hits {
-		if h.Title == name {
-			if id != "" {
-				return "", nil
-			}
-			id = h.ID
-		}
-	}
-	return id, nil
-}
-
 // Create validates and stores a new event.
 func (s *Service) Create(ctx context.Context, a core.Actor, scope core.Scope, in Input) (*Event, error) {
 	cat, err := s.Matrix.Catalog(ctx)
@@ -323,7 +229,7 @@ func (s *Service) Create(ctx context.Context, a core.Actor, scope core.Scope, in
 	if err := in.Validate(cat, s.Matrix, scope, time.Now()); err != nil {
 		return nil, err
 	}
-	if err := s.resolveParticipants(ctx, scope, &in, nil); err != nil {
+	if err := s.Pool().Resolve(ctx, scope, &in, nil); err != nil {
 		return nil, err
 	}
 	e := &Event{}
@@ -440,7 +346,7 @@ func (s *Service) Update(ctx context.Context, a core.Actor, scope core.Scope, id
 	if err := in.Validate(cat, s.Matrix, scope, time.Now()); err != nil {
 		return nil, err
 	}
-	if err := s.resolveParticipants(ctx, scope, &in, e); err != nil {
+	if err := s.Pool().Resolve(ctx, scope, &in, e); err != nil {
 		return nil, err
 	}
 	before := *e

@@ -74,12 +74,15 @@ type Index struct {
 
 var _ search.Engine = (*Index)(nil)
 
-// Open opens the index in dir, creating it (and dir) when missing.
-func Open(dir string, schema search.Schema) (*Index, error) {
+// Open opens the index in dir, creating it (and dir) when missing. stamps
+// name whatever else the index was built from (the shapes of the records
+// it keeps): an index built with other stamps is ErrSchemaChanged, as one
+// built for another schema.
+func Open(dir string, schema search.Schema, stamps ...string) (*Index, error) {
 	if err := search.CheckSchema(schema); err != nil {
 		return nil, fmt.Errorf("bleve: %w", err)
 	}
-	fp, err := fingerprint(schema)
+	fp, err := fingerprint(schema, stamps)
 	if err != nil {
 		return nil, err
 	}
@@ -130,11 +133,12 @@ func scorchConfig() map[string]any {
 // maxSegmentDocs is the largest segment a merge produces (records).
 const maxSegmentDocs = 20000
 
-func fingerprint(schema search.Schema) ([]byte, error) {
+func fingerprint(schema search.Schema, stamps []string) ([]byte, error) {
 	b, err := json.Marshal(struct {
 		Layout int
 		Schema search.Schema
-	}{layoutVersion, schema})
+		Stamps []string `json:",omitempty"`
+	}{layoutVersion, schema, stamps})
 	if err != nil {
 		return nil, fmt.Errorf("bleve: %w", err)
 	}

@@ -71,6 +71,9 @@ func TestReopen(t *testing.T) {
 	if _, err := Open(dir, other); !errors.Is(err, ErrSchemaChanged) {
 		t.Errorf("Open with another schema: %v, want ErrSchemaChanged", err)
 	}
+	if _, err := Open(dir, maps.Clone(enginetest.Schema), "projects:0011223344556677"); !errors.Is(err, ErrSchemaChanged) {
+		t.Errorf("Open with other stamps (kept record formats): %v, want ErrSchemaChanged", err)
+	}
 	if _, err := Open(t.TempDir(), search.Schema{"title": search.Keyword}); err == nil {
 		t.Error("a schema reusing a reserved name was accepted")
 	}
