@@ -245,23 +245,11 @@ func (s *Service) Get(ctx context.Context, scope core.Scope, id string) (*Reques
 	return r, nil
 }
 
-// Change is one field that differs between what the user sent and what is
-// stored now.
-type Change struct {
-	Field  string `json:"field"`
-	Label  string `json:"label"`
-	Mine   string `json:"mine"`
-	Stored string `json:"stored"`
-}
+// Change is one field on which a stale update and the stored record disagree.
+type Change = core.Change
 
-// ConflictError is a stale update with the current record and what differs.
-type ConflictError struct {
-	Current *Request
-	Changes []Change
-}
-
-func (e *ConflictError) Error() string { return "aftercare: version conflict" }
-func (e *ConflictError) Unwrap() error { return core.ErrConflict }
+// ConflictError is a stale update with the stored record and what changed.
+type ConflictError = core.ConflictError[Request]
 
 // Diff lists the editable fields where mine and stored differ.
 func Diff(mine, stored Input) []Change {

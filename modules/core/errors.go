@@ -29,6 +29,26 @@ func Invalid(field, format string, args ...any) error {
 	return &FieldError{Field: field, Message: fmt.Sprintf(format, args...)}
 }
 
+// Change is one field on which a stale update and the stored record
+// disagree: what the user typed and what is stored now, as text.
+type Change struct {
+	Field  string `json:"field"`
+	Label  string `json:"label"`
+	Mine   string `json:"mine"`
+	Stored string `json:"stored"`
+}
+
+// ConflictError is a stale update of a T: the record as stored now and what
+// changed meanwhile. It is ErrConflict (409); pages show the changes next
+// to the user's input, which they keep.
+type ConflictError[T any] struct {
+	Current *T
+	Changes []Change
+}
+
+func (e *ConflictError[T]) Error() string { return fmt.Sprintf("%T: version conflict", e.Current) }
+func (e *ConflictError[T]) Unwrap() error { return ErrConflict }
+
 // AsFieldError unwraps a *FieldError from err.
 func AsFieldError(err error) (*FieldError, bool) {
 	var fe *FieldError

@@ -252,22 +252,11 @@ func (s *Service) Get(ctx context.Context, scope core.Scope, id string) (*Event,
 	return e, nil
 }
 
-// Change is one field that differs between the user's edit and the stored event.
-type Change struct {
-	Field  string `json:"field"`
-	Label  string `json:"label"`
-	Mine   string `json:"mine"`
-	Stored string `json:"stored"`
-}
+// Change is one field on which a stale update and the stored record disagree.
+type Change = core.Change
 
-// ConflictError is a stale update with what changed meanwhile.
-type ConflictError struct {
-	Current *Event
-	Changes []Change
-}
-
-func (e *ConflictError) Error() string { return "events: version conflict" }
-func (e *ConflictError) Unwrap() error { return core.ErrConflict }
+// ConflictError is a stale update with the stored record and what changed.
+type ConflictError = core.ConflictError[Event]
 
 func joinRefs(rs []Ref) string {
 	names := make([]string, len(rs))

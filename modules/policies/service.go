@@ -285,22 +285,11 @@ func (s *Service) Create(ctx context.Context, w Writer, in Input) (*Policy, erro
 	return p, nil
 }
 
-// Change is one field that differs between the user's edit and the stored policy.
-type Change struct {
-	Field  string `json:"field"`
-	Label  string `json:"label"`
-	Mine   string `json:"mine"`
-	Stored string `json:"stored"`
-}
+// Change is one field on which a stale update and the stored record disagree.
+type Change = core.Change
 
-// ConflictError is a stale update with what changed meanwhile.
-type ConflictError struct {
-	Current *Policy
-	Changes []Change
-}
-
-func (e *ConflictError) Error() string { return "policies: version conflict" }
-func (e *ConflictError) Unwrap() error { return core.ErrConflict }
+// ConflictError is a stale update with the stored record and what changed.
+type ConflictError = core.ConflictError[Policy]
 
 func clauseText(cs []Clause) string {
 	parts := make([]string, len(cs))

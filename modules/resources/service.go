@@ -104,13 +104,8 @@ type Conflict struct {
 	Changes []Change
 }
 
-// Change is one field of a conflict: the caller's value and the stored one.
-type Change struct {
-	Field  string `json:"field"`
-	Label  string `json:"label"`
-	Mine   string `json:"mine"`
-	Stored string `json:"stored"`
-}
+// Change is one field on which a stale update and the stored record disagree.
+type Change = core.Change
 
 // Diff lists the fields where in (as it would be stored) differs from cur.
 func (s *Service) Diff(ctx context.Context, kind string, in Input, cur Resource) []Change {
