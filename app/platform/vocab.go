@@ -27,6 +27,10 @@ func (v MatrixVocab) ProjectCatalog(ctx context.Context) (projects.Catalog, erro
 	for _, i := range c.Industries {
 		out.Industries = append(out.Industries, i.Name)
 	}
+	out.StageWords = make(map[string]string, len(c.StageWords))
+	for _, w := range c.StageWords {
+		out.StageWords[w.Word] = w.Stage
+	}
 	if out.StaleDays <= 0 {
 		out.StaleDays = 30
 	}

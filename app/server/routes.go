@@ -52,7 +52,7 @@ func (s *srv) routes(app *fiber.App) {
 	for _, g := range projects.Gates {
 		gates = append(gates, matrix.GateInfo{Key: g.Key, Label: g.Label})
 	}
-	mh := &matrix.Handlers{Svc: s.p.Matrix, Users: s.p.Users, Gates: gates,
+	mh := &matrix.Handlers{Svc: s.p.Matrix, Users: s.p.Users, Gates: gates, Stages: projects.Stages,
 		Usage: matrix.EngineUsage{Engine: s.p.Sync.Engine(), Kinds: s.p.Sync.Kinds}}
 	mh.Routes(app)
 	s.access.Add(mh.Access())

@@ -9,22 +9,9 @@ import (
 	"zhaoshang/importers/cells"
 	"zhaoshang/importers/header"
 	"zhaoshang/modules/core"
+	"zhaoshang/modules/matrix"
 	"zhaoshang/modules/projects"
 )
-
-// StageSynonyms maps what field staff write in a 阶段 column to stage keys.
-// Stage keys and the labels the pages show are accepted as well.
-var StageSynonyms = map[string]string{
-	"资源搜索": projects.StageSearch, "搜索": projects.StageSearch,
-	"资源推送": projects.StagePush, "推送": projects.StagePush,
-	"资源招引": projects.StageAttract, "招引": projects.StageAttract, "在谈": projects.StageAttract,
-	"洽谈中": projects.StageAttract, "洽谈": projects.StageAttract, "接洽": projects.StageAttract,
-	"评估决策": projects.StageDecision, "评估": projects.StageDecision, "评审": projects.StageDecision,
-	"过程管理": projects.StageProcess, "已签约": projects.StageProcess, "签约": projects.StageProcess,
-	"落地": projects.StageProcess, "已落地": projects.StageProcess, "已投产": projects.StageProcess, "投产": projects.StageProcess,
-	"后道服务": projects.StageAftercare, "后道": projects.StageAftercare, "服务": projects.StageAftercare,
-	"暂缓": projects.StagePaused, "终止": projects.StageDropped, "已终止": projects.StageDropped,
-}
 
 // TypeSynonyms maps 项目类型 cells to type keys.
 var TypeSynonyms = map[string]string{
@@ -33,17 +20,38 @@ var TypeSynonyms = map[string]string{
 	"平台": projects.TypePlatform, "平台项目": projects.TypePlatform,
 }
 
+// StageWords resolves 阶段 cells: the catalog's words (系统设置 › 目录与规则)
+// and, whatever the catalog says, the stage keys and the pages' labels.
+type StageWords map[string]string
+
+// NewStageWords builds the lookup from the catalog's word → stage key table.
+func NewStageWords(catalog map[string]string) StageWords {
+	out := StageWords{}
+	for w, k := range catalog {
+		out[norm(w)] = k
+	}
+	for _, k := range projects.Stages {
+		out[k], out[norm(matrix.StageLabel(k))] = k, k
+	}
+	return out
+}
+
 // Stage returns the stage key a cell names, or the folded cell itself when
 // it names none (validation then rejects it).
-func Stage(s string) string {
-	n := norm(s)
-	if projects.ValidStage(n) {
-		return n
-	}
-	if k, ok := StageSynonyms[n]; ok {
+func (w StageWords) Stage(s string) string {
+	if k, ok := w[norm(s)]; ok {
 		return k
 	}
 	return cells.Fold(s)
+}
+
+// unknownStage is the message for a 阶段 cell naming no stage.
+func unknownStage() string {
+	labels := make([]string, len(projects.Stages))
+	for i, k := range projects.Stages {
+		labels[i] = matrix.StageLabel(k)
+	}
+	return "未知阶段（可填：" + strings.Join(labels, "、") + "，或系统设置 › 目录与规则中的导入阶段用语）"
 }
 
 // ProjectType returns the project type key a cell names, or the folded cell.
@@ -78,13 +86,14 @@ func (k *Projects) Open(ctx context.Context, env batch.Env) (batch.Planner, erro
 	if err != nil {
 		return nil, err
 	}
-	return &projectPlanner{k: k, env: env, cat: cat}, nil
+	return &projectPlanner{k: k, env: env, cat: cat, stages: NewStageWords(cat.StageWords)}, nil
 }
 
 type projectPlanner struct {
-	k   *Projects
-	env batch.Env
-	cat projects.Catalog
+	k      *Projects
+	env    batch.Env
+	cat    projects.Catalog
+	stages StageWords
 }
 
 type projectRow struct {
@@ -130,9 +139,9 @@ func (p *projectPlanner) Parse(row map[string]string) (*batch.Candidate, []batch
 		}
 	}
 	if s := strings.TrimSpace(row["stage"]); s != "" {
-		in.Stage = Stage(s)
+		in.Stage = p.stages.Stage(s)
 		if !projects.ValidStage(in.Stage) {
-			bad("stage", "未知阶段（可填：资源搜索、资源推送、资源招引/在谈、评估决策、过程管理/已签约、后道服务、暂缓、终止）")
+			bad("stage", unknownStage())
 		}
 	}
 	r.reason = strings.TrimSpace(row["reason"])

@@ -12,6 +12,7 @@ import (
 	"zhaoshang/app/testapp"
 	"zhaoshang/modules/core"
 	"zhaoshang/modules/dashboard"
+	"zhaoshang/modules/matrix"
 	"zhaoshang/modules/projects"
 	"zhaoshang/modules/users"
 )
@@ -42,9 +43,9 @@ func TestReplay(t *testing.T) {
 	for _, g := range projects.Gates {
 		cat.DisabledGates = append(cat.DisabledGates, g.Key)
 	}
-	var keys []string
+	var keys matrix.RuleKeys
 	for _, g := range projects.Gates {
-		keys = append(keys, g.Key)
+		keys.Gates = append(keys.Gates, g.Key)
 	}
 	if _, err := a.P.Matrix.SaveCatalog(ctx, core.System, cat, keys, nil); err != nil {
 		t.Fatal(err)

@@ -8,7 +8,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"zhaoshang/importers/cells"
 	"zhaoshang/modules/core"
+	"zhaoshang/templates"
 )
 
 // IndustryGroups are the "2+6+X" groups in display order.
@@ -22,7 +24,18 @@ const (
 	maxValueRunes = 40
 	maxListLen    = 200
 	MaxStaleDays  = 365
+	// MaxStageWordRunes and MaxStageWords bound the 阶段 word table.
+	MaxStageWordRunes = 20
+	MaxStageWords     = 200
 )
+
+// RuleKeys are the keys of the projects module the catalog refers to,
+// injected because matrix must not import projects; a nil list skips its
+// check.
+type RuleKeys struct {
+	Gates  []string // stage gate keys (projects.Gates)
+	Stages []string // stage keys (projects.Stages)
+}
 
 // HasZone reports whether zone is in the catalog.
 func (c *Catalog) HasZone(zone string) bool { return slices.Contains(c.Zones, zone) }
@@ -91,8 +104,8 @@ func cleanList(field, what string, in []string) ([]string, error) {
 
 // Normalize trims and deduplicates every list of an edited catalog and
 // checks it: non-empty lists, known industry groups, stale days 1–365,
-// known stage gate keys (gateKeys nil skips that check).
-func (c *Catalog) Normalize(gateKeys []string) error {
+// known stage gate keys, a valid 阶段 word table.
+func (c *Catalog) Normalize(keys RuleKeys) error {
 	seen := map[string]bool{}
 	inds := make([]Industry, 0, len(c.Industries))
 	for _, i := range c.Industries {
@@ -138,14 +151,67 @@ func (c *Catalog) Normalize(gateKeys []string) error {
 		if g == "" || slices.Contains(gates, g) {
 			continue
 		}
-		if gateKeys != nil && !slices.Contains(gateKeys, g) {
+		if keys.Gates != nil && !slices.Contains(keys.Gates, g) {
 			return core.Invalid("disabled_gates", "未知的阶段规则 %q", g)
 		}
 		gates = append(gates, g)
 	}
 	c.DisabledGates = gates
+	c.StageWords, err = cleanStageWords(c.StageWords, keys.Stages)
+	return err
+}
+
+// cleanStageWords folds the words of the 阶段 table (full-width to
+// half-width, no spaces: the importer ignores them) and checks them: not
+// empty, unique (ignoring case), short, each naming a known stage, and a
+// stage's own key or label never naming another stage.
+func cleanStageWords(in []StageWord, stages []string) ([]StageWord, error) {
+	out := make([]StageWord, 0, len(in))
+	seen := map[string]bool{}
+	for i, w := range in {
+		w.Word, w.Stage = strings.Join(strings.Fields(cells.Fold(w.Word)), ""), strings.TrimSpace(w.Stage)
+		if err := checkStageWord(i, w, stages, seen); err != nil {
+			return nil, err
+		}
+		seen[strings.ToLower(w.Word)] = true
+		out = append(out, w)
+	}
+	if len(out) == 0 {
+		return nil, core.Invalid("stage_words", "阶段用语至少保留一项")
+	}
+	if len(out) > MaxStageWords {
+		return nil, core.Invalid("stage_words", "阶段用语最多 %d 项", MaxStageWords)
+	}
+	return out, nil
+}
+
+// checkStageWord checks the i-th (0-based) entry of the 阶段 table.
+func checkStageWord(i int, w StageWord, stages []string, seen map[string]bool) error {
+	bad := func(format string, args ...any) error { return core.Invalid("stage_words", format, args...) }
+	switch {
+	case w.Word == "":
+		return bad("第 %d 条阶段用语缺少词语（格式：词 = 阶段）", i+1)
+	case hasControl(w.Word):
+		return bad("阶段用语“%s”含有不可见字符", w.Word)
+	case utf8.RuneCountInString(w.Word) > MaxStageWordRunes:
+		return bad("阶段用语“%s”过长（最多 %d 字）", w.Word, MaxStageWordRunes)
+	case seen[strings.ToLower(w.Word)]:
+		return bad("阶段用语“%s”重复出现", w.Word)
+	case w.Stage == "":
+		return bad("阶段用语“%s”缺少对应的阶段（格式：词 = 阶段）", w.Word)
+	case stages != nil && !slices.Contains(stages, w.Stage):
+		return bad("阶段用语“%s”对应的阶段“%s”不存在", w.Word, w.Stage)
+	}
+	for _, k := range stages {
+		if k != w.Stage && (strings.EqualFold(w.Word, k) || w.Word == StageLabel(k)) {
+			return bad("“%s”是阶段“%s”的名称，不能对应其他阶段", w.Word, StageLabel(k))
+		}
+	}
 	return nil
 }
+
+// StageLabel is the Chinese label of a stage key, as the pages show it.
+func StageLabel(key string) string { return templates.Label("stage", key) }
 
 // Removal is a value an edit removed from a list while records still use it.
 type Removal struct {
@@ -173,8 +239,8 @@ func removed(old, next *Catalog) map[string][]string {
 // SaveCatalog stores an edited catalog (admins). c.Version is the version
 // the editor read (stale: core.ErrConflict). Removing a value still in use
 // is allowed; the removals that still have users are returned as warnings.
-func (s *Service) SaveCatalog(ctx context.Context, a core.Actor, c *Catalog, gateKeys []string, use Usage) ([]Removal, error) {
-	if err := c.Normalize(gateKeys); err != nil {
+func (s *Service) SaveCatalog(ctx context.Context, a core.Actor, c *Catalog, keys RuleKeys, use Usage) ([]Removal, error) {
+	if err := c.Normalize(keys); err != nil {
 		return nil, err
 	}
 	stored, err := s.catalog.Get(ctx, CatalogID)
@@ -208,6 +274,7 @@ func (s *Service) SaveCatalog(ctx context.Context, a core.Actor, c *Catalog, gat
 	next := *stored
 	next.Industries, next.Zones, next.TalentLevels = c.Industries, c.Zones, c.TalentLevels
 	next.EventTypes, next.ActionLines, next.StaleDays, next.DisabledGates = c.EventTypes, c.ActionLines, c.StaleDays, c.DisabledGates
+	next.StageWords = c.StageWords
 	if notFound {
 		next.Meta = core.Meta{ID: CatalogID}
 		err = s.catalog.Create(ctx, a, &next)

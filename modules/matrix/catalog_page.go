@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"zhaoshang/app/web"
+	"zhaoshang/importers/cells"
 	"zhaoshang/modules/core"
 	"zhaoshang/templates"
 )
@@ -44,6 +45,8 @@ type CatalogView struct {
 	Lists      []ListForm
 	StaleDays  int
 	Gates      []gateState
+	StageWords string // one "词 = 阶段" per line
+	Stages     []string
 	Error      *core.FieldError
 	Conflict   bool
 	Saved      bool
@@ -76,7 +79,8 @@ func (h *Handlers) catalogView(ctx context.Context, cat *Catalog, canEdit bool) 
 		}
 		counts[l] = m
 	}
-	v := &CatalogView{CanEdit: canEdit, Version: cat.Version, StaleDays: cat.StaleDays, Gates: h.gateStates(cat)}
+	v := &CatalogView{CanEdit: canEdit, Version: cat.Version, StaleDays: cat.StaleDays, Gates: h.gateStates(cat),
+		StageWords: formatStageWords(cat.StageWords), Stages: h.Stages}
 	for _, g := range IndustryGroups {
 		names := cat.IndustriesIn(g)
 		v.Industries = append(v.Industries, ListForm{Key: "industries_" + strings.ToLower(g),
@@ -106,6 +110,39 @@ func lines(s string) []string {
 	return strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' })
 }
 
+// formatStageWords writes the 阶段 table as the page's lines, stages by label.
+func formatStageWords(ws []StageWord) string {
+	out := make([]string, len(ws))
+	for i, w := range ws {
+		out[i] = w.Word + " = " + StageLabel(w.Stage)
+	}
+	return strings.Join(out, "\n")
+}
+
+// parseStageWords reads "词 = 阶段" lines (＝ too); the stage may be given
+// by label or key. Normalize checks the result.
+func (h *Handlers) parseStageWords(text string) []StageWord {
+	out := []StageWord{}
+	for _, l := range lines(text) {
+		if l = cells.Fold(l); l == "" {
+			continue
+		}
+		word, stage, _ := strings.Cut(l, "=")
+		out = append(out, StageWord{Word: word, Stage: h.stageKey(strings.TrimSpace(stage))})
+	}
+	return out
+}
+
+// stageKey returns the key of the stage s names by label or key, else s.
+func (h *Handlers) stageKey(s string) string {
+	for _, k := range h.Stages {
+		if s == k || s == StageLabel(k) {
+			return k
+		}
+	}
+	return s
+}
+
 // formCatalog reads the catalog form over the stored catalog.
 func (h *Handlers) formCatalog(c *fiber.Ctx, stored *Catalog) (*Catalog, error) {
 	cat := *stored
@@ -120,6 +157,9 @@ func (h *Handlers) formCatalog(c *fiber.Ctx, stored *Catalog) (*Catalog, error) 
 	cat.TalentLevels = lines(c.FormValue("talent_levels"))
 	cat.EventTypes = lines(c.FormValue("event_types"))
 	cat.ActionLines = lines(c.FormValue("action_lines"))
+	if c.Request().PostArgs().Has("stage_words") {
+		cat.StageWords = h.parseStageWords(c.FormValue("stage_words"))
+	}
 	var on []string
 	c.Request().PostArgs().VisitAll(func(k, val []byte) {
 		if string(k) == "gates_on" {
@@ -150,7 +190,7 @@ func (h *Handlers) catalogForm(c *fiber.Ctx) error {
 	typed := *cat
 	var warn []Removal
 	if err == nil {
-		warn, err = h.Svc.SaveCatalog(ctx, web.Actor(c), cat, h.gateKeys(), h.Usage)
+		warn, err = h.Svc.SaveCatalog(ctx, web.Actor(c), cat, h.ruleKeys(), h.Usage)
 	}
 	status := 200
 	conflict := errors.Is(err, core.ErrConflict)
@@ -181,6 +221,9 @@ func (h *Handlers) catalogForm(c *fiber.Ctx) error {
 		}
 		for i := range v.Lists {
 			v.Lists[i].Text = c.FormValue(v.Lists[i].Key)
+		}
+		if c.Request().PostArgs().Has("stage_words") {
+			v.StageWords = c.FormValue("stage_words")
 		}
 	}
 	for _, w := range warn {

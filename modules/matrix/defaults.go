@@ -27,8 +27,30 @@ func DefaultCatalog() *Catalog {
 		EventTypes:   []string{"论坛", "沙龙", "路演", "培训", "专场对接会", "推介会"},
 		ActionLines: []string{"一个产业链招商图谱", "一批重点招商资源库", "一套科技招商政策包", "一支专业招商队伍",
 			"一批招商联络站", "一系列品牌招商活动", "一个数字化招商平台"},
-		StaleDays: 30,
+		StaleDays:  30,
+		StageWords: DefaultStageWords(),
 	}
+}
+
+// DefaultStageWords are the 阶段 cell words shipped with the product: the
+// stage labels and what field staff commonly write instead.
+func DefaultStageWords() []StageWord {
+	var out []StageWord
+	add := func(stage string, words ...string) {
+		for _, w := range words {
+			out = append(out, StageWord{Word: w, Stage: stage})
+		}
+	}
+	// The stages' own labels (资源招引 …) and keys are always accepted and
+	// need no line here.
+	add("search", "搜索")
+	add("push", "推送")
+	add("attract", "招引", "在谈", "洽谈中", "洽谈", "接洽")
+	add("decision", "评估", "评审")
+	add("process", "已签约", "签约", "落地", "已落地", "已投产", "投产")
+	add("aftercare", "后道", "服务")
+	add("dropped", "已终止")
+	return out
 }
 
 // DefaultUnits is a sensible editable "2+4+5" matrix: two lead bodies, four

@@ -29,6 +29,8 @@ type Handlers struct {
 	Users *users.Service
 	Usage Usage
 	Gates []GateInfo
+	// Stages are the stage keys (projects.Stages) the 阶段 words may name.
+	Stages []string
 }
 
 // Access declares the access class of every route Routes registers.
@@ -284,12 +286,13 @@ type gateState struct {
 	Enabled bool   `json:"enabled"`
 }
 
-func (h *Handlers) gateKeys() []string {
-	out := make([]string, len(h.Gates))
+// ruleKeys are the injected keys a catalog edit is checked against.
+func (h *Handlers) ruleKeys() RuleKeys {
+	gates := make([]string, len(h.Gates))
 	for i, g := range h.Gates {
-		out[i] = g.Key
+		gates[i] = g.Key
 	}
-	return out
+	return RuleKeys{Gates: gates, Stages: h.Stages}
 }
 
 func (h *Handlers) gateStates(cat *Catalog) []gateState {
@@ -324,14 +327,15 @@ func (h *Handlers) apiCatalog(c *fiber.Ctx) error {
 
 // catalogInput is a catalog edit; a list left out keeps its stored values.
 type catalogInput struct {
-	Version       int64      `json:"version"`
-	Industries    []Industry `json:"industries"`
-	Zones         []string   `json:"zones"`
-	TalentLevels  []string   `json:"talent_levels"`
-	EventTypes    []string   `json:"event_types"`
-	ActionLines   []string   `json:"action_lines"`
-	StaleDays     *int       `json:"stale_days"`
-	DisabledGates []string   `json:"disabled_gates"`
+	Version       int64       `json:"version"`
+	Industries    []Industry  `json:"industries"`
+	Zones         []string    `json:"zones"`
+	TalentLevels  []string    `json:"talent_levels"`
+	EventTypes    []string    `json:"event_types"`
+	ActionLines   []string    `json:"action_lines"`
+	StaleDays     *int        `json:"stale_days"`
+	DisabledGates []string    `json:"disabled_gates"`
+	StageWords    []StageWord `json:"stage_words"`
 	echoed
 	ID    json.RawMessage `json:"id"`
 	Gates json.RawMessage `json:"gates"`
@@ -361,6 +365,9 @@ func (in catalogInput) merge(stored *Catalog) *Catalog {
 	if in.DisabledGates != nil {
 		c.DisabledGates = in.DisabledGates
 	}
+	if in.StageWords != nil {
+		c.StageWords = in.StageWords
+	}
 	return &c
 }
 
@@ -377,7 +384,7 @@ func (h *Handlers) apiSaveCatalog(c *fiber.Ctx) error {
 		return web.Fail(c, err)
 	}
 	cat := in.merge(stored)
-	warn, err := h.Svc.SaveCatalog(c.UserContext(), web.Actor(c), cat, h.gateKeys(), h.Usage)
+	warn, err := h.Svc.SaveCatalog(c.UserContext(), web.Actor(c), cat, h.ruleKeys(), h.Usage)
 	if err != nil {
 		return web.Fail(c, err)
 	}

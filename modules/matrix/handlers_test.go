@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"go.mongodb.org/mongo-driver/bson"
+
 	"zhaoshang/app/testapp"
 	"zhaoshang/modules/core"
 	"zhaoshang/modules/events"
@@ -318,6 +320,71 @@ func TestCatalog(t *testing.T) {
 		slices.Contains(cat.DisabledGates, "assessment") || !slices.Contains(cat.DisabledGates, "approval") {
 		t.Errorf("after form save: %+v", cat)
 	}
+}
+
+func TestCatalogStageWordsAPI(t *testing.T) {
+	f := start(t)
+	a, admin, mgr, off := f.a, f.admin, f.mgr, f.off
+	v := catalogVersion(t, admin)
+	put := func(words ...string) map[string]any {
+		var ws []map[string]string
+		for i := 0; i < len(words); i += 2 {
+			ws = append(ws, map[string]string{"word": words[i], "stage": words[i+1]})
+		}
+		return map[string]any{"version": v, "stage_words": ws}
+	}
+	const api = "/api/v1/settings/catalog"
+	testapp.Run(t, a, []testapp.Scenario{
+		{Name: "defaults", As: off, URL: api, Status: 200, Expect: []string{`"stage_words":[{"word":"搜索","stage":"search"}`, `{"word":"在谈","stage":"attract"}`}},
+		{Name: "put officer", As: off, Method: "PUT", URL: api, Body: put("已开工", "process"), Status: 403},
+		{Name: "put manager", As: mgr, Method: "PUT", URL: api, Body: put("已开工", "process"), Status: 403},
+		{Name: "unknown stage", As: admin, Method: "PUT", URL: api, Body: put("已开工", "building"), Status: 422,
+			Expect: []string{`"field":"stage_words"`, "已开工"}},
+		{Name: "label is not a key", As: admin, Method: "PUT", URL: api, Body: put("已开工", "过程管理"), Status: 422, Expect: []string{`"field":"stage_words"`}},
+		{Name: "duplicate", As: admin, Method: "PUT", URL: api, Body: put("在谈", "attract", "在谈", "push"), Status: 422, Expect: []string{"在谈"}},
+		{Name: "empty table", As: admin, Method: "PUT", URL: api, Body: map[string]any{"version": v, "stage_words": []any{}}, Status: 422,
+			Expect: []string{`"field":"stage_words"`}},
+		{Name: "unknown field", As: admin, Method: "PUT", URL: api, Body: `{"version":1,"stage_words":[{"word":"a","stage":"push","x":1}]}`, Status: 400},
+		{Name: "save", As: admin, Method: "PUT", URL: api, Body: put(" 已开工 ", "process", "ＫＯ", "dropped"), Status: 200,
+			Expect: []string{`"stage_words":[{"word":"已开工","stage":"process"},{"word":"KO","stage":"dropped"}]`}},
+		{Name: "other lists kept", As: off, URL: api, Status: 200, Expect: []string{`"zones":["昆山开发区"`, `{"word":"KO","stage":"dropped"}`}},
+		{Name: "left out keeps", As: admin, Method: "PUT", URL: api, Body: map[string]any{"version": v + 1, "stale_days": 20}, Status: 200,
+			Expect: []string{`"stage_words":[{"word":"已开工","stage":"process"},{"word":"KO","stage":"dropped"}]`}},
+		{Name: "page shows labels", As: admin, URL: "/settings/catalog", Status: 200, Expect: []string{"已开工 = 过程管理\nKO = 终止</textarea>"}},
+		{Name: "page officer read only", As: off, URL: "/settings/catalog", Status: 200, Expect: []string{`name="stage_words" rows="12" disabled`}},
+		{Name: "form manager", As: mgr, Method: "POST", URL: "/settings/catalog", Headers: form,
+			Body: []byte("stage_words=" + url.QueryEscape("开工 = 过程管理")), Status: 403},
+	})
+}
+
+// A catalog stored before the 阶段 table existed reads as the defaults.
+func TestCatalogStoredWithoutStageWords(t *testing.T) {
+	a := testapp.Start(t)
+	ctx := context.Background()
+	old, err := a.P.Matrix.Catalog(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old.StageWords = nil // omitempty: the stored document lacks the field
+	if _, err := a.P.Store.DB.Collection("settings").ReplaceOne(ctx, bson.D{{Key: "_id", Value: matrix.CatalogID}}, old); err != nil {
+		t.Fatal(err)
+	}
+	var raw bson.M
+	if err := a.P.Store.DB.Collection("settings").FindOne(ctx, bson.D{{Key: "_id", Value: matrix.CatalogID}}).Decode(&raw); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := raw["stage_words"]; ok {
+		t.Fatalf("stored document still has stage_words: %v", raw)
+	}
+	got, err := a.P.Matrix.Catalog(ctx)
+	if err != nil || !slices.Equal(got.StageWords, matrix.DefaultStageWords()) {
+		t.Fatalf("catalog without stage words: %v %v", got.StageWords, err)
+	}
+	testapp.Run(t, a, []testapp.Scenario{
+		{Name: "api defaults", As: a.Admin(t), URL: "/api/v1/settings/catalog", Status: 200, Expect: []string{`{"word":"在谈","stage":"attract"}`}},
+		{Name: "save keeps defaults", As: a.Admin(t), Method: "PUT", URL: "/api/v1/settings/catalog",
+			Body: map[string]any{"version": got.Version, "stale_days": 12}, Status: 200, Expect: []string{`{"word":"在谈","stage":"attract"}`}},
+	})
 }
 
 func TestTargets(t *testing.T) {

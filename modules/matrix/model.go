@@ -43,6 +43,16 @@ type Catalog struct {
 	StaleDays    int        `bson:"stale_days" json:"stale_days"`
 	// DisabledGates lists stage gate keys (projects.Gates) switched off.
 	DisabledGates []string `bson:"disabled_gates,omitempty" json:"disabled_gates"`
+	// StageWords are what field staff write in a 阶段 column (the importer);
+	// a stored catalog without them uses the defaults (Service.Catalog).
+	StageWords []StageWord `bson:"stage_words,omitempty" json:"stage_words"`
+}
+
+// StageWord is one word of a 阶段 cell and the stage key (projects.Stages)
+// it means.
+type StageWord struct {
+	Word  string `bson:"word" json:"word"`
+	Stage string `bson:"stage" json:"stage"`
 }
 
 // Industry is one entry of the "2+6+X" list.

@@ -1,6 +1,7 @@
 package matrix
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -83,8 +84,17 @@ func TestValidateUnit(t *testing.T) {
 	}
 }
 
+var stageKeys = []string{"search", "push", "attract", "decision", "process", "aftercare", "paused", "dropped"}
+
 func TestCatalogNormalize(t *testing.T) {
-	gates := []string{"reason", "assessment"}
+	keys := RuleKeys{Gates: []string{"reason", "assessment"}, Stages: stageKeys}
+	words := func(kv ...string) []StageWord {
+		var out []StageWord
+		for i := 0; i < len(kv); i += 2 {
+			out = append(out, StageWord{Word: kv[i], Stage: kv[i+1]})
+		}
+		return out
+	}
 	cases := []struct {
 		name  string
 		edit  func(c *Catalog)
@@ -126,12 +136,36 @@ func TestCatalogNormalize(t *testing.T) {
 		{"stale 1", func(c *Catalog) { c.StaleDays = 1 }, "", nil},
 		{"stale 365", func(c *Catalog) { c.StaleDays = 365 }, "", nil},
 		{"unknown gate", func(c *Catalog) { c.DisabledGates = []string{"magic"} }, "disabled_gates", nil},
+		{"stage words folded", func(c *Catalog) { c.StageWords = words(" 已 开工 ", "process", "ＫＯ", " dropped ") }, "",
+			func(t *testing.T, c *Catalog) {
+				if !slices.Equal(c.StageWords, words("已开工", "process", "KO", "dropped")) {
+					t.Errorf("stage words %q", c.StageWords)
+				}
+			}},
+		{"stage word max length", func(c *Catalog) { c.StageWords = words(strings.Repeat("阶", 20), "push") }, "", nil},
+		{"stage label as its own word", func(c *Catalog) { c.StageWords = words("资源招引", "attract") }, "", nil},
+		{"duplicate stage word", func(c *Catalog) { c.StageWords = words("在谈", "attract", "在 谈", "decision") }, "stage_words", nil},
+		{"duplicate stage word by case", func(c *Catalog) { c.StageWords = words("ko", "dropped", "KO", "dropped") }, "stage_words", nil},
+		{"unknown stage", func(c *Catalog) { c.StageWords = words("已开工", "building") }, "stage_words", nil},
+		{"stage missing", func(c *Catalog) { c.StageWords = words("已开工", " ") }, "stage_words", nil},
+		{"empty stage word", func(c *Catalog) { c.StageWords = words(" ", "process") }, "stage_words", nil},
+		{"stage word too long", func(c *Catalog) { c.StageWords = words(strings.Repeat("阶", 21), "push") }, "stage_words", nil},
+		{"stage word control char", func(c *Catalog) { c.StageWords = words("在\x07谈", "attract") }, "stage_words", nil},
+		{"label of another stage", func(c *Catalog) { c.StageWords = words("过程管理", "attract") }, "stage_words", nil},
+		{"key of another stage", func(c *Catalog) { c.StageWords = words("Process", "attract") }, "stage_words", nil},
+		{"no stage words", func(c *Catalog) { c.StageWords = nil }, "stage_words", nil},
+		{"too many stage words", func(c *Catalog) {
+			c.StageWords = nil
+			for i := range MaxStageWords + 1 {
+				c.StageWords = append(c.StageWords, StageWord{Word: fmt.Sprintf("词%d", i), Stage: "push"})
+			}
+		}, "stage_words", nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			c := DefaultCatalog()
 			tc.edit(c)
-			err := c.Normalize(gates)
+			err := c.Normalize(keys)
 			if tc.field == "" {
 				if err != nil {
 					t.Fatalf("want valid, got %v", err)
@@ -222,5 +256,45 @@ func TestTreeAndLayers(t *testing.T) {
 		if r.ID == "zzfd" && r.Indent != "" {
 			t.Errorf("zzfd indent %q", r.Indent)
 		}
+	}
+}
+
+func TestStageWordMessages(t *testing.T) {
+	for _, tc := range []struct {
+		words []StageWord
+		want  string
+	}{
+		{[]StageWord{{"在谈", "attract"}, {"在谈", "decision"}}, "阶段用语“在谈”重复出现"},
+		{[]StageWord{{"已开工", "building"}}, "阶段用语“已开工”对应的阶段“building”不存在"},
+		{[]StageWord{{"已开工", ""}}, "阶段用语“已开工”缺少对应的阶段"},
+		{[]StageWord{{"在谈", "attract"}, {"", "process"}}, "第 2 条阶段用语缺少词语"},
+		{[]StageWord{{strings.Repeat("阶", 21), "push"}}, "过长（最多 20 字）"},
+		{[]StageWord{{"终止", "paused"}}, "“终止”是阶段“终止”的名称"},
+	} {
+		c := DefaultCatalog()
+		c.StageWords = tc.words
+		err := c.Normalize(RuleKeys{Stages: stageKeys})
+		if fe, ok := core.AsFieldError(err); !ok || fe.Field != "stage_words" || !strings.Contains(fe.Message, tc.want) {
+			t.Errorf("%v: got %v, want %q", tc.words, err, tc.want)
+		}
+	}
+}
+
+func TestParseStageWords(t *testing.T) {
+	h := &Handlers{Stages: stageKeys}
+	got := h.parseStageWords("已开工 = 过程管理\r\n\r\n  在谈=attract \n服务＝后道服务\n签约\n开工 = 建设中\n = 暂缓")
+	want := []StageWord{{"已开工 ", "process"}, {"在谈", "attract"}, {"服务", "aftercare"}, {"签约", ""},
+		{"开工 ", "建设中"}, {"", "paused"}}
+	if !slices.Equal(got, want) {
+		t.Errorf("parse = %q\nwant    %q", got, want)
+	}
+	// The page writes stages by label; reading that back gives the table.
+	c := DefaultCatalog()
+	c.StageWords = h.parseStageWords(formatStageWords(c.StageWords))
+	if err := c.Normalize(RuleKeys{Stages: stageKeys}); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(c.StageWords, DefaultStageWords()) {
+		t.Errorf("round trip %q", c.StageWords)
 	}
 }

@@ -141,6 +141,10 @@ func (s *Service) Catalog(ctx context.Context) (*Catalog, error) {
 	if errors.Is(err, core.ErrNotFound) {
 		return DefaultCatalog(), nil
 	}
+	if err == nil && c.StageWords == nil {
+		// Stored before the 阶段 table existed.
+		c.StageWords = DefaultStageWords()
+	}
 	return c, err
 }
 

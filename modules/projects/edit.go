@@ -22,6 +22,8 @@ type Catalog struct {
 	ActionLines   []string
 	DisabledGates []string
 	StaleDays     int
+	// StageWords maps words of a 阶段 cell to stage keys (the importer).
+	StageWords map[string]string
 }
 
 // Vocab supplies the catalog and the known units (matrix module).
@@ -242,22 +244,11 @@ func (s *Service) Create(ctx context.Context, a core.Actor, scope core.Scope, in
 	return p, nil
 }
 
-// Change is one field that differs between two versions of a project.
-type Change struct {
-	Field  string `json:"field"`
-	Label  string `json:"label"`
-	Mine   string `json:"mine"`
-	Stored string `json:"stored"`
-}
+// Change is one field on which a stale update and the stored record disagree.
+type Change = core.Change
 
-// ConflictError is a stale update with what changed meanwhile.
-type ConflictError struct {
-	Current *Project
-	Changes []Change
-}
-
-func (e *ConflictError) Error() string { return "projects: version conflict" }
-func (e *ConflictError) Unwrap() error { return core.ErrConflict }
+// ConflictError is a stale update with the stored record and what changed.
+type ConflictError = core.ConflictError[Project]
 
 // FieldLabels names the editable fields in Chinese (conflict messages).
 var FieldLabels = map[string]string{"Type": "项目类型", "Name": "项目名称", "Industry": "产业", "Zone": "区镇",
