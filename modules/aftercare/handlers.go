@@ -75,12 +75,7 @@ func (h *Handlers) auditDenied(c *fiber.Ctx, err error) { web.AuditDenied(c, h.A
 // fail answers a service error as JSON, with conflict details.
 func (h *Handlers) fail(c *fiber.Ctx, err error) error {
 	h.auditDenied(c, err)
-	var ce *ConflictError
-	if errors.As(err, &ce) {
-		return c.Status(409).JSON(fiber.Map{"error": fiber.Map{"code": "conflict",
-			"message": "该服务诉求已被他人修改，请刷新后重试", "current_version": ce.Current.Version, "changes": ce.Changes}})
-	}
-	return web.Fail(c, err)
+	return web.FailStale(c, err, "该服务诉求已被他人修改，请刷新后重试")
 }
 
 // APIItem is a request in API answers.

@@ -49,6 +49,36 @@ type ConflictError[T any] struct {
 func (e *ConflictError[T]) Error() string { return fmt.Sprintf("%T: version conflict", e.Current) }
 func (e *ConflictError[T]) Unwrap() error { return ErrConflict }
 
+// StaleChanges lists what changed meanwhile (Stale).
+func (e *ConflictError[T]) StaleChanges() []Change { return e.Changes }
+
+// StoredVersion is the version of the record as stored now (Stale); 0 when
+// the current record is unknown or T carries no Meta.
+func (e *ConflictError[T]) StoredVersion() int64 {
+	if e.Current == nil {
+		return 0
+	}
+	if r, ok := any(e.Current).(Record); ok {
+		return r.GetMeta().Version
+	}
+	return 0
+}
+
+// Stale is a stale update of any kind of record: every *ConflictError[T]
+// is one, so handlers can answer it without knowing T.
+type Stale interface {
+	error
+	StaleChanges() []Change
+	StoredVersion() int64
+}
+
+// AsStale unwraps a Stale from err.
+func AsStale(err error) (Stale, bool) {
+	var s Stale
+	ok := errors.As(err, &s)
+	return s, ok
+}
+
 // AsFieldError unwraps a *FieldError from err.
 func AsFieldError(err error) (*FieldError, bool) {
 	var fe *FieldError

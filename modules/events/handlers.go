@@ -1,7 +1,6 @@
 package events
 
 import (
-	"errors"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -100,16 +99,7 @@ func (h *Handlers) auditDenied(c *fiber.Ctx, err error) { web.AuditDenied(c, h.A
 // fail answers a service error as JSON, with conflict details.
 func (h *Handlers) fail(c *fiber.Ctx, err error) error {
 	h.auditDenied(c, err)
-	var ce *ConflictError
-	if errors.As(err, &ce) {
-		changes := ce.Changes
-		if changes == nil {
-			changes = []Change{}
-		}
-		return c.Status(409).JSON(fiber.Map{"error": fiber.Map{"code": "conflict",
-			"message": "该活动已被他人修改，请刷新后重试", "current_version": ce.Current.Version, "changes": changes}})
-	}
-	return web.Fail(c, err)
+	return web.FailStale(c, err, "该活动已被他人修改，请刷新后重试")
 }
 
 func (h *Handlers) apiGet(c *fiber.Ctx) error {

@@ -112,11 +112,10 @@ func (h *Handlers) detailPage(c *fiber.Ctx) error {
 
 // FormView is the Data of the "events_form" page.
 type FormView struct {
-	ID       string
-	Version  int64
+	ID string
+	// FormState: the stored version, a field error or what a stale save changed.
+	web.FormState
 	In       Input
-	Error    *core.FieldError
-	Conflict []Change
 	Cat      *matrix.Catalog
 	Units    []*matrix.Unit
 	Statuses []string
@@ -222,17 +221,7 @@ func (h *Handlers) formFail(c *fiber.Ctx, v FormView, err error) error {
 	if v.Creating {
 		title = "新建活动"
 	}
-	var ce *ConflictError
-	if errors.As(err, &ce) {
-		v.Conflict, v.Version = ce.Changes, ce.Current.Version
-		return web.Page(c.Status(409), "events_form", title, "events", v)
-	}
-	if fe, ok := core.AsFieldError(err); ok {
-		v.Error = fe
-		return web.Page(c.Status(422), "events_form", title, "events", v)
-	}
-	h.auditDenied(c, err)
-	return web.Fail(c, err)
+	return web.FormFailed(c, err, &v.FormState, func() error { return web.Page(c, "events_form", title, "events", v) }, h.Audit, Kind)
 }
 
 func (h *Handlers) createForm(c *fiber.Ctx) error {

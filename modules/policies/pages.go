@@ -135,12 +135,11 @@ func (h *Handlers) detailPage(c *fiber.Ctx) error {
 
 // FormView is the Data of the "policies_form" page.
 type FormView struct {
-	ID           string
-	Version      int64
+	ID string
+	// FormState: the stored version, a field error or what a stale save changed.
+	web.FormState
 	In           Input
 	Rows         []Clause // the clauses plus blank rows to add more
-	Error        *core.FieldError
-	Conflict     []Change
 	Levels       []string
 	Statuses     []string
 	Categories   []string
@@ -242,17 +241,7 @@ func (h *Handlers) formFail(c *fiber.Ctx, v FormView, err error) error {
 	if v.Creating {
 		title = "新建政策"
 	}
-	var ce *ConflictError
-	if errors.As(err, &ce) {
-		v.Conflict, v.Version = ce.Changes, ce.Current.Version
-		return web.Page(c.Status(409), "policies_form", title, "policies", v)
-	}
-	if fe, ok := core.AsFieldError(err); ok {
-		v.Error = fe
-		return web.Page(c.Status(422), "policies_form", title, "policies", v)
-	}
-	h.auditDenied(c, err)
-	return web.Fail(c, err)
+	return web.FormFailed(c, err, &v.FormState, func() error { return web.Page(c, "policies_form", title, "policies", v) }, h.Audit, Kind)
 }
 
 func (h *Handlers) createForm(c *fiber.Ctx) error {

@@ -157,12 +157,7 @@ func (h *Handlers) fail(c *fiber.Ctx, err error) error {
 		return c.Status(409).JSON(fiber.Map{"error": web.APIError{Code: "possible_duplicate",
 			Message: dw.Error() + "；确认不是重复后请带上 \"confirm_duplicate\": true 重新提交"}, "candidates": cands})
 	}
-	var ce *ConflictError
-	if errors.As(err, &ce) {
-		return c.Status(409).JSON(fiber.Map{"error": fiber.Map{"code": "conflict",
-			"message": "该项目已被他人修改，请刷新后重试", "current_version": ce.Current.Version, "changes": ce.Changes}})
-	}
-	return web.Fail(c, err)
+	return web.FailStale(c, err, "该项目已被他人修改，请刷新后重试")
 }
 
 func (h *Handlers) apiGet(c *fiber.Ctx) error {

@@ -173,11 +173,10 @@ func (h *Handlers) apiBoard(c *fiber.Ctx) error {
 
 // FormView is the Data of the "project_form" page.
 type FormView struct {
-	ID        string
-	Version   int64
+	ID string
+	// FormState: the stored version, a field error or what a stale save changed.
+	web.FormState
 	In        Input
-	Error     *core.FieldError
-	Conflict  []Change
 	Cat       Catalog
 	Units     [][2]string
 	Types     []string
@@ -294,24 +293,18 @@ func (h *Handlers) newPage(c *fiber.Ctx) error {
 }
 
 func (h *Handlers) formFail(c *fiber.Ctx, v FormView, err error) error {
-	var ce *ConflictError
 	var dw *DuplicateWarning
-	switch {
-	case errors.As(err, &dw):
+	if errors.As(err, &dw) {
 		for _, x := range dw.Candidates {
 			v.Duplicates = append(v.Duplicates, DuplicateView{Candidate: x, UnitName: h.Names.Name(x.Unit)})
 		}
 		return web.Page(c.Status(409), "project_form", "新建项目", "projects", v)
-	case errors.As(err, &ce):
-		v.Conflict, v.Version = ce.Changes, ce.Current.Version
-		return web.Page(c.Status(409), "project_form", "编辑项目", "projects", v)
 	}
-	if fe, ok := core.AsFieldError(err); ok {
-		v.Error = fe
-		return web.Page(c.Status(422), "project_form", map[bool]string{true: "新建项目", false: "编辑项目"}[v.Creating], "projects", v)
+	title := "编辑项目"
+	if v.Creating {
+		title = "新建项目"
 	}
-	h.auditDenied(c, err)
-	return web.Fail(c, err)
+	return web.FormFailed(c, err, &v.FormState, func() error { return web.Page(c, "project_form", title, "projects", v) }, h.Audit, Kind)
 }
 
 func (h *Handlers) createForm(c *fiber.Ctx) error {
@@ -485,9 +478,7 @@ func back(c *fiber.Ctx, id, kind, msg string) error {
 
 func (h *Handlers) formError(c *fiber.Ctx, id string, err error) error {
 	h.auditDenied(c, err)
-	var ce *ConflictError
-	switch {
-	case errors.As(err, &ce), errors.Is(err, core.ErrConflict):
+	if errors.Is(err, core.ErrConflict) { // a *ConflictError is one too
 		return back(c, id, "error", "项目刚被他人修改，已显示最新内容，请核对后重试")
 	}
 	if ge, ok := AsGateError(err); ok {

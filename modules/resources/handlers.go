@@ -122,13 +122,9 @@ func (h *Handlers) apiFail(c *fiber.Ctx, k *Kind, err error) error {
 		return c.Status(409).JSON(fiber.Map{"error": web.APIError{Code: "possible_duplicate",
 			Message: dw.Error() + "；确认不是重复后请带上 \"confirm_duplicate\": true 重新提交"}, "candidates": cands})
 	case errors.As(err, &cf):
-		changes := cf.Changes
-		if changes == nil {
-			changes = []Change{}
-		}
-		return c.Status(409).JSON(fiber.Map{"error": fiber.Map{"code": "conflict",
-			"message":         fmt.Sprintf("该%s已被他人修改（当前版本 %d），请核对后重试", k.Name(), cf.Current.GetMeta().Version),
-			"current_version": cf.Current.GetMeta().Version, "changes": changes}, "current": h.apiDoc(cf.Current)})
+		body := web.StaleBody(cf, fmt.Sprintf("该%s已被他人修改（当前版本 %d），请核对后重试", k.Name(), cf.StoredVersion()))
+		body["current"] = h.apiDoc(cf.Current)
+		return c.Status(409).JSON(body)
 	}
 	if fes := FieldErrors(err); len(fes) > 0 {
 		list := make([]web.APIError, len(fes))

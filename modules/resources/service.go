@@ -137,6 +137,17 @@ func (s *Service) Diff(ctx context.Context, kind string, in Input, cur Resource)
 func (c *Conflict) Error() string { return "记录已被他人修改" }
 func (c *Conflict) Unwrap() error { return core.ErrConflict }
 
+var _ core.Stale = (*Conflict)(nil)
+
+// StaleChanges and StoredVersion make a *Conflict a core.Stale.
+func (c *Conflict) StaleChanges() []Change { return c.Changes }
+func (c *Conflict) StoredVersion() int64 {
+	if c.Current == nil {
+		return 0
+	}
+	return c.Current.GetMeta().Version
+}
+
 // FieldErrors returns every *core.FieldError in err (validation joins them).
 func FieldErrors(err error) []*core.FieldError {
 	var out []*core.FieldError
