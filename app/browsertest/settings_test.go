@@ -14,13 +14,8 @@ import (
 func TestSettingsAddTownTeamAndTarget(t *testing.T) {
 	a := testapp.Start(t)
 	b := New(t)
+	login(b, a.URL, "admin", testapp.AdminPassword)
 	b.Do(
-		chromedp.Navigate(a.URL+"/login"),
-		chromedp.WaitVisible(css(`input[name=username]`)),
-		chromedp.SendKeys(css(`input[name=username]`), "admin"),
-		chromedp.SendKeys(css(`input[name=password]`), testapp.AdminPassword),
-		chromedp.Submit(css(`input[name=password]`)),
-		chromedp.WaitVisible(css(`.userbox`)),
 		chromedp.Click(css(`.sidebar a[href="/settings"]`)),
 		chromedp.WaitVisible(css(`#u-zzfd`)),
 	)

@@ -16,13 +16,8 @@ func TestCatalogStageWords(t *testing.T) {
 	a := testapp.Start(t)
 	b := New(t)
 	area := css(`#c-stage_words`)
+	login(b, a.URL, "admin", testapp.AdminPassword)
 	b.Do(
-		chromedp.Navigate(a.URL+"/login"),
-		chromedp.WaitVisible(css(`input[name=username]`)),
-		chromedp.SendKeys(css(`input[name=username]`), "admin"),
-		chromedp.SendKeys(css(`input[name=password]`), testapp.AdminPassword),
-		chromedp.Submit(css(`input[name=password]`)),
-		chromedp.WaitVisible(css(`.userbox`)),
 		chromedp.Navigate(a.URL+"/settings/catalog"),
 		chromedp.WaitVisible(area),
 	)
