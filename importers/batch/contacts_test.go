@@ -156,3 +156,24 @@ func TestImportedOtherContactsOfNewProject(t *testing.T) {
 		t.Errorf("contacts = %+v, want %+v", got, want)
 	}
 }
+
+// 联系电话 is checked like the 其他联系人 phones: a local number is kept, a
+// number that is none is rejected naming the column.
+func TestImportedContactPhoneChecked(t *testing.T) {
+	a := testapp.Start(t)
+	rows := map[int][]any{
+		1: {"项目名称", "项目类型", "所属区镇", "对接人", "联系电话"},
+		2: {"本地号码项目", "产业", "张浦镇", "张三", "5700 1234"},
+		3: {"错误号码项目", "产业", "张浦镇", "李四", "1391234"},
+	}
+	rep := runKind(t, a.P.Imports, kindCase{kind: "projects", actor: officer}, rows, false)
+	if rep.Created != 1 || rep.Rejected != 1 {
+		t.Fatalf("import: %+v, errors %+v", countsOf(rep), rep.Errors)
+	}
+	if e := rep.Errors[0]; e.Row != 3 || e.Column != "联系电话" || !strings.Contains(e.Message, "1391234") {
+		t.Errorf("rejection %+v", e)
+	}
+	if got := projectsIn(t, a, rep.BatchID)[0].Contacts; len(got) != 1 || got[0].Phone != "57001234" {
+		t.Errorf("contacts = %+v", got)
+	}
+}

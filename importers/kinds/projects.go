@@ -149,7 +149,11 @@ func (p *projectPlanner) Parse(row map[string]string) (*batch.Candidate, []batch
 		if name == "" {
 			bad("contact_name", "填写了联系电话，但缺少对接人姓名")
 		}
-		in.Contacts = []projects.Contact{{Name: name, Phone: cells.NormalizePhone(phone)}}
+		ph, err := projects.ContactPhone(phone)
+		if err != nil {
+			bad("contact_phone", err.Error())
+		}
+		in.Contacts = []projects.Contact{{Name: name, Phone: ph}}
 	}
 	if others, err := projects.ParseContacts(row["other_contacts"]); err != nil {
 		bad("other_contacts", err.Error())

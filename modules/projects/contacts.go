@@ -52,9 +52,20 @@ func parseContact(e string) (Contact, error) {
 	if phone == "" {
 		return Contact{Name: name}, nil
 	}
-	p := cells.NormalizePhone(phone)
-	if !cells.ValidPhone(p) && !cells.LocalPhone(p) {
-		return Contact{}, fmt.Errorf("%s 的电话“%s”不是有效号码（手机 11 位，座机 7–8 位或带区号）", name, phone)
+	p, err := ContactPhone(phone)
+	if err != nil {
+		return Contact{}, fmt.Errorf("%s 的%v", name, err)
 	}
 	return Contact{Name: name, Phone: p}, nil
+}
+
+// ContactPhone normalises a contact's phone (cells.NormalizePhone) and
+// checks it is a mainland mobile, a landline with its area code or a local
+// 7–8 digit number; "" stays "".
+func ContactPhone(s string) (string, error) {
+	p := cells.NormalizePhone(strings.TrimSpace(s))
+	if p == "" || cells.ValidPhone(p) || cells.LocalPhone(p) {
+		return p, nil
+	}
+	return "", fmt.Errorf("电话“%s”不是有效号码（手机 11 位，座机 7–8 位或带区号）", strings.TrimSpace(s))
 }
