@@ -147,10 +147,15 @@ func (in *Input) Validate(cat Catalog, v Vocab, scope core.Scope) error {
 	}
 	for i := range in.Contacts {
 		c := &in.Contacts[i]
-		c.Name, c.Phone, c.Title, c.Email = clean(c.Name), NormalizePhone(c.Phone), clean(c.Title), clean(c.Email)
+		c.Name, c.Title, c.Email = clean(c.Name), clean(c.Title), clean(c.Email)
 		if c.Name == "" {
 			return core.Invalid("contacts", "第 %d 位联系人缺少姓名", i+1)
 		}
+		phone, err := ContactPhone(c.Phone)
+		if err != nil {
+			return core.Invalid("contacts", "联系人 %s 的%v", c.Name, err)
+		}
+		c.Phone = phone
 	}
 	in.Contacts = slices.DeleteFunc(in.Contacts, func(c Contact) bool { return c.Name == "" })
 	m := in.Milestones
@@ -174,9 +179,6 @@ func (in *Input) Validate(cat Catalog, v Vocab, scope core.Scope) error {
 	}
 	return nil
 }
-
-// NormalizePhone strips spaces, dashes and a +86 prefix (cells.NormalizePhone).
-func NormalizePhone(s string) string { return cells.NormalizePhone(s) }
 
 func (in *Input) apply(p *Project) {
 	p.Type, p.Name, p.Industry, p.Zone, p.Unit, p.Officer = in.Type, in.Name, in.Industry, in.Zone, in.Unit, in.Officer

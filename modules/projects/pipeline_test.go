@@ -67,6 +67,8 @@ func TestPipelineAPI(t *testing.T) {
 		{Name: "unknown industry", As: e.officer, Method: "POST", URL: "/api/v1/projects", Body: map[string]any{"type": "industry", "name": "x", "unit": "kfq", "industry": "造船"}, Status: 422, Expect: []string{`"field":"industry"`}},
 		{Name: "other unit create", As: e.officer, Method: "POST", URL: "/api/v1/projects", Body: map[string]any{"type": "industry", "name": "x", "unit": "gxq"}, Status: 422, Expect: []string{`"field":"unit"`}},
 		{Name: "bad credit code", As: e.officer, Method: "POST", URL: "/api/v1/projects", Body: map[string]any{"type": "industry", "name": "x", "unit": "kfq", "credit_code": "91320583MA1MXXXX0Y"}, Status: 422, Expect: []string{`"field":"credit_code"`}},
+		{Name: "bad contact phone", As: e.officer, Method: "POST", URL: "/api/v1/projects", Body: map[string]any{"type": "industry", "name": "x", "unit": "kfq",
+			"contacts": []map[string]string{{"name": "李四", "phone": "1391234"}}}, Status: 422, Expect: []string{`"field":"contacts"`, "李四", "1391234"}},
 		{Name: "bad date", As: e.officer, Method: "POST", URL: "/api/v1/projects", Body: map[string]any{"type": "industry", "name": "x", "unit": "kfq", "next_due": "2024-02-30"}, Status: 400},
 		{Name: "operator in field", As: e.officer, Method: "POST", URL: "/api/v1/projects", Body: `{"type":"industry","name":{"$ne":""},"unit":"kfq"}`, Status: 400, Expect: []string{`"field":"name"`}},
 		{Name: "other officer cannot read", As: e.other, URL: "/api/v1/projects/" + id, Status: 403},
