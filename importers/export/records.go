@@ -17,14 +17,14 @@ var errDone = errors.New("export: all rows written")
 // Records writes the records of repo that match q (its kinds, text, scope
 // and filters; paging and sorting are ignored) to w.
 //
-// The embedded store answers only {_id: X} fast and decodes ~10,000
-// documents a second in a scan, so where the engine keeps the records
-// (core.Repo.EachKept) they are read from it. Otherwise
-// the engine names the matching ids and the records are read either one by
-// one by id (a small share of the collection) or by one scan of the
-// collection (a large share; collection order); a query for everything
-// (all units, no text, no filters) skips the engine and streams the
-// collection.
+// The embedded store answers only {_id: X} fast and decodes ~8,000
+// documents a second in a scan, so where the engine keeps the records (the
+// embedded Bleve index: core.Repo.EachKept) they are read from it.
+// Otherwise (Meilisearch, or a command beside a serving process) the engine
+// names the matching ids and the records are read either one by one by id
+// (a small share of the collection) or by one scan of the collection (a
+// large share; collection order); a query for everything (all units, no
+// text, no filters) skips the engine and streams the collection.
 func Records[T any, P interface {
 	*T
 	core.Record
