@@ -78,6 +78,11 @@ func cmdExport(ctx context.Context, args []string, log *slog.Logger) error {
 		return err
 	}
 	scope := users.ScopeOf(u, p.Matrix)
+	if p.Engine == nil && (len(set) > 0 || !scope.All) {
+		// Beside a serving process the command has the store but not the
+		// index, and filters and unit scopes are engine queries.
+		return errors.New("服务进程正在使用搜索索引：带筛选条件或按用户单位范围的导出请在页面上点“导出 Excel”，或停止服务后再运行本命令")
+	}
 	write, err := exporter(p, *kind, scope, set)
 	if err != nil {
 		if fe, ok := core.AsFieldError(err); ok {

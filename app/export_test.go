@@ -3,9 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -14,6 +16,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"zhaoshang/app/server"
+	"zhaoshang/app/testapp"
 	"zhaoshang/importers/export"
 	"zhaoshang/modules/core"
 	"zhaoshang/modules/projects"
@@ -186,5 +189,54 @@ func TestExportTemplateCommand(t *testing.T) {
 				t.Errorf("a refused template left %s (%v)", out, err)
 			}
 		})
+	}
+}
+
+// Beside a serving process the command has the store but not the index:
+// everything still exports (a scan of the store); a filtered export is
+// refused in one line, without writing a file.
+func TestExportBesideServer(t *testing.T) {
+	a := testapp.Start(t)
+	ctx := context.Background()
+	if err := a.P.Projects.Create(ctx, core.System, &projects.Project{Name: "运行中导出项目", Type: projects.TypeIndustry,
+		Unit: "kfq", Stage: projects.StageAttract}); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	export := func(args ...string) (int, string) {
+		cmd := exec.Command(os.Args[0], append([]string{"export", "--kind", "projects"}, args...)...)
+		cmd.Env = append(os.Environ(), "ZS_TEST_MAIN=1", "ZS_DATA="+a.Dir, "MONGO_URI=", "MEILI_URL=")
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		err := cmd.Run()
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			return ee.ExitCode(), stderr.String()
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return 0, stderr.String()
+	}
+	all := filepath.Join(dir, "all.xlsx")
+	if code, errOut := export("--out", all); code != 0 {
+		t.Fatalf("unfiltered export beside the server: exit %d, %s", code, errOut)
+	}
+	f, err := excelize.OpenFile(all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := f.GetRows("项目")
+	f.Close()
+	if len(rows) != 2 || rows[1][2] != "运行中导出项目" {
+		t.Fatalf("rows %q", rows)
+	}
+	some := filepath.Join(dir, "some.xlsx")
+	code, errOut := export("--stage", "attract", "--out", some)
+	if code == 0 || !strings.Contains(errOut, "导出 Excel") {
+		t.Fatalf("filtered export beside the server: exit %d, %q", code, errOut)
+	}
+	if _, err := os.Stat(some); !os.IsNotExist(err) {
+		t.Fatalf("a refused export left a file: %v", err)
 	}
 }

@@ -44,6 +44,9 @@ func served(e Engine) Engine {
 // scope, filters), however many: exports use it, since a page of hits is
 // capped at 1000. Engines without IDWalker are paged through.
 func MatchingIDs(ctx context.Context, e Engine, q Query) (map[string]struct{}, error) {
+	if e == nil {
+		return nil, fmt.Errorf("search: matching ids: %w", ErrUnavailable)
+	}
 	ids := map[string]struct{}{}
 	q.Facets, q.Sums, q.GroupBy, q.Highlight, q.Prefix = nil, nil, "", false, false
 	if w, ok := served(e).(IDWalker); ok {
