@@ -205,7 +205,11 @@ func (p Pool) FindByName(ctx context.Context, scope core.Scope, kind, name strin
 	if p.Engine == nil || name == "" {
 		return "", nil
 	}
-	res, err := p.Engine().Search(ctx, search.Query{Kinds: []string{kind}, Text: name, Scope: scope.Search(), Limit: 10})
+	e := p.Engine()
+	if e == nil { // a command beside a serving process has no index
+		return "", nil
+	}
+	res, err := e.Search(ctx, search.Query{Kinds: []string{kind}, Text: name, Scope: scope.Search(), Limit: 10})
 	if err != nil {
 		return "", fmt.Errorf("events: find %s %q: %w", kind, name, err)
 	}
