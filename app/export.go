@@ -12,23 +12,16 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"zhaoshang/app/platform"
 	"zhaoshang/app/server"
 	"zhaoshang/importers/export"
 	"zhaoshang/importers/header"
 	"zhaoshang/modules/core"
-	"zhaoshang/modules/events"
-	"zhaoshang/modules/policies"
-	"zhaoshang/modules/projects"
-	"zhaoshang/modules/resources"
 	"zhaoshang/modules/users"
-	"zhaoshang/search"
 	"zhaoshang/templates"
 )
-
-// exportKinds are the kinds `zhaoshang export` writes.
-var exportKinds = []string{"projects", "events", "talents", "enterprises", "institutes", "results", "policies"}
 
 // cmdExport is `zhaoshang export --kind K --out F [--q ..] [--stage ..]
 // [--unit ..] [...] [--as USER]`: the same rows the kind's list shows for
@@ -36,7 +29,7 @@ var exportKinds = []string{"projects", "events", "talents", "enterprises", "inst
 // --template it writes the kind's import template instead.
 func cmdExport(ctx context.Context, args []string, log *slog.Logger) error {
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
-	kind := fs.String("kind", "", strings.Join(exportKinds, ", "))
+	kind := fs.String("kind", "", strings.Join(platform.ExportKinds, ", "))
 	out := fs.String("out", "", "the .xlsx file to write")
 	as := fs.String("as", "admin", "export as this user (their unit scope applies)")
 	tmpl := fs.Bool("template", false, "write the kind's import template (as /imports/templates/<kind>.xlsx) instead of records")
@@ -51,7 +44,7 @@ func cmdExport(ctx context.Context, args []string, log *slog.Logger) error {
 	}
 	switch {
 	case *kind == "":
-		return usagef("--kind 必填（%s）", strings.Join(exportKinds, "、"))
+		return usagef("--kind 必填（%s）", strings.Join(platform.ExportKinds, "、"))
 	case *out == "":
 		return usagef("--out 必填")
 	}
@@ -77,13 +70,13 @@ func cmdExport(ctx context.Context, args []string, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	scope := users.ScopeOf(u, p.Matrix)
-	if p.Engine == nil && (len(set) > 0 || !scope.All) {
+	if p.Engine == nil {
 		// Beside a serving process the command has the store but not the
-		// index, and filters and unit scopes are engine queries.
-		return errors.New("服务进程正在使用搜索索引：带筛选条件或按用户单位范围的导出请在页面上点“导出 Excel”，或停止服务后再运行本命令")
+		// index, which filters, unit scopes and the kept records need.
+		return exportViaServer(ctx, p, *kind, *as, set, *out)
 	}
-	write, err := exporter(p, *kind, scope, set)
+	scope := users.ScopeOf(u, p.Matrix)
+	write, err := p.Exporter(*kind, scope, set)
 	if err != nil {
 		if fe, ok := core.AsFieldError(err); ok {
 			return usagef("--%s：%s", fe.Field, fe.Message)
@@ -99,6 +92,64 @@ func cmdExport(ctx context.Context, args []string, log *slog.Logger) error {
 		Note: fmt.Sprintf("%d 行 zhaoshang export %s", n, strings.Join(args, " "))})
 	fmt.Printf("已导出 %d 条记录（%s）到 %s\n", n, *kind, *out)
 	return nil
+}
+
+// exportViaServer has the serving process run the export (it owns the
+// index) and moves the workbook it wrote to out.
+func exportViaServer(ctx context.Context, p *platform.Platform, kind, as string, set map[string]string, out string) error {
+	id, err := p.RequestExport(ctx, kind, as, set)
+	if err != nil {
+		return err
+	}
+	deadline := time.Now().Add(exportWait)
+	for {
+		j, err := p.ExportStatus(ctx, id)
+		if err != nil {
+			return err
+		}
+		switch {
+		case j.State == "done":
+			defer p.ForgetExport(context.WithoutCancel(ctx), j)
+			if err := writeFile(out, func(w io.Writer) error { return copyFile(w, j.File) }); err != nil {
+				return err
+			}
+			fmt.Printf("已导出 %d 条记录（%s）到 %s（由服务进程执行）\n", j.Rows, kind, out)
+			return nil
+		case j.State == "failed":
+			p.ForgetExport(context.WithoutCancel(ctx), j)
+			if j.Field != "" {
+				return usagef("--%s：%s", j.Field, j.Error)
+			}
+			return errors.New(j.Error)
+		case time.Now().After(deadline.Add(exportRunWait)):
+			return errors.New("服务进程的导出超时；请在页面上点“导出 Excel”")
+		case j.State == "requested" && time.Now().After(deadline):
+			p.ForgetExport(context.WithoutCancel(ctx), j)
+			return errors.New("服务进程没有接手导出请求；请在页面上点“导出 Excel”，或停止服务后再运行本命令")
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// exportWait is how long a command waits for the server to take its
+// export, exportRunWait how long then for the workbook.
+const (
+	exportWait    = 30 * time.Second
+	exportRunWait = 10 * time.Minute
+)
+
+func copyFile(w io.Writer, path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = io.Copy(w, f)
+	return err
 }
 
 // writeFile writes out through a temporary file in its directory, renamed
@@ -124,7 +175,7 @@ func writeFile(out string, write func(io.Writer) error) error {
 // vocabularies, same export.Template).
 func writeTemplate(ctx context.Context, kind, out string, set map[string]string, log *slog.Logger) error {
 	if len(header.FieldsFor(kind)) == 0 {
-		return usagef("没有“%s”的导入模板（--kind 须为 %s 之一）", kind, strings.Join(exportKinds, "、"))
+		return usagef("没有“%s”的导入模板（--kind 须为 %s 之一）", kind, strings.Join(platform.ExportKinds, "、"))
 	}
 	if len(set) > 0 {
 		return usagef("--template 不能与筛选条件同用（--%s）", strings.Join(slices.Sorted(maps.Keys(set)), "、--"))
@@ -143,94 +194,4 @@ func writeTemplate(ctx context.Context, kind, out string, set map[string]string,
 	}
 	fmt.Printf("已写出%s导入模板（%s）到 %s\n", templates.Label("kind", kind), kind, out)
 	return nil
-}
-
-// exporter validates the filters for kind and returns the export to run.
-func exporter(p *platform.Platform, kind string, scope core.Scope, set map[string]string) (func(context.Context, io.Writer) (int, error), error) {
-	allow := func(names ...string) error {
-		for k := range set {
-			if !slices.Contains(names, k) {
-				return usagef("--kind %s 不能按 --%s 筛选", kind, k)
-			}
-		}
-		return nil
-	}
-	type run = func(context.Context, io.Writer) (int, error)
-	switch kind {
-	case "projects":
-		if err := allow("q", "stage", "unit", "industry", "zone", "type"); err != nil {
-			return nil, err
-		}
-		svc := projects.NewService(p.Projects, p.ProjectVocab())
-		q := projects.ListQuery{Text: set["q"], Stage: set["stage"], Unit: set["unit"], Industry: set["industry"], Zone: set["zone"], Type: set["type"]}
-		sq, ok, err := svc.SearchQuery(scope, &q)
-		if err != nil {
-			return nil, err
-		}
-		return recordsOf(p.Projects, projects.ExportSheet(p.Matrix.Name), sq, ok), nil
-	case "events":
-		if err := allow("q", "unit", "industry", "type", "status", "year"); err != nil {
-			return nil, err
-		}
-		svc := events.NewService(p.Records.Events, p.Matrix)
-		q := events.ListQuery{Text: set["q"], Unit: set["unit"], Industry: set["industry"], Type: set["type"], Status: set["status"], Year: set["year"]}
-		sq, ok, err := svc.SearchQuery(scope, &q)
-		if err != nil {
-			return nil, err
-		}
-		return recordsOf(p.Records.Events, events.ExportSheet(p.Matrix.Name), sq, ok), nil
-	case "policies":
-		if err := allow("q", "industry", "status", "year", "level"); err != nil {
-			return nil, err
-		}
-		svc := policies.NewService(p.Records.Policies, p.Matrix)
-		q := policies.ListQuery{Text: set["q"], Industry: set["industry"], Status: set["status"], Year: set["year"], Level: set["level"]}
-		sq, err := svc.SearchQuery(&q)
-		if err != nil {
-			return nil, err
-		}
-		return recordsOf(p.Records.Policies, policies.ExportSheet(p.Matrix.Name), sq, true), nil
-	}
-	k := resources.KindOf(kind)
-	if k == nil {
-		return nil, usagef("--kind 须为 %s 之一", strings.Join(exportKinds, "、"))
-	}
-	names := []string{"q", "unit"}
-	q := resources.ListQuery{Kind: kind, Text: set["q"], Unit: set["unit"], Filters: map[string]string{}}
-	for _, f := range k.Filters {
-		names = append(names, f.Param)
-		q.Filters[f.Param] = set[f.Param]
-	}
-	if err := allow(names...); err != nil {
-		return nil, err
-	}
-	svc := resources.NewService(p.Records.Talents, p.Records.Enterprises, p.Records.Institutes, p.Records.Results, p.Matrix)
-	sq, ok, err := svc.SearchQuery(scope, &q)
-	if err != nil {
-		return nil, err
-	}
-	var r run
-	switch kind {
-	case resources.KindTalents:
-		r = recordsOf(p.Records.Talents, resources.ExportSheet[*resources.Talent](k, p.Matrix.Name), sq, ok)
-	case resources.KindEnterprises:
-		r = recordsOf(p.Records.Enterprises, resources.ExportSheet[*resources.Enterprise](k, p.Matrix.Name), sq, ok)
-	case resources.KindInstitutes:
-		r = recordsOf(p.Records.Institutes, resources.ExportSheet[*resources.Institute](k, p.Matrix.Name), sq, ok)
-	default:
-		r = recordsOf(p.Records.Results, resources.ExportSheet[*resources.TechResult](k, p.Matrix.Name), sq, ok)
-	}
-	return r, nil
-}
-
-func recordsOf[T any, P interface {
-	*T
-	core.Record
-}](repo *core.Repo[T, P], sh export.Sheet[P], q search.Query, ok bool) func(context.Context, io.Writer) (int, error) {
-	return func(ctx context.Context, w io.Writer) (int, error) {
-		if !ok {
-			return export.Write(w, sh, func(func(P) error) error { return nil })
-		}
-		return export.Records(ctx, w, sh, repo, q)
-	}
 }

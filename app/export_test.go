@@ -10,11 +10,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
 
+	"zhaoshang/app/platform"
 	"zhaoshang/app/server"
 	"zhaoshang/app/testapp"
 	"zhaoshang/importers/export"
@@ -88,7 +90,7 @@ func TestExportCommand(t *testing.T) {
 		msg  string
 	}{
 		{"bad stage", []string{"--kind", "projects", "--stage", "bogus"}, "--stage"},
-		{"filter of another kind", []string{"--kind", "talents", "--stage", "push"}, "不能按 --stage 筛选"},
+		{"filter of another kind", []string{"--kind", "talents", "--stage", "push"}, "--stage：talents 不能按此筛选"},
 		{"unknown kind", []string{"--kind", "widgets"}, "--kind"},
 		{"no out", []string{"--kind", "projects"}, "--out"},
 		{"unknown user", []string{"--kind", "projects", "--as", "nobody"}, "未知用户"},
@@ -142,7 +144,7 @@ func TestExportTemplateCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, kind := range exportKinds {
+	for _, kind := range platform.ExportKinds {
 		t.Run(kind, func(t *testing.T) {
 			out := filepath.Join(dir, kind+".xlsx")
 			var code int
@@ -193,13 +195,19 @@ func TestExportTemplateCommand(t *testing.T) {
 }
 
 // Beside a serving process the command has the store but not the index:
-// everything still exports (a scan of the store); a filtered export is
-// refused in one line, without writing a file.
+// the server runs the export (filters, the user's units, the kept records)
+// and the command moves the workbook into place; a bad filter is still a
+// one-line usage error, and no file is left behind.
 func TestExportBesideServer(t *testing.T) {
 	a := testapp.Start(t)
 	ctx := context.Background()
-	if err := a.P.Projects.Create(ctx, core.System, &projects.Project{Name: "运行中导出项目", Type: projects.TypeIndustry,
-		Unit: "kfq", Stage: projects.StageAttract}); err != nil {
+	for i, stage := range []string{projects.StageAttract, projects.StageSearch} {
+		if err := a.P.Projects.Create(ctx, core.System, &projects.Project{Name: fmt.Sprintf("运行中导出项目%d", i), Type: projects.TypeIndustry,
+			Unit: "kfq", Stage: stage}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := a.P.Users.EnsureUser(ctx, "gxq_wang", "王", users.RoleOfficer, []string{"gxq"}, "Officer-2025"); err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
@@ -218,25 +226,49 @@ func TestExportBesideServer(t *testing.T) {
 		}
 		return 0, stderr.String()
 	}
-	all := filepath.Join(dir, "all.xlsx")
-	if code, errOut := export("--out", all); code != 0 {
-		t.Fatalf("unfiltered export beside the server: exit %d, %s", code, errOut)
+	names := func(path string) []string {
+		f, err := excelize.OpenFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		rows, _ := f.GetRows("项目")
+		var out []string
+		for _, r := range rows[1:] {
+			out = append(out, r[2])
+		}
+		return out
 	}
-	f, err := excelize.OpenFile(all)
-	if err != nil {
-		t.Fatal(err)
+	for _, tc := range []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"everything", nil, []string{"运行中导出项目0", "运行中导出项目1"}},
+		{"filtered", []string{"--stage", "attract"}, []string{"运行中导出项目0"}},
+		{"another unit's officer", []string{"--as", "gxq_wang"}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := filepath.Join(dir, tc.name+".xlsx")
+			if code, errOut := export(append(tc.args, "--out", out)...); code != 0 {
+				t.Fatalf("exit %d, %s", code, errOut)
+			}
+			got := names(out)
+			slices.Sort(got)
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("rows %q, want %q", got, tc.want)
+			}
+		})
 	}
-	rows, _ := f.GetRows("项目")
-	f.Close()
-	if len(rows) != 2 || rows[1][2] != "运行中导出项目" {
-		t.Fatalf("rows %q", rows)
+	bad := filepath.Join(dir, "bad.xlsx")
+	code, errOut := export("--level", "国家级", "--out", bad)
+	if code != 2 || !strings.Contains(errOut, "--level") || strings.Count(strings.TrimSpace(errOut), "\n") > 1 {
+		t.Fatalf("bad filter beside the server: exit %d, %q", code, errOut)
 	}
-	some := filepath.Join(dir, "some.xlsx")
-	code, errOut := export("--stage", "attract", "--out", some)
-	if code == 0 || !strings.Contains(errOut, "导出 Excel") {
-		t.Fatalf("filtered export beside the server: exit %d, %q", code, errOut)
-	}
-	if _, err := os.Stat(some); !os.IsNotExist(err) {
+	if _, err := os.Stat(bad); !os.IsNotExist(err) {
 		t.Fatalf("a refused export left a file: %v", err)
+	}
+	if left, _ := os.ReadDir(a.P.Cfg.Files("exports")); len(left) != 0 {
+		t.Errorf("workbooks left in the files dir: %v", left)
 	}
 }

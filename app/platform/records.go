@@ -73,7 +73,7 @@ var Collections = []string{"units", "settings", "targets", users.Kind, "sessions
 	search.OutboxCollection, projects.Kind, events.Kind, resources.KindTalents, resources.KindEnterprises,
 	resources.KindInstitutes, resources.KindResults, policies.Kind, aftercare.Kind, transfers.KindDeals,
 	transfers.KindBrokers, batch.JobsCollection, batch.ChunksCollection, SearchJobsCollection, imports.MappingsCollection,
-	core.LeasesCollection, push.SavedCollection, push.UnitsCollection, push.InboxCollection, push.ReadsCollection}
+	core.LeasesCollection, ExportJobsCollection, push.SavedCollection, push.UnitsCollection, push.InboxCollection, push.ReadsCollection}
 
 func schemas() []search.Schema {
 	return []search.Schema{projects.SearchSchema, users.SearchSchema, events.SearchSchema, resources.SearchSchema,
