@@ -509,45 +509,44 @@ func (h *Handlers) notDraft(c *fiber.Ctx, j *batch.Job) error {
 // mappingForm applies a changed header row or mapping and shows the new
 // preview.
 func (h *Handlers) mappingForm(c *fiber.Ctx) error {
-	u := userOf(c)
-	j, err := h.draft(c, u)
-	if err != nil {
-		return web.Fail(c, err)
-	}
-	if j.State != batch.StateDraft {
-		return h.notDraft(c, j)
-	}
-	set, _, err := h.formSettings(c, j)
-	if err != nil {
-		if fe, ok := core.AsFieldError(err); ok {
-			return back(c, j.ID, "error", fe.Message)
-		}
-		return web.Fail(c, err)
-	}
-	if err := h.Svc.SaveSettings(c.UserContext(), u, j, set); err != nil {
-		return h.formFail(c, j, err)
+	_, j, _, done := h.postedDraft(c)
+	if done != nil || j == nil {
+		return done
 	}
 	return back(c, j.ID, "ok", "已按新的列映射重新预览")
 }
 
-// templateForm saves the draft's header mapping as the unit's template.
-func (h *Handlers) templateForm(c *fiber.Ctx) error {
-	u := userOf(c)
+// postedDraft loads the caller's draft and saves the header row, mapping
+// and choices the form posted (re-previewing it), returning the preview
+// token those settings had when the page was drawn. When the request is
+// already answered (not found, no longer a draft, bad settings) j is nil
+// and done is the answer.
+func (h *Handlers) postedDraft(c *fiber.Ctx) (u User, j *batch.Job, tok string, done error) {
+	u = userOf(c)
 	j, err := h.draft(c, u)
 	if err != nil {
-		return web.Fail(c, err)
+		return u, nil, "", web.Fail(c, err)
 	}
 	if j.State != batch.StateDraft {
-		return h.notDraft(c, j)
+		return u, nil, "", h.notDraft(c, j)
 	}
-	set, _, err := h.formSettings(c, j)
+	set, tok, err := h.formSettings(c, j)
 	if err == nil {
 		err = h.Svc.SaveSettings(c.UserContext(), u, j, set)
 	}
-	if err == nil {
-		_, err = h.Svc.SaveMapping(c.UserContext(), u, j)
-	}
 	if err != nil {
+		return u, nil, "", h.formFail(c, j, err)
+	}
+	return u, j, tok, nil
+}
+
+// templateForm saves the draft's header mapping as the unit's template.
+func (h *Handlers) templateForm(c *fiber.Ctx) error {
+	u, j, _, done := h.postedDraft(c)
+	if done != nil || j == nil {
+		return done
+	}
+	if _, err := h.Svc.SaveMapping(c.UserContext(), u, j); err != nil {
 		return h.formFail(c, j, err)
 	}
 	return back(c, j.ID, "ok", fmt.Sprintf("已保存为%s的%s导入模板：以后本单位上传表头相同的文件时自动套用这套列映射",
@@ -571,20 +570,9 @@ func (h *Handlers) formFail(c *fiber.Ctx, j *batch.Job, err error) error {
 // commitForm writes the draft as previewed. Choices changed since the
 // preview are saved and previewed first instead.
 func (h *Handlers) commitForm(c *fiber.Ctx) error {
-	u := userOf(c)
-	j, err := h.draft(c, u)
-	if err != nil {
-		return web.Fail(c, err)
-	}
-	if j.State != batch.StateDraft {
-		return h.notDraft(c, j)
-	}
-	set, tok, err := h.formSettings(c, j)
-	if err != nil {
-		return h.formFail(c, j, err)
-	}
-	if err := h.Svc.SaveSettings(c.UserContext(), u, j, set); err != nil {
-		return h.formFail(c, j, err)
+	u, j, tok, done := h.postedDraft(c)
+	if done != nil || j == nil {
+		return done
 	}
 	if tok != c.FormValue("previewed") {
 		return back(c, j.ID, "error", "表头或列映射已更改，已按新设置重新预览；请核对后再点“确认导入”")
