@@ -40,18 +40,7 @@ func TestEventRows(t *testing.T) {
 		{"estimated count", []string{"沙龙", "沙龙", "2024-03-05", "", "", "", "约100", "", "", ""}, nil, "", []string{"attendees"}},
 		{"unknown unit", []string{"沙龙", "沙龙", "2024-03-05", "", "火星", "", "", "", "", ""}, nil, "", []string{"unit"}},
 	} {
-		c0, errs := p.Parse(rowOf(env, c.cells...))
-		var bad, keys []string
-		similar := ""
-		for _, e := range errs {
-			bad = append(bad, e.Field)
-		}
-		if len(errs) == 0 {
-			keys, similar = c0.Keys, c0.Similar
-		}
-		if !slices.Equal(keys, c.keys) || similar != c.similar || !slices.Equal(bad, c.bad) {
-			t.Errorf("%s: keys %q similar %q bad %q; want %q %q %q", c.name, keys, similar, bad, c.keys, c.similar, c.bad)
-		}
+		checkKeys(t, p, env, c.name, c.cells, c.keys, c.similar, c.bad)
 	}
 
 	build := func(cur *events.Event, cells ...string) (*events.Event, bool, error) {
@@ -139,18 +128,7 @@ func TestPolicyRows(t *testing.T) {
 		{"no 文号: title", []string{"张浦镇人才政策", "", "张浦镇", "区镇级", "", "人才", "", ""}, []string{"title:张浦镇人才政策"}, "张浦镇人才政策", nil},
 		{"bad date", []string{"某政策", "", "某局", "省级", "", "", "2023-02-30", ""}, nil, "", []string{"issued_on"}},
 	} {
-		c0, errs := p.Parse(rowOf(env, c.cells...))
-		var bad, keys []string
-		similar := ""
-		for _, e := range errs {
-			bad = append(bad, e.Field)
-		}
-		if len(errs) == 0 {
-			keys, similar = c0.Keys, c0.Similar
-		}
-		if !slices.Equal(keys, c.keys) || similar != c.similar || !slices.Equal(bad, c.bad) {
-			t.Errorf("%s: keys %q similar %q bad %q; want %q %q %q", c.name, keys, similar, bad, c.keys, c.similar, c.bad)
-		}
+		checkKeys(t, p, env, c.name, c.cells, c.keys, c.similar, c.bad)
 	}
 	c, _ := p.Parse(rowOf(env, "昆山市科技创新政策", "昆科字〔2023〕53号", "昆山市科技局", "市", "现行有效", "科技创新、人才", "2023-05-01", ""))
 	rec, _, err := p.Build(c, nil)
@@ -284,5 +262,23 @@ func TestEventParticipantLists(t *testing.T) {
 	upd, _ = build(env2, p2, &stored, "沙龙", "沙龙", "2024-03-05", "0")
 	if !slices.Equal(upd.Participants.Enterprises, keep) || len(upd.Participants.Talents) != 1 || upd.Participants.EnterpriseCount != 2 {
 		t.Errorf("without the columns %+v", upd.Participants)
+	}
+}
+
+// checkKeys parses one row and compares its natural keys, its similar-name
+// key and the fields it was rejected on with the case's.
+func checkKeys(t *testing.T, p batch.Planner, env batch.Env, name string, cells, keys []string, similar string, bad []string) {
+	t.Helper()
+	c, errs := p.Parse(rowOf(env, cells...))
+	var gotBad, gotKeys []string
+	gotSimilar := ""
+	for _, e := range errs {
+		gotBad = append(gotBad, e.Field)
+	}
+	if len(errs) == 0 {
+		gotKeys, gotSimilar = c.Keys, c.Similar
+	}
+	if !slices.Equal(gotKeys, keys) || gotSimilar != similar || !slices.Equal(gotBad, bad) {
+		t.Errorf("%s: keys %q similar %q bad %q; want %q %q %q", name, gotKeys, gotSimilar, gotBad, keys, similar, bad)
 	}
 }
