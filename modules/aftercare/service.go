@@ -378,11 +378,9 @@ type Page struct {
 // query builds the engine query of q within scope; false when q.Unit lies
 // outside the scope (nothing matches).
 func (s *Service) query(scope core.Scope, q ListQuery) (search.Query, bool) {
-	if q.Unit != "" {
-		if !scope.Allows(q.Unit) {
-			return search.Query{}, false
-		}
-		scope = core.Scope{Units: []string{q.Unit}}
+	scope, ok := scope.To(q.Unit)
+	if !ok {
+		return search.Query{}, false
 	}
 	sq := search.Query{Kinds: []string{Kind}, Text: q.Text, Scope: scope.Search(),
 		Offset: (q.Page - 1) * q.PerPage, Limit: q.PerPage}

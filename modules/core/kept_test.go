@@ -2,6 +2,7 @@ package core
 
 import (
 	"bytes"
+	"slices"
 	"testing"
 )
 
@@ -39,5 +40,26 @@ func TestRecordFormat(t *testing.T) {
 	}
 	if f := recordFormat[tree](); len(f) != 8 {
 		t.Fatalf("recursive type: %x", f)
+	}
+}
+
+func TestScopeTo(t *testing.T) {
+	officer := Scope{Units: []string{"kfq", "gxq"}}
+	for _, c := range []struct {
+		name  string
+		s     Scope
+		unit  string
+		want  Scope
+		allow bool
+	}{
+		{"no unit keeps the scope", officer, "", officer, true},
+		{"own unit narrows", officer, "gxq", Scope{Units: []string{"gxq"}}, true},
+		{"other unit matches nothing", officer, "zs-zp", Scope{}, false},
+		{"admin narrows to any unit", AllUnits, "zs-zp", Scope{Units: []string{"zs-zp"}}, true},
+	} {
+		got, ok := c.s.To(c.unit)
+		if ok != c.allow || got.All != c.want.All || !slices.Equal(got.Units, c.want.Units) {
+			t.Errorf("%s: %+v %v, want %+v %v", c.name, got, ok, c.want, c.allow)
+		}
 	}
 }

@@ -34,6 +34,18 @@ func (s Scope) AllowsAny(units []string) bool {
 	return false
 }
 
+// To narrows the scope to one unit a list asks for ("" keeps it). ok is
+// false when the unit is outside the scope: the list then matches nothing.
+func (s Scope) To(unit string) (narrowed Scope, ok bool) {
+	switch {
+	case unit == "":
+		return s, true
+	case !s.Allows(unit):
+		return Scope{}, false
+	}
+	return Scope{Units: []string{unit}}, true
+}
+
 // Search converts the scope to the engine's filter.
 func (s Scope) Search() search.Scope {
 	return search.Scope{All: s.All, Units: slices.Clone(s.Units)}

@@ -51,13 +51,7 @@ func (s *Service) Board(ctx context.Context, scope core.Scope, q ListQuery) ([]C
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
-	if q.Unit != "" {
-		if !scope.Allows(q.Unit) {
-			scope = core.Scope{}
-		} else {
-			scope = core.Scope{Units: []string{q.Unit}}
-		}
-	}
+	scope, _ = scope.To(q.Unit) // outside the scope: an empty board
 	eng := s.Engine()
 	base := search.Query{Kinds: []string{Kind}, Text: q.Text, Scope: scope.Search(), Filters: q.filters(nowFunc())}
 	totals := base

@@ -135,11 +135,9 @@ func (s *Service) SearchQuery(scope core.Scope, q *ListQuery) (sq search.Query, 
 	if err := q.Validate(); err != nil {
 		return sq, false, err
 	}
-	if q.Unit != "" {
-		if !scope.Allows(q.Unit) {
-			return sq, false, nil
-		}
-		scope = core.Scope{Units: []string{q.Unit}}
+	scope, ok = scope.To(q.Unit)
+	if !ok {
+		return sq, false, nil
 	}
 	sq = search.Query{Kinds: []string{q.Kind}, Text: q.Text, Scope: scope.Search()}
 	for p, v := range q.Filters {
