@@ -54,7 +54,7 @@ func Run(ctx context.Context, cfg platform.Config, log *slog.Logger, ready chan<
 		defer close(done)
 		go p.Imports.RecoverEvery(workers, time.Minute)
 		go p.ServeReindexRequests(workers, time.Second)
-		go p.ServeExportRequests(workers, 200*time.Millisecond)
+		go p.ServeExportRequests(workers, time.Second)
 		pushed := make(chan struct{})
 		go func() { defer close(pushed); p.Push.Run(workers, 30*time.Second) }()
 		defer func() { <-pushed }() // the matcher's round ends before the store closes
