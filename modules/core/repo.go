@@ -44,18 +44,8 @@ func (r *Repo[T, P]) guardedFilter(ctx context.Context, id string, version int64
 	if !idOnlyFilters.Load() {
 		return bson.D{{Key: "_id", Value: id}, {Key: "version", Value: version}}, nil
 	}
-	var cur struct {
-		Version int64 `bson:"version"`
-	}
-	err := r.C.FindOne(ctx, bson.D{{Key: "_id", Value: id}}, options.FindOne().SetProjection(bson.D{{Key: "version", Value: 1}})).Decode(&cur)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, fmt.Errorf("%s %s: %w", r.Kind, id, ErrNotFound)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("%s: load %s: %w", r.Kind, id, err)
-	}
-	if cur.Version != version {
-		return nil, fmt.Errorf("%s %s version %d: %w", r.Kind, id, version, ErrConflict)
+	if err := r.checkVersion(ctx, id, version); err != nil {
+		return nil, err
 	}
 	return bson.D{{Key: "_id", Value: id}}, nil
 }
@@ -235,12 +225,37 @@ func (r *Repo[T, P]) Create(ctx context.Context, a Actor, p P) error {
 
 // Update replaces the record if its stored version equals p's Version, and
 // increments the version. A stale version is ErrConflict; before is the
-// stored state the caller read (for the audit log), may be nil.
+// stored state the caller read (for the audit log and the comparison), may
+// be nil. When p would be stored as before is (Unchanged), nothing is
+// written: the version stays, no audit or outbox entry is made; the caller
+// tells by p's Version, which then is still the one it read.
 func (r *Repo[T, P]) Update(ctx context.Context, a Actor, p P, before P) error {
+	if before != nil && before.GetMeta().Version == p.GetMeta().Version && Unchanged(before, p) {
+		return r.checkVersion(ctx, p.GetMeta().ID, p.GetMeta().Version)
+	}
 	if err := r.replace(ctx, a, p, p.GetMeta().Version); err != nil {
 		return err
 	}
 	r.audit(ctx, a, "update", p.GetMeta().ID, before, p)
+	return nil
+}
+
+// checkVersion answers an unchanged save as the write would have: a record
+// changed since it was read is ErrConflict, a deleted one ErrNotFound.
+func (r *Repo[T, P]) checkVersion(ctx context.Context, id string, version int64) error {
+	var cur struct {
+		Version int64 `bson:"version"`
+	}
+	err := r.C.FindOne(ctx, bson.D{{Key: "_id", Value: id}}, options.FindOne().SetProjection(bson.D{{Key: "version", Value: 1}})).Decode(&cur)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return fmt.Errorf("%s %s: %w", r.Kind, id, ErrNotFound)
+	}
+	if err != nil {
+		return fmt.Errorf("%s: load %s: %w", r.Kind, id, err)
+	}
+	if cur.Version != version {
+		return fmt.Errorf("%s %s version %d: %w", r.Kind, id, version, ErrConflict)
+	}
 	return nil
 }
 
