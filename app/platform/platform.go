@@ -112,6 +112,9 @@ func Open(ctx context.Context, cfg Config, opt Options, log *slog.Logger) (*Plat
 	if log == nil {
 		log = slog.Default()
 	}
+	if err := core.CheckZone(); err != nil {
+		return nil, err
+	}
 	st, err := storage.Open(ctx, storage.Config{DataDir: cfg.DataDir, MongoURI: cfg.MongoURI, DBName: cfg.DBName,
 		Role: opt.Role, Serving: opt.Serving, Logger: log})
 	if err != nil {
