@@ -22,6 +22,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"zhaoshang/modules/core"
 )
 
 //go:embed layout.html pages/*.html partials/*.html static
@@ -180,9 +182,6 @@ func Funcs() template.FuncMap {
 	}
 }
 
-// China has had no daylight saving since 1991; a fixed zone avoids needing tzdata.
-var cst = time.FixedZone("CST", 8*3600)
-
 // wan formats an amount in 万元: thousands separators, at most 2 decimals,
 // trailing zeros dropped (1234.5 -> "1,234.5"). nil/NaN/Inf -> "—".
 func wan(v any) string {
@@ -246,22 +245,29 @@ func asTime(v any) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// formatDate shows a time as a China calendar date ("2006-01-02"); zero -> "—".
+// formatDate shows a day, or the day of a time in the office zone
+// ("2006-01-02"); zero -> "—".
 func formatDate(v any) string {
+	if d, ok := v.(core.Date); ok {
+		if d.IsZero() {
+			return "—"
+		}
+		return d.String()
+	}
 	t, ok := asTime(v)
 	if !ok {
 		return "—"
 	}
-	return t.In(cst).Format("2006-01-02")
+	return core.DateOf(t).String()
 }
 
-// formatDateTime shows a time in China time ("2006-01-02 15:04"); zero -> "—".
+// formatDateTime shows a time in the office zone ("2006-01-02 15:04"); zero -> "—".
 func formatDateTime(v any) string {
 	t, ok := asTime(v)
 	if !ok {
 		return "—"
 	}
-	return t.In(cst).Format("2006-01-02 15:04")
+	return t.In(core.Zone()).Format("2006-01-02 15:04")
 }
 
 // seq returns from..to inclusive (empty when to < from).

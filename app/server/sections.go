@@ -4,8 +4,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"zhaoshang/app/web"
-	"zhaoshang/importers/cells"
 	"zhaoshang/modules/aftercare"
+	"zhaoshang/modules/core"
 	"zhaoshang/modules/projects"
 	"zhaoshang/templates"
 )
@@ -23,7 +23,7 @@ func aftercareSection(c *fiber.Ctx, as *aftercare.Service, p *projects.Project) 
 	for _, r := range reqs {
 		due := "—"
 		if !r.Due.IsZero() {
-			due = cells.FormatDate(r.Due)
+			due = core.DateOf(r.Due).String()
 		}
 		sec.Rows = append(sec.Rows, []string{r.Title, templates.Label("aftercare_type", r.Type),
 			templates.Label("aftercare_status", r.Status), "期限 " + due, r.Owner})

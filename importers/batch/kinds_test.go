@@ -379,7 +379,7 @@ func TestPoliciesLedger(t *testing.T) {
 		errs:    map[int]string{5: "发文日期", 7: "", 9: "发文机关", 10: "维护单位"},
 		reviews: []int{6},
 		update:  func(r map[int][]any) { r[8][7] = "2024-01-15" },
-		target:  "张浦镇招商奖励办法", field: func(r core.Record) string { return cells.FormatDate(r.(*policies.Policy).IssuedOn) },
+		target:  "张浦镇招商奖励办法", field: func(r core.Record) string { return core.DateOf(r.(*policies.Policy).IssuedOn).String() },
 		before: "2024-01-10", after: "2024-01-15",
 	})
 }

@@ -414,9 +414,13 @@ func (r *runner) row(ctx context.Context, row sheet.Row) error {
 			}
 		}
 	}
+	// A row the hidden id matched is that record, however many stored
+	// records share its keys (one enterprise's several projects): only a
+	// second row for the same record is a duplicate.
+	byID := strings.TrimSpace(vals[header.KeyID]) != ""
 	if !confirmed {
 		for _, k := range c.Keys {
-			if first, ok := r.seen[k]; ok {
+			if first, ok := r.seen[k]; ok && !byID {
 				review(fmt.Sprintf("与第 %d 行是同一%s（%s）", first, r.k.Label(), c.Name), "")
 				return nil
 			}

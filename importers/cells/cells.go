@@ -1,7 +1,7 @@
 // Package cells parses the values field staff type into spreadsheets and
-// forms: dates, amounts in 万元 and phone numbers. Every parser refuses what
-// it cannot read unambiguously instead of guessing; pages, the API and the
-// importer share them.
+// forms: amounts in 万元 and phone numbers (dates: core.ParseDate). Every
+// parser refuses what it cannot read unambiguously instead of guessing;
+// pages, the API and the importer share them.
 package cells
 
 import (
@@ -11,15 +11,9 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
 
 	"golang.org/x/text/width"
 )
-
-// CST is China Standard Time (no daylight saving since 1991).
-var CST = time.FixedZone("CST", 8*3600)
-
-var dateRE = regexp.MustCompile(`^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$`)
 
 // ErrEmpty is returned for blank input where a value is required.
 var ErrEmpty = errors.New("空值")
@@ -27,40 +21,6 @@ var ErrEmpty = errors.New("空值")
 // Fold turns full-width characters (２０２４，１２００) into half-width and trims spaces.
 func Fold(s string) string {
 	return strings.TrimSpace(width.Narrow.String(s))
-}
-
-// ParseDate reads a calendar day typed as 2024-03-05, 2024/3/5, 2024.3.5,
-// 2024年3月5日 (full-width digits too) or RFC 3339, and returns midnight
-// China time. "" gives the zero time and no error. Impossible days
-// (2024-02-30), partial dates (3月5日) and words (待定) are errors.
-func ParseDate(s string) (time.Time, error) {
-	s = Fold(s)
-	if s == "" {
-		return time.Time{}, nil
-	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t.UTC(), nil
-	}
-	m := dateRE.FindStringSubmatch(s)
-	if m == nil {
-		return time.Time{}, fmt.Errorf("无法识别的日期 %q（示例：2024-03-05、2024年3月5日）", s)
-	}
-	y, _ := strconv.Atoi(m[1])
-	mo, _ := strconv.Atoi(m[2])
-	d, _ := strconv.Atoi(m[3])
-	t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, CST)
-	if t.Year() != y || int(t.Month()) != mo || t.Day() != d || y < 1900 || y > 2100 {
-		return time.Time{}, fmt.Errorf("日期 %q 不存在", s)
-	}
-	return t.UTC(), nil
-}
-
-// FormatDate is the day of t in China time, "" for the zero time.
-func FormatDate(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.In(CST).Format("2006-01-02")
 }
 
 var amountRE = regexp.MustCompile(`^([+-]?\d+(?:\.\d+)?)\s*(亿元|亿|万元|万|元)?$`)

@@ -38,7 +38,7 @@ func benchProject(i int) *projects.Project {
 		Enterprise: "昆山瀚宇新材料科技有限公司", CreditCode: "91320583MA1N0K3X2T",
 		Contacts:   []projects.Contact{{Name: "王经理", Phone: "13800000000"}},
 		Investment: float64(i%5000) + 0.5, Summary: "新建智能制造产线，年产高性能复合材料 2 万吨",
-		Milestones: projects.Milestones{Signed: time.Date(2024, 3, 5, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i%300)},
+		Milestones: projects.Milestones{Signed: core.NewDate(2024, 3, 5).AddDays(i % 300)},
 	}
 }
 

@@ -30,8 +30,8 @@ const (
 	// Text cells are strings, neutralised by cells.SafeCell; []string values are
 	// joined with "、".
 	Text Type = iota
-	// Date cells are time.Time written as real dates (yyyy-mm-dd), the day
-	// counted in China time; the zero time is an empty cell.
+	// Date cells are core.Date (or time.Time, its day in the office zone)
+	// written as real dates (yyyy-mm-dd); the zero value is an empty cell.
 	Date
 	// Amount cells are float64 万元 written as numbers (#,##0.00); the
 	// label gets "（万元）". Zero is an empty cell.
@@ -59,9 +59,6 @@ type Sheet[T core.Record] struct {
 	Name    string // worksheet name, e.g. 项目
 	Columns []Column[T]
 }
-
-// cst is China Standard Time, where a record's day is counted.
-var cst = time.FixedZone("CST", 8*3600)
 
 // Label is the header label of an exported column: the import field's
 // label, with "（万元）" for amounts.
@@ -119,13 +116,10 @@ func newStyles(f *excelize.File) (styles, error) {
 
 // excelEpoch is day 0 of Excel's 1900 date system (with its leap-year bug
 // folded in: serials from 1900-03-01 on are right).
-var excelEpoch = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
+var excelEpoch = core.NewDate(1899, 12, 30)
 
-// serial is the Excel date serial of t's day in China time.
-func serial(t time.Time) float64 {
-	y, m, d := t.In(cst).Date()
-	return float64(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Sub(excelEpoch) / (24 * time.Hour))
-}
+// serial is the Excel date serial of the day d.
+func serial(d core.Date) float64 { return float64(d.DaysSince(excelEpoch)) }
 
 func width(t Type, w float64) float64 {
 	switch {
@@ -250,11 +244,16 @@ func cell(st styles, t Type, v any) excelize.Cell {
 			return excelize.Cell{}
 		}
 		return excelize.Cell{Value: cells.SafeCell(strings.Join(x, "、"))}
-	case time.Time:
+	case core.Date:
 		if x.IsZero() {
 			return excelize.Cell{}
 		}
 		return excelize.Cell{StyleID: st.date, Value: serial(x)}
+	case time.Time:
+		if x.IsZero() {
+			return excelize.Cell{}
+		}
+		return excelize.Cell{StyleID: st.date, Value: serial(core.DateOf(x))}
 	case float64:
 		if x == 0 && t == Amount {
 			return excelize.Cell{}

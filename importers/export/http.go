@@ -42,7 +42,7 @@ func Download(c *fiber.Ctx, a core.Auditor, kind, name, ascii string, write func
 		a.Audit(c.UserContext(), web.Actor(c), core.AuditEntry{Action: "export", Kind: kind,
 			Note: fmt.Sprintf("%d 行 %s?%s", n, c.Path(), c.Request().URI().QueryString())})
 	}
-	day := time.Now().In(cst).Format("20060102")
+	day := time.Now().In(core.Zone()).Format("20060102")
 	c.Set(fiber.HeaderContentType, ContentType)
 	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s-%s.xlsx"; filename*=UTF-8''%s`,
 		ascii, day, url.PathEscape(name+"-"+day+".xlsx")))

@@ -85,7 +85,7 @@ func TestExportAccess(t *testing.T) {
 		}
 		p := &projects.Project{Name: fmt.Sprintf("昆山新材料项目%02d", i), Type: projects.TypeIndustry, Industry: "新材料",
 			Unit: unit, Officer: "kfq_li", Stage: stages[i%len(stages)], Investment: float64(1000 + i),
-			Summary: "智能制造产线", Milestones: projects.Milestones{Signed: time.Date(2024, 3, 5, 0, 0, 0, 0, time.UTC)}}
+			Summary: "智能制造产线", Milestones: projects.Milestones{Signed: core.NewDate(2024, 3, 5)}}
 		if i == 1 {
 			p.Name = "=HYPERLINK(\"http://x\")"
 		}

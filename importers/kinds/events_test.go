@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"zhaoshang/importers/batch"
-	"zhaoshang/importers/cells"
 	"zhaoshang/modules/core"
 	"zhaoshang/modules/events"
 	"zhaoshang/modules/policies"
@@ -66,7 +65,7 @@ func TestEventRows(t *testing.T) {
 		t.Fatal(err)
 	}
 	if e.Type != "路演" || e.Unit != "zs-zp" || e.Attendees != 120 || e.Participants.EnterpriseCount != 30 || e.Status != events.StatusHeld ||
-		!slices.Equal(e.Industries, []string{"新能源"}) || len(e.CoOrganisers) != 2 || cells.FormatDate(e.Date) != "2024-03-05" {
+		!slices.Equal(e.Industries, []string{"新能源"}) || len(e.CoOrganisers) != 2 || core.DateOf(e.Date).String() != "2024-03-05" {
 		t.Errorf("built %+v", e)
 	}
 	for _, c := range []struct {
@@ -155,7 +154,7 @@ func TestPolicyRows(t *testing.T) {
 	if err != nil || same {
 		t.Fatalf("update: same=%v err=%v", same, err)
 	}
-	if got := rec.(*policies.Policy); len(got.Clauses) != 1 || got.Categories != nil || cells.FormatDate(got.EffectiveTo) != "2025-12-31" ||
+	if got := rec.(*policies.Policy); len(got.Clauses) != 1 || got.Categories != nil || core.DateOf(got.EffectiveTo).String() != "2025-12-31" ||
 		!got.IssuedOn.Equal(time.Date(2023, 4, 30, 16, 0, 0, 0, time.UTC)) {
 		t.Errorf("updated %+v", got)
 	}

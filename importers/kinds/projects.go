@@ -168,11 +168,11 @@ func (p *projectPlanner) Parse(row map[string]string) (*batch.Candidate, []batch
 		in.Investment = wan
 	}
 	if v := row["signed_at"]; strings.TrimSpace(v) != "" {
-		t, err := cells.ParseDate(v)
+		d, err := core.ParseDate(v)
 		if err != nil {
 			bad("signed_at", err.Error())
 		}
-		in.Milestones.Signed = projects.Date{Time: t}
+		in.Milestones.Signed = d
 	}
 	if len(errs) > 0 {
 		return &batch.Candidate{Name: in.Name}, errs

@@ -8,6 +8,7 @@ import (
 
 	"zhaoshang/importers/cells"
 	"zhaoshang/importers/header"
+	"zhaoshang/modules/core"
 )
 
 // Helpers shared by the adapters of the resource, event and policy kinds:
@@ -111,11 +112,11 @@ func amountText(cell string, res header.Result, key string) (string, error) {
 // dateText checks a date cell with the one date parser (a full day, never
 // guessed) and returns it as 2006-01-02 ("" for a blank cell).
 func dateText(cell string) (string, error) {
-	t, err := cells.ParseDate(cell)
+	d, err := core.ParseDate(cell)
 	if err != nil {
 		return "", err
 	}
-	return cells.FormatDate(t), nil
+	return d.String(), nil
 }
 
 // present is the set of field keys the file has a column for.

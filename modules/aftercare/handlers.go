@@ -335,7 +335,7 @@ func (h *Handlers) formView(c *fiber.Ctx, r *Request, p *projects.Project) *Form
 			owner = me.Username
 		}
 		v.Form = Input{ProjectID: p.ID, Owner: owner, Status: StatusPending,
-			Due: projects.Date{Time: Today(h.Svc.now()).AddDate(0, 0, 7)}}
+			Due: core.DateOf(Today(h.Svc.now()).AddDate(0, 0, 7))}
 	}
 	if unit != "" {
 		v.UnitName = h.UnitName(unit)

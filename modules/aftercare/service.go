@@ -190,7 +190,7 @@ func (s *Service) landed(ctx context.Context, scope core.Scope, id string) (*pro
 
 func (in *Input) apply(r *Request, now time.Time) {
 	wasOpen := r.Status == "" || r.Open()
-	r.Type, r.Title, r.Detail, r.Owner, r.Due = in.Type, in.Title, in.Detail, in.Owner, in.Due.Time
+	r.Type, r.Title, r.Detail, r.Owner, r.Due = in.Type, in.Title, in.Detail, in.Owner, in.Due.Time()
 	r.Status, r.Resolution, r.PolicyID, r.ClauseNo = in.Status, in.Resolution, in.PolicyID, in.ClauseNo
 	switch {
 	case r.Open():
@@ -203,7 +203,7 @@ func (in *Input) apply(r *Request, now time.Time) {
 // InputOf returns the editable fields of r (to prefill a form).
 func InputOf(r *Request) Input {
 	return Input{ProjectID: r.ProjectID, Type: r.Type, Title: r.Title, Detail: r.Detail, Owner: r.Owner,
-		Due: projects.Date{Time: r.Due}, Status: r.Status, Resolution: r.Resolution, PolicyID: r.PolicyID, ClauseNo: r.ClauseNo}
+		Due: core.DateOf(r.Due), Status: r.Status, Resolution: r.Resolution, PolicyID: r.PolicyID, ClauseNo: r.ClauseNo}
 }
 
 // Create validates and stores a request on a landed project in scope; the

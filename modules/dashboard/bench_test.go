@@ -73,9 +73,9 @@ func seedBench(b *testing.B, a *testapp.App) int {
 		p.Industry = []string{"电子信息", "装备制造", "新能源", "新材料", "新医疗", "新数字"}[rng.IntN(6)]
 		p.Officer = fmt.Sprintf("%s_%d", p.Unit, rng.IntN(4))
 		if slices.ContainsFunc(steps, func(s step) bool { return s.stage == "process" }) {
-			p.Milestones.Signed = at.AddDate(0, 0, -rng.IntN(60))
+			p.Milestones.Signed = core.DateOf(at.AddDate(0, 0, -rng.IntN(60)))
 			if rng.IntN(2) == 0 {
-				p.Milestones.Funded, p.CapitalArrived = at, float64(rng.IntN(20000))/4
+				p.Milestones.Funded, p.CapitalArrived = core.DateOf(at), float64(rng.IntN(20000))/4
 			}
 		}
 		batch = append(batch, p)

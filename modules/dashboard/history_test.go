@@ -48,7 +48,7 @@ func knownHistory(t *testing.T, a *testapp.App) {
 	t.Helper()
 	p1 := made("h1", "kfq", "industry", step{"search", day(2025, 1, 10)}, step{"push", day(2025, 1, 20)}, step{"attract", day(2025, 2, 1)},
 		step{"decision", day(2025, 3, 1)}, step{"process", day(2025, 4, 1)}, step{"aftercare", day(2025, 6, 1)})
-	p1.Milestones.Signed, p1.Milestones.Funded, p1.CapitalArrived, p1.Investment = day(2025, 3, 20), day(2025, 5, 10), 500, 800
+	p1.Milestones.Signed, p1.Milestones.Funded, p1.CapitalArrived, p1.Investment = core.NewDate(2025, 3, 20), core.NewDate(2025, 5, 10), 500, 800
 	p2 := made("h2", "kfq", "talent", step{"search", day(2025, 2, 5)}, step{"push", day(2025, 2, 10)}, step{"attract", day(2025, 2, 20)},
 		step{"push", day(2025, 3, 1)}, step{"attract", day(2025, 3, 11)}, step{"paused", day(2025, 4, 1)}, step{"attract", day(2025, 5, 1)},
 		step{"decision", day(2025, 6, 1)})
@@ -60,7 +60,7 @@ func knownHistory(t *testing.T, a *testapp.App) {
 	p7 := made("h7", "kfq", "industry", step{"search", day(2025, 5, 1)})
 	p8 := made("h8", "kfq", "platform", step{"search", day(2023, 3, 1)}, step{"push", day(2023, 4, 1)}, step{"attract", day(2023, 5, 1)},
 		step{"decision", day(2023, 7, 1)}, step{"process", day(2023, 8, 1)}, step{"aftercare", day(2024, 3, 1)})
-	p8.Milestones.Signed, p8.Milestones.Funded, p8.CapitalArrived = day(2023, 7, 20), day(2024, 2, 10), 1200.5
+	p8.Milestones.Signed, p8.Milestones.Funded, p8.CapitalArrived = core.NewDate(2023, 7, 20), core.NewDate(2024, 2, 10), 1200.5
 	if _, _, err := a.P.Projects.UpsertMany(context.Background(), core.System, []*projects.Project{p1, p2, p3, p4, p5, p6, p7, p8}); err != nil {
 		t.Fatal(err)
 	}

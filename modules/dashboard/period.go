@@ -56,18 +56,11 @@ func PlanPeriod() Period {
 	return newPeriod(PeriodPlan, start, end, strconv.Itoa(PlanFirstYear)+"–"+strconv.Itoa(PlanLastYear)+" 规划期", 0)
 }
 
-// RangePeriod is the days from–to (inclusive, China time).
-func RangePeriod(from, to time.Time) Period {
-	start := dayStart(from)
-	end := dayStart(to).AddDate(0, 0, 1)
-	p := newPeriod(PeriodRange, start, end, "", 0)
+// RangePeriod is the days from–to (inclusive).
+func RangePeriod(from, to core.Date) Period {
+	p := newPeriod(PeriodRange, from.In(cst), to.AddDays(1).In(cst), "", 0)
 	p.Label = p.From + " 至 " + p.To
 	return p
-}
-
-func dayStart(t time.Time) time.Time {
-	t = t.In(cst)
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, cst)
 }
 
 func newPeriod(kind string, start, end time.Time, label string, year int) Period {
@@ -98,14 +91,14 @@ func ParsePeriod(year, period, from, to string, now time.Time) (Period, error) {
 			return p, core.Invalid("from", "请填写开始日期")
 		case t.IsZero():
 			return p, core.Invalid("to", "请填写结束日期")
-		case t.Before(f.Time):
+		case t.Before(f):
 			return p, core.Invalid("to", "结束日期不能早于开始日期")
-		case f.In(cst).Year() < 2000:
+		case f.Year() < 2000:
 			return p, core.Invalid("from", "开始日期不能早于 2000 年")
-		case t.Time.After(f.AddDate(maxPeriodYears, 0, 0)):
+		case t.After(f.AddDate(maxPeriodYears, 0, 0)):
 			return p, core.Invalid("to", "时间段最长 %d 年", maxPeriodYears)
 		}
-		p = RangePeriod(f.Time, t.Time)
+		p = RangePeriod(f, t)
 	case period == "" || period == PeriodYear: // an explicit year ignores from/to left in a form
 		y, err := ParseYear(year, now)
 		if err != nil {

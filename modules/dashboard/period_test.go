@@ -49,7 +49,7 @@ func errField(err error) string {
 }
 
 func TestPeriodShares(t *testing.T) {
-	p := RangePeriod(time.Date(2024, 7, 1, 0, 0, 0, 0, cst), time.Date(2025, 3, 31, 0, 0, 0, 0, cst))
+	p := RangePeriod(core.NewDate(2024, 7, 1), core.NewDate(2025, 3, 31))
 	shares := p.yearShares()
 	if len(shares) != 2 || shares[0].Year != 2024 || fmt.Sprintf("%.4f", shares[0].Share) != fmt.Sprintf("%.4f", 184.0/366) ||
 		shares[1].Year != 2025 || fmt.Sprintf("%.4f", shares[1].Share) != fmt.Sprintf("%.4f", 90.0/365) {
@@ -58,7 +58,7 @@ func TestPeriodShares(t *testing.T) {
 	if m := p.Months(); len(m) != 9 || m[0] != "2024-07" || m[8] != "2025-03" {
 		t.Errorf("months %v", m)
 	}
-	q := RangePeriod(time.Date(2025, 2, 15, 0, 0, 0, 0, cst), time.Date(2025, 4, 10, 0, 0, 0, 0, cst))
+	q := RangePeriod(core.NewDate(2025, 2, 15), core.NewDate(2025, 4, 10))
 	if first, last, _, _ := q.monthDays("2025-02"); first != "2025-02-15" || last != "2025-02-28" {
 		t.Errorf("February %s %s", first, last)
 	}

@@ -300,17 +300,17 @@ func (w world) trends(v view, sp span) (map[string]monthWant, monthWant) {
 			out[month(p.CreatedAt)] = m
 			tot.Projects++
 		}
-		if sp.has(p.Milestones.Signed) {
-			m := out[month(p.Milestones.Signed)]
+		if sp.has(p.Milestones.Signed.Time()) {
+			m := out[month(p.Milestones.Signed.Time())]
 			m.Signed++
-			out[month(p.Milestones.Signed)] = m
+			out[month(p.Milestones.Signed.Time())] = m
 			tot.Signed++
 		}
-		if sp.has(p.Milestones.Funded) {
-			m := out[month(p.Milestones.Funded)]
+		if sp.has(p.Milestones.Funded.Time()) {
+			m := out[month(p.Milestones.Funded.Time())]
 			m.Funded++
 			m.Capital += p.CapitalArrived
-			out[month(p.Milestones.Funded)] = m
+			out[month(p.Milestones.Funded.Time())] = m
 			tot.Funded++
 			tot.Capital += p.CapitalArrived
 		}

@@ -96,10 +96,10 @@ func TestReplay(t *testing.T) {
 		}
 		p := made(id, pick(unitsAll), pick(projects.Types), steps...)
 		if rng.IntN(2) == 0 {
-			p.Milestones.Signed = randDay()
+			p.Milestones.Signed = core.DateOf(randDay())
 		}
 		if rng.IntN(2) == 0 {
-			p.Milestones.Funded, p.CapitalArrived = randDay(), float64(rng.IntN(5000))/4
+			p.Milestones.Funded, p.CapitalArrived = core.DateOf(randDay()), float64(rng.IntN(5000))/4
 		}
 		return p
 	}

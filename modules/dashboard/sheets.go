@@ -122,7 +122,7 @@ func ReportSheets(r *Report, label func(kind, code string) string) []Sheet {
 		stuck.Rows = append(stuck.Rows, []any{StuckLabel(st.Kind), st.Total})
 		for _, x := range st.Items {
 			items.Rows = append(items.Rows, []any{StuckLabel(st.Kind), x.Name, firstOf(x.UnitName, x.Unit), firstOf(x.OfficerName, x.Officer),
-				label("stage", x.Stage), day10(x.Since), day10(x.LastFollowUp), day10(x.NextDue), x.NextAction})
+				label("stage", x.Stage), day10(x.Since), day10(x.LastFollowUp), x.NextDue.String(), x.NextAction})
 		}
 	}
 	out := []Sheet{kpi, month, fn, flow, stuck, items}

@@ -48,7 +48,7 @@ type StuckRow struct {
 	Stage        string    `json:"stage"`
 	Since        time.Time `json:"since"`
 	LastFollowUp time.Time `json:"last_follow_up,omitzero"`
-	NextDue      time.Time `json:"next_due,omitzero"`
+	NextDue      core.Date `json:"next_due,omitzero"`
 	NextAction   string    `json:"next_action"`
 }
 

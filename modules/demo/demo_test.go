@@ -370,17 +370,17 @@ func TestHistories(t *testing.T) {
 		if p.Stage == projects.StageAftercare && (m.Signed.IsZero() || m.Registered.IsZero()) {
 			t.Errorf("%s: in aftercare without 签约/注册", p.ID)
 		}
-		seq := []time.Time{m.Signed, m.Registered, m.Started, m.Producing}
+		seq := []core.Date{m.Signed, m.Registered, m.Started, m.Producing}
 		for k := 1; k < len(seq); k++ {
-			if !seq[k].IsZero() && (seq[k-1].IsZero() || !seq[k].After(seq[k-1])) {
+			if !seq[k].IsZero() && (seq[k-1].IsZero() || seq[k].Before(seq[k-1])) {
 				t.Errorf("%s: milestones out of order: %v", p.ID, seq)
 			}
 		}
-		if !m.Funded.IsZero() && (m.Registered.IsZero() || !m.Funded.After(m.Registered)) {
+		if !m.Funded.IsZero() && (m.Registered.IsZero() || m.Funded.Before(m.Registered)) {
 			t.Errorf("%s: funded %s before registered %s", p.ID, m.Funded, m.Registered)
 		}
 		for _, ms := range append(seq, m.Funded) {
-			if !ms.IsZero() && !ms.Before(end) {
+			if !ms.IsZero() && ms.After(core.DateOf(Today)) {
 				t.Errorf("%s: milestone %s after 2025", p.ID, ms)
 			}
 		}
@@ -445,13 +445,13 @@ func TestFollowUps(t *testing.T) {
 			t.Errorf("%s: no next action or follow-up", p.ID)
 			continue
 		}
-		if p.LastFollowUp.Before(p.StageSince) || !p.NextDue.After(p.LastFollowUp) {
+		if p.LastFollowUp.Before(p.StageSince) || !p.NextDue.After(core.DateOf(p.LastFollowUp)) {
 			t.Errorf("%s: since %s, follow-up %s, due %s", p.ID, p.StageSince, p.LastFollowUp, p.NextDue)
 		}
 		if Today.Sub(p.LastFollowUp) > 30*24*time.Hour {
 			stale++
 		}
-		if p.NextDue.Before(Today) {
+		if p.NextDue.Before(core.DateOf(Today)) {
 			overdue++
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"time"
 
+	"zhaoshang/modules/core"
 	"zhaoshang/modules/events"
 	"zhaoshang/modules/matrix"
 	"zhaoshang/modules/projects"
@@ -136,12 +137,12 @@ func (x *generator) project(g gen, i int, typ, stage string, held []*events.Even
 		if stage == projects.StagePaused || stage == projects.StageDropped {
 			cutoff = last.At
 		}
-		set := func(off int) time.Time {
+		set := func(off int) core.Date {
 			t := g.day(procDay + off)
 			if procDay+off > calendarDays || !t.Before(cutoff) || !t.After(procAt) {
-				return time.Time{}
+				return core.Date{}
 			}
-			return t
+			return core.DateOf(t) // a day: the time of day was only for ordering
 		}
 		p.Milestones = projects.Milestones{Signed: set(ms.signed), Registered: set(ms.registered)}
 		if !p.Milestones.Registered.IsZero() {
@@ -424,6 +425,6 @@ func (x *generator) followUp(g gen, p *projects.Project) {
 	if g.chance(0.22) && lf+1 < calendarDays {
 		due = g.between(lf+1, calendarDays-1)
 	}
-	p.NextDue = g.day(due)
+	p.NextDue = core.DateOf(g.day(due))
 	p.UpdatedAt = p.LastFollowUp
 }

@@ -122,7 +122,7 @@ func TestSeedIdempotent(t *testing.T) {
 	}
 	g := ds.Projects[0]
 	if p.Name != g.Name || p.Stage != g.Stage || len(p.History) != len(g.History) || !p.StageSince.Equal(g.StageSince) ||
-		!p.Milestones.Signed.Equal(g.Milestones.Signed) || p.Version != 1 {
+		p.Milestones.Signed != g.Milestones.Signed || p.Version != 1 {
 		t.Errorf("stored project %+v\ngenerated %+v", p, g)
 	}
 	po, err := d.Policies.Get(ctx, "po-0001")

@@ -112,7 +112,7 @@ func ParseDay(field, s string) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, core.Invalid(field, "%s", err.Error())
 	}
-	return d.Time, nil
+	return d.Time(), nil
 }
 
 // Validate checks in against the vocabularies; now decides the default status.

@@ -28,7 +28,7 @@ type Card struct {
 	Industry   string    `json:"industry"`
 	Officer    string    `json:"officer"`
 	Investment float64   `json:"investment"`
-	NextDue    time.Time `json:"next_due,omitzero"`
+	NextDue    core.Date `json:"next_due,omitzero"`
 }
 
 func cardOf(h search.Hit) Card {
@@ -37,7 +37,8 @@ func cardOf(h search.Hit) Card {
 	c.Industry, _ = h.Fields["industry"].(string)
 	c.Officer, _ = h.Fields["officer"].(string)
 	c.Investment, _ = h.Fields["investment"].(float64)
-	c.NextDue, _ = h.Fields["next_due"].(time.Time)
+	due, _ := h.Fields["next_due"].(time.Time)
+	c.NextDue = core.DateOf(due)
 	return c
 }
 

@@ -53,17 +53,3 @@ func TestParseDate(t *testing.T) {
 		}
 	}
 }
-
-func FuzzParseDate(f *testing.F) {
-	for _, s := range []string{"2024-03-05", "2024年3月5日", "2024.3.5", "待定", ""} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		d, err := ParseDate(s)
-		if err == nil && !d.IsZero() {
-			if again, err := ParseDate(d.String()); err != nil || !again.Equal(d.Time) {
-				t.Fatalf("round trip of %q: %v %v", s, again, err)
-			}
-		}
-	})
-}

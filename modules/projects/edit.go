@@ -163,7 +163,7 @@ func (in *Input) Validate(cat Catalog, v Vocab, scope core.Scope) error {
 		label string
 		d     Date
 	}{{"签约", m.Signed}, {"注册", m.Registered}, {"开工", m.Started}, {"投产", m.Producing}}
-	last := time.Time{}
+	var last Date
 	lastLabel := ""
 	for _, o := range order {
 		if o.d.IsZero() {
@@ -172,7 +172,7 @@ func (in *Input) Validate(cat Catalog, v Vocab, scope core.Scope) error {
 		if !last.IsZero() && o.d.Before(last) {
 			return core.Invalid("milestones", "%s日期不能早于%s日期", o.label, lastLabel)
 		}
-		last, lastLabel = o.d.Time, o.label
+		last, lastLabel = o.d, o.label
 	}
 	if in.Stage != "" && !ValidStage(in.Stage) {
 		return core.Invalid("stage", "未知阶段 %q", in.Stage)
@@ -188,9 +188,8 @@ func (in *Input) apply(p *Project) {
 	p.Contacts = in.Contacts
 	p.Investment, p.RegisteredCapital, p.CapitalArrived = in.Investment, in.RegisteredCapital, in.CapitalArrived
 	p.SourceEvent, p.Tags, p.ActionLines = clean(in.SourceEvent), in.Tags, in.ActionLines
-	p.NextAction, p.NextDue = in.NextAction, in.NextDue.Time
-	p.Milestones = Milestones{Signed: in.Milestones.Signed.Time, Registered: in.Milestones.Registered.Time,
-		Started: in.Milestones.Started.Time, Producing: in.Milestones.Producing.Time, Funded: in.Milestones.Funded.Time}
+	p.NextAction, p.NextDue = in.NextAction, in.NextDue
+	p.Milestones = Milestones(in.Milestones)
 }
 
 // InputOf returns the editable fields of p (to prefill a form).
@@ -199,10 +198,10 @@ func InputOf(p *Project) Input {
 		Summary: p.Summary, Enterprise: p.Enterprise, CreditCode: p.CreditCode, EnterpriseID: p.EnterpriseID,
 		TalentID: p.TalentID, InstituteID: p.InstituteID, ResultID: p.ResultID, Contacts: p.Contacts, Investment: p.Investment,
 		RegisteredCapital: p.RegisteredCapital, CapitalArrived: p.CapitalArrived, SourceEvent: p.SourceEvent,
-		Tags: p.Tags, ActionLines: p.ActionLines, NextAction: p.NextAction, NextDue: Date{p.NextDue}, Stage: p.Stage}
-	in.Milestones.Signed, in.Milestones.Registered = Date{p.Milestones.Signed}, Date{p.Milestones.Registered}
-	in.Milestones.Started, in.Milestones.Producing = Date{p.Milestones.Started}, Date{p.Milestones.Producing}
-	in.Milestones.Funded = Date{p.Milestones.Funded}
+		Tags: p.Tags, ActionLines: p.ActionLines, NextAction: p.NextAction, NextDue: p.NextDue, Stage: p.Stage}
+	in.Milestones.Signed, in.Milestones.Registered = p.Milestones.Signed, p.Milestones.Registered
+	in.Milestones.Started, in.Milestones.Producing = p.Milestones.Started, p.Milestones.Producing
+	in.Milestones.Funded = p.Milestones.Funded
 	return in
 }
 
@@ -369,7 +368,7 @@ func (s *Service) AddFollowUp(ctx context.Context, a core.Actor, scope core.Scop
 		p.FollowUps = append(p.FollowUps, f)
 		p.LastFollowUp = now
 		if n := clean(next); n != "" {
-			p.NextAction, p.NextDue = n, due.Time
+			p.NextAction, p.NextDue = n, due
 		}
 		return nil
 	})

@@ -79,7 +79,7 @@ type Project struct {
 	Reason     string        `bson:"reason,omitempty" json:"reason,omitempty"` // 暂缓/终止 reason
 
 	NextAction   string    `bson:"next_action,omitempty" json:"next_action,omitempty"`
-	NextDue      time.Time `bson:"next_due,omitempty" json:"next_due,omitzero"`
+	NextDue      core.Date `bson:"next_due,omitempty" json:"next_due,omitzero"`
 	LastFollowUp time.Time `bson:"last_follow_up,omitempty" json:"last_follow_up,omitzero"`
 
 	FollowUps    []FollowUp    `bson:"follow_ups,omitempty" json:"follow_ups,omitempty"`
@@ -137,13 +137,13 @@ type StageChange struct {
 	Note string    `bson:"note,omitempty" json:"note"`
 }
 
-// Milestones inside 过程管理: 签约, 注册, 开工, 投产, 到资.
+// Milestones inside 过程管理: the days of 签约, 注册, 开工, 投产, 到资.
 type Milestones struct {
-	Signed     time.Time `bson:"signed,omitempty" json:"signed,omitzero"`
-	Registered time.Time `bson:"registered,omitempty" json:"registered,omitzero"`
-	Started    time.Time `bson:"started,omitempty" json:"started,omitzero"`
-	Producing  time.Time `bson:"producing,omitempty" json:"producing,omitzero"`
-	Funded     time.Time `bson:"funded,omitempty" json:"funded,omitzero"`
+	Signed     core.Date `bson:"signed,omitempty" json:"signed,omitzero"`
+	Registered core.Date `bson:"registered,omitempty" json:"registered,omitzero"`
+	Started    core.Date `bson:"started,omitempty" json:"started,omitzero"`
+	Producing  core.Date `bson:"producing,omitempty" json:"producing,omitzero"`
+	Funded     core.Date `bson:"funded,omitempty" json:"funded,omitzero"`
 }
 
 // Approval is a manager's decision on leaving 评估决策.

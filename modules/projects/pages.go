@@ -65,7 +65,7 @@ type ListView struct {
 	Stages   []string
 	Types    []string
 	Counts   map[string]int
-	Now      time.Time
+	Now      core.Date // today: a next step due before it is overdue
 	Stale    int
 	CanMove  bool
 }
@@ -87,7 +87,7 @@ func (h *Handlers) listView(c *fiber.Ctx) (ListView, ListQuery, error) {
 	}
 	q.StaleDays = cat.StaleDays
 	v := ListView{Query: q, UnitName: h.Names.Name, Person: h.person, Stages: Stages, Types: Types, Cat: cat,
-		Now: time.Now(), Stale: cat.StaleDays, Raw: map[string]string{}}
+		Now: core.Today(time.Now()), Stale: cat.StaleDays, Raw: map[string]string{}}
 	if h.UnitOptions != nil {
 		for _, u := range h.UnitOptions() {
 			if web.Me(c).Scope.Allows(u[0]) {
@@ -402,7 +402,7 @@ func (h *Handlers) detailPage(c *fiber.Ctx) error {
 	now := time.Now()
 	v.TimeInStage = humanDuration(now.Sub(p.StageSince))
 	v.Stale = slicesContains(ActiveStages, p.Stage) && (p.LastFollowUp.IsZero() || now.Sub(p.LastFollowUp) > time.Duration(max(cat.StaleDays, 1))*24*time.Hour)
-	v.Overdue = slicesContains(ActiveStages, p.Stage) && !p.NextDue.IsZero() && p.NextDue.Before(now)
+	v.Overdue = slicesContains(ActiveStages, p.Stage) && !p.NextDue.IsZero() && p.NextDue.Before(core.Today(now))
 	for _, s := range Stages {
 		if s != p.Stage {
 			v.Targets = append(v.Targets, s)

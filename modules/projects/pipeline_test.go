@@ -88,7 +88,7 @@ func TestPipelineAPI(t *testing.T) {
 		{Name: "manager approves", As: e.mg, Method: "POST", URL: "/api/v1/projects/" + id + "/decision", Body: withV(map[string]any{"approved": true, "note": "同意"}), Status: 200, Expect: []string{`"approved":true`}},
 		{Name: "no longer waiting", As: e.mg, URL: "/api/v1/projects?stage=decision&approval=pending", Status: 200, Expect: []string{`"total":0`}},
 		{Name: "process needs signing date", As: e.officer, Method: "POST", URL: "/api/v1/projects/" + id + "/stage", Body: stage("process", ""), Status: 422, Expect: []string{`"gate":"signed"`}},
-		{Name: "follow-up", As: e.officer, Method: "POST", URL: "/api/v1/projects/" + id + "/followups", Body: map[string]any{"kind": "走访", "text": "实地走访企业", "next_action": "准备签约", "next_due": "2025年3月5日"}, Status: 201, Expect: []string{"实地走访企业", `"next_due":"2025-03-04T16:00:00Z"`}},
+		{Name: "follow-up", As: e.officer, Method: "POST", URL: "/api/v1/projects/" + id + "/followups", Body: map[string]any{"kind": "走访", "text": "实地走访企业", "next_action": "准备签约", "next_due": "2025年3月5日"}, Status: 201, Expect: []string{"实地走访企业", `"next_due":"2025-03-05"`}},
 		{Name: "empty follow-up", As: e.officer, Method: "POST", URL: "/api/v1/projects/" + id + "/followups", Body: map[string]any{"text": " "}, Status: 422},
 		{Name: "officer cannot instruct", As: e.officer, Method: "POST", URL: "/api/v1/projects/" + id + "/instructions", Body: map[string]any{"text": "x"}, Status: 403},
 		{Name: "manager instructs", As: e.mg, Method: "POST", URL: "/api/v1/projects/" + id + "/instructions", Body: map[string]any{"text": "本周内完成签约"}, Status: 201},

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"zhaoshang/importers/cells"
+	"zhaoshang/modules/core"
 	"zhaoshang/search"
 )
 
@@ -71,13 +71,9 @@ func withHistoryFields(s search.Schema) search.Schema {
 	return s
 }
 
-// Month is the calendar month of t in China ("2006-01"), "" for zero t.
-func Month(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.In(cells.CST).Format("2006-01")
-}
+// Month is the calendar month of t in the office zone ("2006-01"), "" for
+// zero t.
+func Month(t time.Time) string { return core.DateOf(t).Format("2006-01") }
 
 // StageHistory is the history the figures are derived from: the stored
 // one, ending in the current stage. A record without history (written by
@@ -150,7 +146,7 @@ func ToDoc(p *Project) search.Doc {
 		"unit_type":  UnitType(p.Unit, p.Type),
 		"investment": p.Investment, "capital_arrived": p.CapitalArrived, "registered_capital": p.RegisteredCapital,
 		"score": p.Score, "created": p.CreatedAt, "updated": p.UpdatedAt, "stage_since": p.StageSince,
-		"year": p.CreatedAt.Format("2006"), "created_month": Month(p.CreatedAt),
+		"year": p.CreatedAt.In(core.Zone()).Format("2006"), "created_month": Month(p.CreatedAt),
 		"enterprise": p.Enterprise + " " + p.CreditCode, "contacts": strings.Join(names, " "),
 	}
 	if len(p.Tags) > 0 {
@@ -171,16 +167,17 @@ func ToDoc(p *Project) search.Doc {
 	if !p.LastFollowUp.IsZero() {
 		f["last_follow_up"] = p.LastFollowUp
 	}
+	// Days are indexed as the start of the day in the office zone.
 	if !p.NextDue.IsZero() {
-		f["next_due"] = p.NextDue
+		f["next_due"] = p.NextDue.Time()
 	}
 	if !p.Milestones.Signed.IsZero() {
-		f["signed"] = p.Milestones.Signed
-		f["signed_month"] = Month(p.Milestones.Signed)
+		f["signed"] = p.Milestones.Signed.Time()
+		f["signed_month"] = p.Milestones.Signed.Format("2006-01")
 	}
 	if !p.Milestones.Funded.IsZero() {
-		f["funded"] = p.Milestones.Funded
-		f["funded_month"] = Month(p.Milestones.Funded)
+		f["funded"] = p.Milestones.Funded.Time()
+		f["funded_month"] = p.Milestones.Funded.Format("2006-01")
 	}
 	historyFields(p, f)
 	return search.Doc{Kind: Kind, ID: p.ID, Version: p.Version, Units: []string{p.Unit}, Title: p.Name,

@@ -89,7 +89,7 @@ func (q *ListQuery) Validate() error {
 	if q.Page*q.PerPage > 100000 {
 		return core.Invalid("page", "页码过大")
 	}
-	if !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From.Time) {
+	if !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From) {
 		return core.Invalid("to", "结束日期不能早于开始日期")
 	}
 	if q.Sort != "" && !slices.Contains(SortFields, strings.TrimPrefix(q.Sort, "-")) {
@@ -115,9 +115,9 @@ func (q *ListQuery) filters(now time.Time) []search.Filter {
 		dateField = q.DateField
 	}
 	if !q.From.IsZero() || !q.To.IsZero() {
-		f := search.Filter{Field: dateField, From: q.From.Time}
+		f := search.Filter{Field: dateField, From: q.From.Time()}
 		if !q.To.IsZero() {
-			f.To = q.To.Time.AddDate(0, 0, 1)
+			f.To = q.To.AddDays(1).Time()
 		}
 		fs = append(fs, f)
 	} else if q.Entered != "" {
@@ -142,7 +142,8 @@ func (q *ListQuery) filters(now time.Time) []search.Filter {
 		fs = append(fs, search.Filter{Field: "stage", Values: ActiveStages})
 	}
 	if q.Overdue {
-		fs = append(fs, search.Filter{Field: "next_due", To: now})
+		// Due before today: the due day itself is still on time.
+		fs = append(fs, search.Filter{Field: "next_due", To: core.Today(now).Time()})
 		if !q.Stale {
 			fs = append(fs, search.Filter{Field: "stage", Values: ActiveStages})
 		}

@@ -6,7 +6,7 @@ import (
 )
 
 func TestCheckMove(t *testing.T) {
-	signed := time.Date(2024, 3, 5, 0, 0, 0, 0, time.UTC)
+	signed, _ := ParseDate("2024-03-05")
 	approved := &Approval{By: "mgr", Approved: true}
 	vetoed := &Approval{By: "mgr", Veto: "能耗"}
 	cases := []struct {

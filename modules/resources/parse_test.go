@@ -22,7 +22,7 @@ func TestParseDate(t *testing.T) {
 		{"2024年3月5日", day(2024, 3, 5), false},
 		{" 2024 年 3 月 5 日 ", day(2024, 3, 5), false},
 		{"２０２４年３月５日", day(2024, 3, 5), false},
-		// A month alone or digits without separators are refused (cells.ParseDate):
+		// A month alone or digits without separators are refused (core.ParseDate):
 		// which day was meant is not guessed.
 		{"20240305", time.Time{}, true},
 		{"2024-03", time.Time{}, true},

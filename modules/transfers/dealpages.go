@@ -89,7 +89,7 @@ func (h *Handlers) dealView(c *fiber.Ctx, d *Deal) *DealView {
 		v.Brokers = page.Items
 	}
 	if d == nil {
-		v.Form = DealInput{Unit: defaultUnit(c), Type: TypeTransfer, Date: projects.Date{Time: today(h.now())}}
+		v.Form = DealInput{Unit: defaultUnit(c), Type: TypeTransfer, Date: core.DateOf(today(h.now()))}
 		return v
 	}
 	v.Form, v.Version, v.UnitName = DealInputOf(d), d.Version, h.UnitName(d.Unit)

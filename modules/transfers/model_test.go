@@ -59,7 +59,7 @@ func TestDealInputValidate(t *testing.T) {
 		{"no contract number", func(in *DealInput) { in.ContractNo = "" }, "contract_no"},
 		{"contract number with symbols", func(in *DealInput) { in.ContractNo = "2024/001;" }, "contract_no"},
 		{"no date", func(in *DealInput) { in.Date = projects.Date{} }, "date"},
-		{"date far in the future", func(in *DealInput) { in.Date = projects.Date{Time: time.Now().AddDate(2, 0, 0)} }, "date"},
+		{"date far in the future", func(in *DealInput) { in.Date = core.Today(time.Now()).AddDate(2, 0, 0) }, "date"},
 		{"bad broker id", func(in *DealInput) { in.BrokerID = "a b" }, "broker_id"},
 		{"bad result id", func(in *DealInput) { in.ResultID = "r/1" }, "result_id"},
 		{"long note", func(in *DealInput) { in.Note = strings.Repeat("注", 2001) }, "note"},

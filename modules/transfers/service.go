@@ -125,7 +125,7 @@ func (in *DealInput) Validate() error {
 		return core.Invalid("contract_no", "技术合同登记号只能由数字、字母和“-”组成（4–40 位）")
 	case in.Date.IsZero():
 		return core.Invalid("date", "请填写合同日期")
-	case in.Date.After(time.Now().AddDate(1, 0, 0)):
+	case in.Date.After(core.Today(time.Now()).AddDate(1, 0, 0)):
 		return core.Invalid("date", "合同日期不能晚于一年之后")
 	case in.BrokerID != "" && !idRE.MatchString(in.BrokerID):
 		return core.Invalid("broker_id", "技术经纪人编号格式不正确")
@@ -197,14 +197,14 @@ func (s *Service) link(ctx context.Context, in DealInput, d *Deal) error {
 
 func (in *DealInput) apply(d *Deal) {
 	d.Type, d.Title, d.Seller, d.Buyer = in.Type, in.Title, in.Seller, in.Buyer
-	d.Amount, d.Paid, d.ContractNo, d.Date = in.Amount, in.Paid, in.ContractNo, in.Date.Time
+	d.Amount, d.Paid, d.ContractNo, d.Date = in.Amount, in.Paid, in.ContractNo, in.Date.Time()
 	d.ResultID, d.Unit, d.Note = in.ResultID, in.Unit, in.Note
 }
 
 // DealInputOf returns the editable fields of d (to prefill a form).
 func DealInputOf(d *Deal) DealInput {
 	return DealInput{Type: d.Type, Title: d.Title, Seller: d.Seller, Buyer: d.Buyer, Amount: d.Amount, Paid: d.Paid,
-		ContractNo: d.ContractNo, Date: projects.Date{Time: d.Date}, BrokerID: d.BrokerID, ResultID: d.ResultID,
+		ContractNo: d.ContractNo, Date: core.DateOf(d.Date), BrokerID: d.BrokerID, ResultID: d.ResultID,
 		Unit: d.Unit, Note: d.Note}
 }
 
