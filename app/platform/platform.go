@@ -99,6 +99,10 @@ type Platform struct {
 	Imports  *batch.Importer
 	// Push is 资源推送: saved searches, subscriptions, inboxes, the matcher.
 	Push *push.Service
+
+	// rebuilt is set when the embedded index was recreated empty at open
+	// (a new schema or kept-record shape).
+	rebuilt bool
 }
 
 // Options say what the process is.
@@ -145,6 +149,17 @@ func Open(ctx context.Context, cfg Config, opt Options, log *slog.Logger) (*Plat
 	if err := p.Matrix.EnsureDefaults(ctx); err != nil {
 		p.Close()
 		return nil, fmt.Errorf("cannot prepare default units: %w", err)
+	}
+	if p.rebuilt && opt.Role != "serve" {
+		// A command reads the index (export, import matching) right away;
+		// the server catches up in the background instead.
+		start := time.Now()
+		n, err := p.Sync.CatchUp(ctx)
+		if err != nil {
+			p.Close()
+			return nil, fmt.Errorf("cannot rebuild the search index: %w", err)
+		}
+		log.Info("search index rebuilt", "records", n, "ms", time.Since(start).Milliseconds())
 	}
 	return p, nil
 }
@@ -194,6 +209,7 @@ func (p *Platform) openEngine(ctx context.Context) error {
 		p.Log.Info("search schema changed; rebuilding the embedded index", "dir", dir)
 		if err = os.RemoveAll(dir); err == nil {
 			e, err = bleve.Open(dir, schema, KeptFormats()...)
+			p.rebuilt = err == nil
 		}
 	}
 	if err != nil {
