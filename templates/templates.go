@@ -54,6 +54,18 @@ type Shell struct {
 	Flash     string
 	FlashKind string // "ok" or "error"
 	RequestID string
+	// People names users for {{$.Shell.Person .CreatedBy}}; nil keeps ids.
+	People func(username string) string
+}
+
+// Person is a user's display name, or the user name when unknown.
+func (s Shell) Person(username string) string {
+	if s.People != nil && username != "" {
+		if n := s.People(username); n != "" {
+			return n
+		}
+	}
+	return username
 }
 
 // Link is a labelled href, e.g. for EmptyData.Links.
@@ -70,6 +82,27 @@ type LoginData struct {
 type ErrorData struct {
 	Status  int
 	Message string // shown as is; a generic text for Status is used when empty
+}
+
+// OutsideData is the Data of the "outside" page: a record outside the
+// viewer's scope that a page of theirs links to.
+type OutsideData struct {
+	Kind, Name, ID string
+	Unit           UnitReach
+	Back           string // the same-origin page the link was on
+}
+
+// UnitReach is how to reach a unit: its name and whom to ask there.
+type UnitReach struct {
+	ID, Name string
+	People   []Member // its managers (or the nearest parent unit's)
+	Via      string   // the parent unit's name when People are its managers
+}
+
+// Member is a user as pickers and contact cards show them.
+type Member struct {
+	Username, Name, Role, Phone string
+	Unit                        string // unit name, for grouping
 }
 
 // EmptyData is the Data of the "empty" page, for sections a later release fills.

@@ -2,10 +2,7 @@ package server
 
 import (
 	"context"
-	"sync"
-	"time"
 
-	"zhaoshang/modules/core"
 	"zhaoshang/modules/projects"
 )
 
@@ -30,32 +27,4 @@ func (s *srv) unitOptions() [][2]string {
 		out = append(out, [2]string{u.ID, u.Name})
 	}
 	return out
-}
-
-// peopleCache holds user display names for pages (refreshed every minute);
-// it belongs to one server, so several servers in one process (tests)
-// never see each other's users.
-type peopleCache struct {
-	sync.Mutex
-	at    time.Time
-	names map[string]string
-}
-
-func (s *srv) personName(username string) string {
-	people := &s.people
-	people.Lock()
-	defer people.Unlock()
-	if people.names == nil || time.Since(people.at) > time.Minute {
-		names := map[string]string{}
-		if us, _, err := s.p.Users.List(context.Background(), core.AllUnits, "", 0, 1000); err == nil {
-			for _, u := range us {
-				names[u.ID] = u.Name
-			}
-		}
-		people.names, people.at = names, time.Now()
-	}
-	if n, ok := people.names[username]; ok {
-		return n
-	}
-	return username
 }

@@ -75,6 +75,7 @@ func NewWithRules(p *platform.Platform) (*fiber.App, web.Rules, error) {
 	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(templates.Static()), MaxAge: 3600}))
 
 	s := &srv{p: p, limiter: &limiter{max: max(p.Cfg.LoginPerMinute, 1), window: time.Minute, users: p.Users, log: p.Log.Warn}}
+	app.Use(s.directory)
 	app.Use(s.session)
 	app.Use(s.csrf)
 	s.routes(app)

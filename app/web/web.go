@@ -175,6 +175,9 @@ func Fail(c *fiber.Ctx, err error) error {
 	if IsAPI(c) {
 		return JSONError(c, status, code, msg, field)
 	}
+	if ok, err := outsideCard(c, err); ok {
+		return err
+	}
 	return Page(c.Status(status), "error", "出错了", "", templates.ErrorData{Status: status, Message: msg})
 }
 
@@ -228,6 +231,9 @@ func Page(c *fiber.Ctx, page, title, nav string, data any) error {
 		sh.User = &templates.ShellUser{Username: p.Username, Name: p.Name, RoleLabel: templates.Label("role", p.Role),
 			UnitNames: p.UnitNames, IsAdmin: p.Role == "admin", IsManager: p.Role == "manager" || p.Role == "admin"}
 		sh.CSRF = p.CSRF
+		if d := Dir(c); d != nil {
+			sh.People = d.PersonName
+		}
 	} else if t, ok := c.Locals("zs.precsrf").(string); ok {
 		sh.CSRF = t
 	}

@@ -247,7 +247,7 @@ func (s *Service) Get(ctx context.Context, scope core.Scope, id string) (*Event,
 		return nil, err
 	}
 	if !scope.Allows(e.Unit) {
-		return nil, fmt.Errorf("events: %s: %w", id, core.ErrForbidden)
+		return nil, fmt.Errorf("events: %s: %w", id, core.Outside(Kind, id, e.Title, e.Unit))
 	}
 	return e, nil
 }

@@ -46,12 +46,15 @@ func cardOf(h search.Hit) Card {
 const BoardCards = 30
 
 // Board answers the kanban: one engine query for counts and sums by stage,
-// one per column for its most recently touched cards.
+// one per column for its most recently touched cards. A stage filter keeps
+// only that stage's column.
 func (s *Service) Board(ctx context.Context, scope core.Scope, q ListQuery) ([]Column, error) {
-	q.Stage, q.Page, q.PerPage, q.Sort = "", 1, 1, ""
+	q.Page, q.PerPage, q.Sort = 1, 1, ""
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
+	only := q.Stage
+	q.Stage = ""
 	scope, _ = scope.To(q.Unit) // outside the scope: an empty board
 	eng := s.Engine()
 	base := search.Query{Kinds: []string{Kind}, Text: q.Text, Scope: scope.Search(), Filters: q.filters(nowFunc())}
@@ -61,9 +64,13 @@ func (s *Service) Board(ctx context.Context, scope core.Scope, q ListQuery) ([]C
 	if err != nil {
 		return nil, fmt.Errorf("projects: board: %w", err)
 	}
-	cols := make([]Column, len(Stages))
-	for i, st := range Stages {
-		cols[i] = Column{Stage: st, Count: res.Facets["stage"][st], Investment: res.Sums["investment"][st], Cards: []Card{}}
+	cols := make([]Column, 0, len(Stages))
+	for _, st := range Stages {
+		if only != "" && st != only {
+			continue
+		}
+		cols = append(cols, Column{Stage: st, Count: res.Facets["stage"][st], Investment: res.Sums["investment"][st], Cards: []Card{}})
+		i := len(cols) - 1
 		if cols[i].Count == 0 {
 			continue
 		}

@@ -25,7 +25,9 @@ const filterCookie = "zs_pf"
 // (or /projects/board) restores the last filters; ?reset=1 clears them.
 func rememberFilters(c *fiber.Ctx, base string) (redirect bool) {
 	if c.Query("reset") == "1" {
-		c.ClearCookie(filterCookie)
+		// Expire it on the path it was set with, or the browser keeps it.
+		c.Cookie(&fiber.Cookie{Name: filterCookie, Value: "", Path: "/projects", HTTPOnly: true, SameSite: "Lax",
+			MaxAge: -1, Expires: time.Unix(1, 0)})
 		return false
 	}
 	vals := url.Values{}
@@ -68,6 +70,17 @@ type ListView struct {
 	Now      core.Date // today: a next step due before it is overdue
 	Stale    int
 	CanMove  bool
+}
+
+// StageList is the list of one stage under the other filters (the kanban
+// column's "more" link).
+func (v ListView) StageList(stage string) string {
+	vals := url.Values{}
+	for k, x := range v.Raw {
+		vals.Set(k, x)
+	}
+	vals.Set("stage", stage)
+	return "/projects?" + vals.Encode()
 }
 
 func (h *Handlers) person(u string) string {

@@ -111,7 +111,7 @@ func TestResourceAccess(t *testing.T) {
 		kind := k.Key
 		api := "/api/v1/" + kind
 		own, ownBody := e.mk(kind, "kfq")
-		other, _ := e.mk(kind, "gxq")
+		other, otherBody := e.mk(kind, "gxq")
 		town, townBody := e.mk(kind, "zs-zp")
 		// Records each update/delete line works on (version 1).
 		upOwn, upOwnBody := e.mk(kind, "kfq")
@@ -188,8 +188,12 @@ func TestResourceAccess(t *testing.T) {
 				{Name: "hub page officer", As: e.kfq, URL: "/resources/" + kind, Status: 200, Expect: []string{name(ownBody)}, Reject: []string{name(townBody)}},
 				{Name: "detail page officer own", As: e.kfq, URL: "/resources/" + kind + "/" + own, Status: 200,
 					Expect: []string{name(ownBody), "由此资源发起项目", "/projects/new?" + k.Start + "=" + own}},
-				{Name: "detail page other unit 403", As: e.kfq, URL: "/resources/" + kind + "/" + other, Status: 403},
-				{Name: "edit page other unit 403", As: e.kfq, URL: "/resources/" + kind + "/" + other + "/edit", Status: 403},
+				// Another unit's record opens as a card: its name and unit, whom
+				// to ask, none of its fields (issue 14, item 5).
+				{Name: "detail page other unit is a card", As: e.kfq, URL: "/resources/" + kind + "/" + other, Status: 200,
+					Expect: []string{name(otherBody), "不在您的查看范围", "昆山高新区科技招商分队"}, Reject: []string{"由此资源发起项目", "/edit"}},
+				{Name: "edit page other unit is a card", As: e.kfq, URL: "/resources/" + kind + "/" + other + "/edit", Status: 200,
+					Expect: []string{"不在您的查看范围"}, Reject: []string{`name="version"`}},
 				{Name: "new page", As: e.kfq, URL: "/resources/" + kind + "/new", Status: 200, Expect: []string{`value="kfq" selected`}},
 			})
 		})

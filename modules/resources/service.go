@@ -310,7 +310,7 @@ func (s *Service) Get(ctx context.Context, scope core.Scope, kind, id string) (R
 		return nil, err
 	}
 	if !scope.Allows(r.OwnerUnit()) {
-		return nil, fmt.Errorf("resources: %s %s: %w", kind, id, core.ErrForbidden)
+		return nil, fmt.Errorf("resources: %s %s: %w", kind, id, core.Outside(kind, id, r.DisplayName(), r.OwnerUnit()))
 	}
 	return r, nil
 }

@@ -230,7 +230,10 @@ func TestTransferPages(t *testing.T) {
 		{Name: "subsidies page bad year", As: e.admin, URL: "/transfers/subsidies?year=1", Status: 400, Expect: []string{"年份"}},
 		{Name: "brokers page", As: e.officer, URL: "/brokers", Status: 200, Expect: []string{"王磊", orgA}},
 		{Name: "broker page", As: e.officer, URL: "/brokers/" + bid, Status: 200, Expect: []string{"技术经纪人初级培训", "2024320583000001", "1 项"}},
-		{Name: "broker page other unit", As: e.other, URL: "/brokers/" + bid, Status: 403},
+		// Another unit's broker (a deal links it) opens as a card; the
+		// deal itself stays 403 (no page of another unit links to it).
+		{Name: "broker page other unit is a card", As: e.other, URL: "/brokers/" + bid, Status: 200,
+			Expect: []string{"王磊", "不在您的查看范围", "昆山开发区科技招商分队"}, Reject: []string{"技术经纪人初级培训", "2024320583000001"}},
 		{Name: "create deal by form", As: e.officer, Method: "POST", URL: "/transfers/new", Headers: formHdr,
 			Body: url.Values{"type": {"development"}, "seller": {"甲"}, "buyer": {"乙"}, "amount": {"1,000万元"}, "paid": {"10"},
 				"contract_no": {"2024-KS-9"}, "date": {"2024年5月6日"}, "unit": {"kfq"}}.Encode(), Status: 303},

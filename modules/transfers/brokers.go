@@ -133,7 +133,7 @@ func (s *Service) GetBroker(ctx context.Context, scope core.Scope, id string) (*
 		return nil, err
 	}
 	if !scope.Allows(b.Unit) {
-		return nil, fmt.Errorf("transfers: broker %s: %w", id, core.ErrForbidden)
+		return nil, fmt.Errorf("transfers: broker %s: %w", id, core.Outside(KindBrokers, id, b.Name, b.Unit))
 	}
 	return b, nil
 }
