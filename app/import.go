@@ -98,7 +98,7 @@ func cmdImport(ctx context.Context, args []string, log *slog.Logger) error {
 			return err
 		}
 	}
-	rep, err := p.Imports.Run(ctx, batch.Request{Kind: *kind, File: *file, Book: book, Actor: core.Actor{User: u.ID}, Scope: scope,
+	rep, err := p.Imports.Run(ctx, batch.Request{Kind: *kind, File: *file, Book: book, Actor: core.Actor{User: u.ID, Role: u.Role}, Scope: scope,
 		Unit: def, Confirm: rows, DryRun: *dry, Rejected: *rejected})
 	if err != nil {
 		return fileError(err)

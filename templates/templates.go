@@ -43,7 +43,13 @@ type ShellUser struct {
 	Username, Name, RoleLabel string
 	UnitNames                 []string
 	IsAdmin, IsManager        bool
+	// CanWrite: the role may change records (web.Allowed); pages offer
+	// their forms and "new"/"edit" links only then.
+	CanWrite bool
 }
+
+// CanWrite reports whether the signed-in user may change records.
+func (s Shell) CanWrite() bool { return s.User != nil && s.User.CanWrite }
 
 // Shell is the per-request frame around a page.
 type Shell struct {

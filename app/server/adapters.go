@@ -8,7 +8,9 @@ import (
 
 // projects returns the pipeline service wired to the matrix vocabulary.
 func (s *srv) projects() *projects.Service {
-	return projects.NewService(s.p.Projects, vocab{s})
+	svc := projects.NewService(s.p.Projects, vocab{s})
+	svc.Links = links{s}
+	return svc
 }
 
 // vocab is the platform's projects.Vocab (platform.MatrixVocab, shared with

@@ -22,6 +22,10 @@ func TestEveryRouteHasAnAccessRule(t *testing.T) {
 		t.Fatal(err)
 	}
 	officer := a.Client(t).Login("kfq_li", "Officer-2025")
+	if _, err := a.P.Users.EnsureUser(ctx, "kfq_tian", "田野", users.RoleField, []string{"kfq"}, "Field-2025x"); err != nil {
+		t.Fatal(err)
+	}
+	field := a.Client(t).Login("kfq_tian", "Field-2025x")
 	admin := a.Admin(t)
 	seen := map[string]bool{}
 	for _, r := range app.GetRoutes(true) {
@@ -54,6 +58,13 @@ func TestEveryRouteHasAnAccessRule(t *testing.T) {
 		if rule == web.Admin || rule == web.Manager {
 			if st, _ := officer.Do(r.Method, path, nil, nil); st != 403 {
 				t.Errorf("%s is for %s only but an officer got %d", key, rule, st)
+			}
+		}
+		// The role × action table, route by route, for the 区镇填报员.
+		if rule != web.Public && !strings.Contains(path, "logout") {
+			st, _ := field.Do(r.Method, path, nil, nil)
+			if refused := st == 403; refused != !web.May(users.RoleField, rule) {
+				t.Errorf("%s (%s): 区镇填报员 got %d, table says allowed=%v", key, rule, st, web.May(users.RoleField, rule))
 			}
 		}
 		if r.Method == "GET" || rule == web.Public {

@@ -78,6 +78,7 @@ func NewWithRules(p *platform.Platform) (*fiber.App, web.Rules, error) {
 	app.Use(s.directory)
 	app.Use(s.session)
 	app.Use(s.csrf)
+	app.Use(s.authorize)
 	s.routes(app)
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return app, s.access, nil

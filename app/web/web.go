@@ -53,7 +53,7 @@ func RequestID(c *fiber.Ctx) string {
 func Actor(c *fiber.Ctx) core.Actor {
 	a := core.Actor{IP: c.IP(), RequestID: RequestID(c)}
 	if p := Me(c); p != nil {
-		a.User = p.Username
+		a.User, a.Role = p.Username, p.Role
 	}
 	return a
 }
@@ -229,7 +229,8 @@ func Page(c *fiber.Ctx, page, title, nav string, data any) error {
 	sh := templates.Shell{Title: title, Nav: nav, RequestID: RequestID(c)}
 	if p := Me(c); p != nil {
 		sh.User = &templates.ShellUser{Username: p.Username, Name: p.Name, RoleLabel: templates.Label("role", p.Role),
-			UnitNames: p.UnitNames, IsAdmin: p.Role == "admin", IsManager: p.Role == "manager" || p.Role == "admin"}
+			UnitNames: p.UnitNames, IsAdmin: p.Role == "admin", IsManager: p.Role == "manager" || p.Role == "admin",
+			CanWrite: May(p.Role, Write)}
 		sh.CSRF = p.CSRF
 		if d := Dir(c); d != nil {
 			sh.People = d.PersonName

@@ -49,6 +49,11 @@ var zp = core.Scope{Units: []string{"zs-zp"}}
 
 var officer = core.Actor{User: "zp_officer"}
 
+// ledgerImporter imports the shared ledger with a manager's role, so that
+// its legacy rows past 评估决策 (已签约) land with an out-of-system approval;
+// an officer's go to the review list (projects TestImportLegacyStages).
+var ledgerImporter = core.Actor{User: officer.User, Role: "manager"}
+
 func ledger() map[int][]any {
 	return map[int][]any{
 		1:  {"2024年张浦镇重点科技招商项目台账"},
@@ -66,7 +71,7 @@ func ledger() map[int][]any {
 
 func run(t *testing.T, im *batch.Importer, rows map[int][]any, dry bool, tweak ...func(*batch.Request)) *batch.Report {
 	t.Helper()
-	req := batch.Request{Kind: "projects", File: "台账.xlsx", Book: book(t, rows), Actor: officer, Scope: zp,
+	req := batch.Request{Kind: "projects", File: "台账.xlsx", Book: book(t, rows), Actor: ledgerImporter, Scope: zp,
 		Unit: "zs-zp", DryRun: dry}
 	for _, f := range tweak {
 		f(&req)

@@ -26,7 +26,7 @@ import (
 func (r *runner) begin(ctx context.Context) error {
 	j := r.req.Job
 	if j == nil {
-		j = &Job{ID: NewBatchID(r.now), Kind: r.req.Kind, File: r.req.File, By: r.req.Actor.User,
+		j = &Job{ID: r.batch, Kind: r.req.Kind, File: r.req.File, By: r.req.Actor.User,
 			Unit: r.req.Unit, CreatedAt: r.now}
 	} else if j.State != StateDraft {
 		return fmt.Errorf("import %s is %s: %w", j.ID, j.State, core.ErrConflict)

@@ -37,6 +37,9 @@ type Env struct {
 	Unit   string        // responsible unit of rows that name none
 	Header header.Result // column units (万元, 亿元) and labels
 	Now    time.Time
+	// Batch is the id the commit's records will carry ("" in a preview of
+	// a new file); a rule may name it (an import's out-of-system approval).
+	Batch string
 }
 
 // Planner reads rows and builds records for one run.
@@ -66,6 +69,13 @@ type Candidate struct {
 	Name    string
 	Value   any // the kind's parsed input
 }
+
+// Review is a row Build will not write for this importer: it goes to the
+// review list with Message for someone with more rights (an officer's
+// legacy row that only a manager may land), whatever the confirmations.
+type Review struct{ Message string }
+
+func (e *Review) Error() string { return e.Message }
 
 // FieldError is one problem of a row, by field key ("" for the whole row).
 type FieldError struct {

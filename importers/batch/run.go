@@ -105,11 +105,18 @@ func (im *Importer) Run(ctx context.Context, req Request) (*Report, error) {
 	defer rs.Close()
 
 	now := time.Now().UTC().Truncate(time.Millisecond)
-	pl, err := k.Open(ctx, Env{Actor: req.Actor, Scope: req.Scope, Unit: req.Unit, Header: res, Now: now})
+	batchID := ""
+	switch {
+	case req.Job != nil:
+		batchID = req.Job.ID
+	case !req.DryRun:
+		batchID = NewBatchID(now)
+	}
+	pl, err := k.Open(ctx, Env{Actor: req.Actor, Scope: req.Scope, Unit: req.Unit, Header: res, Now: now, Batch: batchID})
 	if err != nil {
 		return rep, err
 	}
-	r := &runner{im: im, k: k, pl: pl, req: req, rep: rep, res: res, now: now,
+	r := &runner{im: im, k: k, pl: pl, req: req, rep: rep, res: res, now: now, batch: batchID,
 		byKey: map[string]*ref{}, byID: map[string]*ref{}, bySimilar: map[string]*ref{},
 		seen: map[string]int{}, seenID: map[string]int{}}
 	if err := r.index(ctx); err != nil {
@@ -293,6 +300,8 @@ type runner struct {
 	now time.Time
 	job *Job
 	rej *rejectedWriter
+	// batch is the id of the commit's job (Env.Batch).
+	batch string
 
 	byKey, byID, bySimilar map[string]*ref
 	seen, seenID           map[string]int // key / record id → first row using it
@@ -464,6 +473,14 @@ func (r *runner) row(ctx context.Context, row sheet.Row) error {
 		}
 	}
 	rec, same, err := r.pl.Build(c, cur)
+	if rv := (*Review)(nil); errors.As(err, &rv) {
+		id := ""
+		if match != nil {
+			id = match.ID
+		}
+		review(rv.Message, id)
+		return nil
+	}
 	if err != nil {
 		e := Error{Row: row.Num, Message: err.Error()}
 		if fe, ok := core.AsFieldError(err); ok {

@@ -2,6 +2,7 @@ package kinds
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 
@@ -11,6 +12,7 @@ import (
 	"zhaoshang/modules/core"
 	"zhaoshang/modules/matrix"
 	"zhaoshang/modules/projects"
+	"zhaoshang/modules/users"
 )
 
 // TypeSynonyms maps 项目类型 cells to type keys.
@@ -186,7 +188,8 @@ var fieldKeys = map[string]string{"contacts": "contact_name", "milestones": "sig
 
 func (p *projectPlanner) Build(c *batch.Candidate, cur core.Record) (core.Record, bool, error) {
 	r := c.Value.(*projectRow)
-	at, by := p.env.Now, p.env.Actor.User
+	run := projects.ImportRun{By: p.env.Actor.User, At: p.env.Now, Batch: p.env.Batch, Note: r.reason,
+		Manager: p.env.Actor.Role == users.RoleManager || p.env.Actor.Role == users.RoleAdmin}
 	var (
 		out     *projects.Project
 		changed = true
@@ -195,12 +198,12 @@ func (p *projectPlanner) Build(c *batch.Candidate, cur core.Record) (core.Record
 	if cur == nil {
 		in := r.in
 		in.Contacts = append(slices.Clip(in.Contacts), r.others...)
-		out, err = projects.ImportCreate(in, p.cat, p.k.Vocab, p.env.Scope, by, r.reason, at)
+		out, err = projects.ImportCreate(in, p.cat, p.k.Vocab, p.env.Scope, run)
 	} else {
 		x := cur.(*projects.Project)
 		in := projects.InputOf(x)
 		overlay(&in, r)
-		out, changed, err = projects.ImportUpdate(x, in, p.cat, p.k.Vocab, p.env.Scope, by, r.reason, at)
+		out, changed, err = projects.ImportUpdate(x, in, p.cat, p.k.Vocab, p.env.Scope, run)
 	}
 	if err != nil {
 		return nil, false, importError(err)
@@ -274,6 +277,9 @@ func keepDetails(stored, row []projects.Contact, byPosition bool) []projects.Con
 
 // importError turns the module's errors into field errors on import keys.
 func importError(err error) error {
+	if nm := (*projects.NeedsManager)(nil); errors.As(err, &nm) {
+		return &batch.Review{Message: nm.Message}
+	}
 	if ge, ok := projects.AsGateError(err); ok {
 		return core.Invalid("stage", "%s", ge.Message)
 	}

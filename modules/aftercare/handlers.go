@@ -28,10 +28,10 @@ type Handlers struct {
 // Access declares the access class of every route Routes registers.
 func (h *Handlers) Access() web.Rules {
 	return web.Rules{
-		"GET /aftercare": web.Signed, "GET /aftercare/new": web.Signed, "POST /aftercare/new": web.Signed,
-		"GET /aftercare/:id": web.Signed, "POST /aftercare/:id": web.Signed, "POST /aftercare/:id/delete": web.Manager,
-		"GET /api/v1/aftercare": web.Signed, "POST /api/v1/aftercare": web.Signed,
-		"GET /api/v1/aftercare/:id": web.Signed, "PUT /api/v1/aftercare/:id": web.Signed,
+		"GET /aftercare": web.Signed, "GET /aftercare/new": web.Write, "POST /aftercare/new": web.Write,
+		"GET /aftercare/:id": web.Signed, "POST /aftercare/:id": web.Write, "POST /aftercare/:id/delete": web.Manager,
+		"GET /api/v1/aftercare": web.Signed, "POST /api/v1/aftercare": web.Write,
+		"GET /api/v1/aftercare/:id": web.Signed, "PUT /api/v1/aftercare/:id": web.Write,
 		"DELETE /api/v1/aftercare/:id": web.Manager,
 	}
 }

@@ -8,7 +8,10 @@ import (
 // Actor is who performs a change: the signed-in user (or a command's --as
 // user, or "system"), with the request's address and id for the audit log.
 type Actor struct {
-	User      string
+	User string
+	// Role is the user's role (users.Role*) where a rule depends on it
+	// (an import landing a legacy project past 评估决策); "" for system.
+	Role      string
 	IP        string
 	RequestID string
 }

@@ -44,6 +44,10 @@ func TestStuckAndExport(t *testing.T) {
 	if _, err := a.P.Users.EnsureUser(ctx, "kfq_zhao", "赵", users.RoleOfficer, []string{"kfq"}, "Test-2025x"); err != nil {
 		t.Fatal(err)
 	}
+	// A 负责人 is a member of the project's unit (the admin is not).
+	if _, err := a.P.Users.EnsureUser(ctx, "gxq_qian", "钱", users.RoleOfficer, []string{"gxq"}, "Test-2025x"); err != nil {
+		t.Fatal(err)
+	}
 	admin, officer := a.Admin(t), a.Client(t).Login("kfq_zhao", "Test-2025x")
 	n := 0
 	mk := func(c *testapp.Client, unit, stage string, extra ...string) string {
@@ -63,9 +67,9 @@ func TestStuckAndExport(t *testing.T) {
 	}
 	p1 := mk(officer, "kfq", "search", "next_due", "2020-01-01", "next_action", "=HYPERLINK(\"x\")")
 	d1 := mk(officer, "kfq", "attract")
-	d2 := mk(admin, "gxq", "attract")
+	d2 := mk(admin, "gxq", "attract", "officer", "gxq_qian")
 	p4 := mk(officer, "kfq", "push")
-	p5 := mk(admin, "gxq", "attract", "next_due", "2021-05-01")
+	p5 := mk(admin, "gxq", "attract", "next_due", "2021-05-01", "officer", "gxq_qian")
 	p6 := mk(officer, "kfq", "push", "next_due", "2019-03-01")
 	mk(officer, "kfq", "search") // neither stale, overdue nor waiting
 	patch := func(id string, f func(p *projects.Project)) {

@@ -125,10 +125,16 @@ func (x *generator) project(g gen, i int, typ, stage string, held []*events.Even
 			}
 		}
 	case projects.StageDecision:
+		// Every project in 评估决策 has its score sheet (the stage's
+		// condition); half have it drawn, the rest take a fixed one so the
+		// random stream, and with it the rest of the demo, stays as it was.
 		if g.chance(0.5) {
 			p.Score = round(g.float(55, 95), 0.5)
+		} else {
+			p.Score = float64(60 + i%30)
 		}
 	}
+	p.Decisions = decisionRecord(p)
 
 	// Milestones after entering 过程管理, cut at leaving it (aftercare keeps
 	// counting: capital keeps arriving).
@@ -152,6 +158,9 @@ func (x *generator) project(g gen, i int, typ, stage string, held []*events.Even
 		if !p.Milestones.Started.IsZero() {
 			p.Milestones.Producing = set(ms.producing)
 		}
+		if p.Milestones.Signed.IsZero() && (stage == projects.StageProcess || stage == projects.StageAftercare) {
+			p.Milestones.Signed = core.DateOf(procAt) // signed the day it entered 过程管理 (its condition)
+		}
 	}
 
 	x.amounts(g, p)
@@ -173,6 +182,34 @@ func (x *generator) project(g gen, i int, typ, stage string, held []*events.Even
 	}
 	x.followUp(g, p)
 	return p
+}
+
+// decisionRecord is the decision record the generated score and approval
+// imply: the score sheet when the project last entered 评估决策, then the
+// manager's decision.
+func decisionRecord(p *projects.Project) []projects.Decision {
+	var out []projects.Decision
+	if p.Score > 0 {
+		at := p.StageSince
+		for _, h := range slices.Backward(p.History) {
+			if h.To == projects.StageDecision {
+				at = h.At
+				break
+			}
+		}
+		if a := p.Approval; a != nil && a.At.Before(at) {
+			at = a.At
+		}
+		out = append(out, projects.Decision{Kind: projects.DecisionScore, By: p.Officer, At: at, Score: p.Score})
+	}
+	if a := p.Approval; a != nil {
+		d := projects.Decision{Kind: projects.DecisionApprove, By: a.By, At: a.At, Note: a.Note}
+		if a.Veto != "" {
+			d.Kind, d.Veto = projects.DecisionVeto, a.Veto
+		}
+		out = append(out, d)
+	}
+	return out
 }
 
 // path returns the stage changes from creation to stage, with some

@@ -18,11 +18,11 @@ type Handlers struct {
 // Access declares the access class of every route Routes registers.
 func (h *Handlers) Access() web.Rules {
 	return web.Rules{
-		"GET /events": web.Signed, "GET /events/new": web.Signed, "POST /events/new": web.Signed, "GET /events/export.xlsx": web.Signed,
-		"GET /events/:id": web.Signed, "GET /events/:id/edit": web.Signed, "POST /events/:id/edit": web.Signed,
+		"GET /events": web.Signed, "GET /events/new": web.Write, "POST /events/new": web.Write, "GET /events/export.xlsx": web.Signed,
+		"GET /events/:id": web.Signed, "GET /events/:id/edit": web.Write, "POST /events/:id/edit": web.Write,
 		"POST /events/:id/delete": web.Manager,
-		"GET /api/v1/events":      web.Signed, "POST /api/v1/events": web.Signed,
-		"GET /api/v1/events/:id": web.Signed, "PUT /api/v1/events/:id": web.Signed, "DELETE /api/v1/events/:id": web.Manager,
+		"GET /api/v1/events":      web.Signed, "POST /api/v1/events": web.Write,
+		"GET /api/v1/events/:id": web.Signed, "PUT /api/v1/events/:id": web.Write, "DELETE /api/v1/events/:id": web.Manager,
 		"GET /api/v1/events/:id/outcome": web.Signed,
 	}
 }

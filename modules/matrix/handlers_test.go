@@ -296,11 +296,11 @@ func TestCatalog(t *testing.T) {
 				`{"list":"action_lines","value":"一批招商联络站","records":2}`}},
 		{Name: "save stale", As: admin, Method: "PUT", URL: "/api/v1/settings/catalog", Body: map[string]any{"version": v, "stale_days": 20}, Status: 409},
 		{Name: "reads back", As: off, URL: "/api/v1/settings/catalog", Status: 200,
-			Expect: []string{`"stale_days":14`, `"key":"assessment","label":"进入评估决策须有评估打分表","enabled":false`}},
+			Expect: []string{`"stale_days":14`, `"key":"assessment","label":"评估决策及之后的阶段须有评估打分表","enabled":false`}},
 		// Pages.
 		{Name: "page officer read only", As: off, URL: "/settings/catalog", Status: 200, Expect: []string{"本页只读", `name="zones" rows="12" disabled`, "新城区"},
 			Reject: []string{"保存目录与规则"}},
-		{Name: "page admin", As: admin, URL: "/settings/catalog", Status: 200, Expect: []string{"保存目录与规则", "新材料 2", "进入评估决策须有评估打分表"}},
+		{Name: "page admin", As: admin, URL: "/settings/catalog", Status: 200, Expect: []string{"保存目录与规则", "新材料 2", "评估决策及之后的阶段须有评估打分表"}},
 		{Name: "form manager", As: mgr, Method: "POST", URL: "/settings/catalog", Body: []byte("stale_days=3"), Headers: form, Status: 403},
 		{Name: "form stale days", As: admin, Method: "POST", URL: "/settings/catalog", Headers: form, Status: 422,
 			Body:   []byte(fmt.Sprintf("version=%d&stale_days=0&industries_2=a&industries_6=&industries_x=&zones=z&talent_levels=t&event_types=e&action_lines=l", v+1)),

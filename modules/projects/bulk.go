@@ -55,7 +55,13 @@ func (s *Service) Bulk(ctx context.Context, a core.Actor, scope core.Scope, req 
 			p, err = s.MoveStage(ctx, a, scope, id, Move{To: req.To, Note: req.Note, Disabled: disabledGates})
 		} else {
 			officer := strings.TrimSpace(req.Officer)
-			p, err = s.mutate(ctx, a, scope, id, func(p *Project) error { p.Officer = officer; return nil })
+			p, err = s.mutate(ctx, a, scope, id, func(p *Project) error {
+				if err := s.checkOfficer(ctx, p, officer); err != nil {
+					return err
+				}
+				p.Officer = officer
+				return nil
+			})
 		}
 		if err != nil {
 			r.Error = bulkMessage(err)

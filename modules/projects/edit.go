@@ -226,8 +226,11 @@ func (s *Service) Create(ctx context.Context, a core.Actor, scope core.Scope, in
 			return nil, &DuplicateWarning{Candidates: cands}
 		}
 	}
-	if in.Officer == "" {
+	if in.Officer == "" && (s.Links == nil || s.Links.Member(ctx, in.Unit, a.User)) {
 		in.Officer = a.User
+	}
+	if err := s.checkLinks(ctx, scope, &in, nil); err != nil {
+		return nil, err
 	}
 	p := &Project{}
 	in.apply(p)
@@ -312,10 +315,14 @@ func (s *Service) Update(ctx context.Context, a core.Actor, scope core.Scope, id
 	if err := in.Validate(cat, s.Vocab, scope); err != nil {
 		return nil, err
 	}
+	stored := InputOf(p)
+	if err := s.checkLinks(ctx, scope, &in, &stored); err != nil {
+		return nil, err
+	}
 	before := *p
 	in.apply(p)
-	if p.Stage == StageAftercare && p.CreditCode == "" {
-		return nil, core.Invalid("credit_code", "后道服务阶段的项目须保留统一社会信用代码")
+	if err := CheckState(&before, p, cat.DisabledGates); err != nil {
+		return nil, err
 	}
 	if err := s.Repo.Update(ctx, a, p, &before); err != nil {
 		if errors.Is(err, core.ErrConflict) {
@@ -392,22 +399,62 @@ func (s *Service) AddInstruction(ctx context.Context, a core.Actor, scope core.S
 	})
 }
 
-// SetAssessment stores the score sheet; its total becomes Score.
+// SetAssessment stores the score sheet; its total becomes Score and the
+// sheet is an entry of the decision record. A sheet that would break a
+// condition of the project's stage (a zero total in 评估决策) is refused.
 func (s *Service) SetAssessment(ctx context.Context, a core.Actor, scope core.Scope, id string, version int64, items []ScoreItem) (*Project, error) {
-	if len(items) == 0 || len(items) > 30 {
-		return nil, core.Invalid("assessment", "评估打分表须有 1–30 项")
+	if err := checkSheet(items); err != nil {
+		return nil, err
 	}
-	total := 0.0
+	return s.decide(ctx, a, scope, id, version, func(p *Project, at time.Time) error {
+		return scoreOn(p, a.User, at, items)
+	})
+}
+
+// checkSheet validates a score sheet (trimming its criteria).
+func checkSheet(items []ScoreItem) error {
+	if len(items) == 0 || len(items) > 30 {
+		return core.Invalid("assessment", "评估打分表须有 1–30 项")
+	}
 	for i, it := range items {
 		it.Criterion = clean(it.Criterion)
 		if it.Criterion == "" {
-			return nil, core.Invalid("assessment", "第 %d 项缺少评估指标", i+1)
+			return core.Invalid("assessment", "第 %d 项缺少评估指标", i+1)
+		}
+		if err := tooLong("assessment", it.Criterion, 100); err != nil {
+			return err
 		}
 		if it.Max <= 0 || it.Score < 0 || it.Score > it.Max {
-			return nil, core.Invalid("assessment", "第 %d 项“%s”得分须在 0 与满分之间", i+1, it.Criterion)
+			return core.Invalid("assessment", "第 %d 项“%s”得分须在 0 与满分之间", i+1, it.Criterion)
 		}
 		items[i] = it
+	}
+	return nil
+}
+
+// scoreOn stores a checked score sheet on p (errUnchanged: the same sheet).
+func scoreOn(p *Project, by string, at time.Time, items []ScoreItem) error {
+	if slices.Equal(p.Assessment, items) {
+		return errUnchanged
+	}
+	total := 0.0
+	for _, it := range items {
 		total += it.Score
+	}
+	p.Assessment, p.Score = slices.Clone(items), total
+	p.Decisions = append(slices.Clip(p.Decisions), Decision{Kind: DecisionScore, By: by, At: at, Score: total})
+	return nil
+}
+
+// errUnchanged ends a decision change that would store what is stored.
+var errUnchanged = errors.New("unchanged")
+
+// decide applies fn to the current project at version and saves it if the
+// change keeps the conditions of its stage (CheckState).
+func (s *Service) decide(ctx context.Context, a core.Actor, scope core.Scope, id string, version int64, fn func(p *Project, at time.Time) error) (*Project, error) {
+	cat, err := s.Vocab.ProjectCatalog(ctx)
+	if err != nil {
+		return nil, err
 	}
 	p, err := s.Get(ctx, scope, id)
 	if err != nil {
@@ -417,11 +464,27 @@ func (s *Service) SetAssessment(ctx context.Context, a core.Actor, scope core.Sc
 		return nil, &ConflictError{Current: p}
 	}
 	before := *p
-	p.Assessment, p.Score = items, total
+	if err := fn(p, time.Now().UTC().Truncate(time.Millisecond)); err != nil {
+		if errors.Is(err, errUnchanged) {
+			return p, nil
+		}
+		return nil, err
+	}
+	if err := CheckState(&before, p, cat.DisabledGates); err != nil {
+		return nil, err
+	}
 	return p, s.Repo.Update(ctx, a, p, &before)
 }
 
-// Decide records a manager's approval or 一票否决 on a project in 评估决策.
+// MayDecide reports whether a manager may record a decision on p now: in
+// 评估决策, or for a vetoed project also while 暂缓 (its re-decision).
+func MayDecide(p *Project) bool {
+	return p.Stage == StageDecision || (p.Stage == StagePaused && p.Vetoed())
+}
+
+// Decide records a manager's approval, rejection or 一票否决 on a project in
+// 评估决策 (a vetoed project: also while 暂缓). A new decision replaces the
+// current one; the earlier ones stay in the decision record.
 func (s *Service) Decide(ctx context.Context, a core.Actor, scope core.Scope, role, id string, version int64, approved bool, veto, note string) (*Project, error) {
 	if role != "manager" && role != "admin" {
 		return nil, fmt.Errorf("projects: decision by %s: %w", role, core.ErrForbidden)
@@ -430,17 +493,56 @@ func (s *Service) Decide(ctx context.Context, a core.Actor, scope core.Scope, ro
 	if !approved && veto == "" && note == "" {
 		return nil, core.Invalid("veto", "不予通过须写明原因（一票否决：环保/安全/能耗，或其他原因）")
 	}
-	p, err := s.Get(ctx, scope, id)
-	if err != nil {
+	if err := tooLong("note", note, 1000); err != nil {
 		return nil, err
 	}
-	if version != p.Version {
-		return nil, &ConflictError{Current: p}
+	if err := tooLong("veto", veto, 100); err != nil {
+		return nil, err
 	}
-	if p.Stage != StageDecision {
-		return nil, core.Invalid("stage", "只有处于评估决策阶段的项目可以审批")
+	return s.decide(ctx, a, scope, id, version, func(p *Project, at time.Time) error {
+		return decideOn(p, a.User, at, approved, veto, note)
+	})
+}
+
+// decideOn records a checked decision on p.
+func decideOn(p *Project, by string, at time.Time, approved bool, veto, note string) error {
+	if !MayDecide(p) {
+		return core.Invalid("stage", "只有处于评估决策阶段的项目（或被一票否决后暂缓的项目）可以审批")
 	}
-	before := *p
-	p.Approval = &Approval{By: a.User, At: time.Now().UTC().Truncate(time.Millisecond), Approved: approved && veto == "", Veto: veto, Note: note}
-	return p, s.Repo.Update(ctx, a, p, &before)
+	d := Decision{Kind: DecisionReject, By: by, At: at, Veto: veto, Note: note}
+	switch {
+	case veto != "":
+		d.Kind = DecisionVeto
+	case approved:
+		d.Kind = DecisionApprove
+	}
+	p.Approval = &Approval{By: by, At: at, Approved: d.Kind == DecisionApprove, Veto: veto, Note: note}
+	p.Decisions = append(slices.Clip(p.Decisions), d)
+	return nil
+}
+
+// Withdraw removes the standing decision (a manager's mistake, a veto
+// lifted for a new review); the record keeps it. A project past 评估决策
+// keeps its approval: move it back first.
+func (s *Service) Withdraw(ctx context.Context, a core.Actor, scope core.Scope, role, id string, version int64, note string) (*Project, error) {
+	if role != "manager" && role != "admin" {
+		return nil, fmt.Errorf("projects: withdraw decision by %s: %w", role, core.ErrForbidden)
+	}
+	note = clean(note)
+	if err := tooLong("note", note, 1000); err != nil {
+		return nil, err
+	}
+	return s.decide(ctx, a, scope, id, version, func(p *Project, at time.Time) error {
+		return withdrawOn(p, a.User, at, note)
+	})
+}
+
+// withdrawOn removes p's standing decision.
+func withdrawOn(p *Project, by string, at time.Time, note string) error {
+	if p.Approval == nil {
+		return core.Invalid("approval", "该项目没有可撤回的审批决定")
+	}
+	p.Approval = nil
+	p.Decisions = append(slices.Clip(p.Decisions), Decision{Kind: DecisionWithdraw, By: by, At: at, Note: note})
+	return nil
 }

@@ -34,20 +34,21 @@ type Handlers struct {
 // Access declares the access class of every route Routes registers.
 func (h *Handlers) Access() web.Rules {
 	return web.Rules{
-		"GET /projects": web.Signed, "GET /projects/board": web.Signed, "GET /projects/new": web.Signed,
-		"POST /projects/new": web.Signed, "GET /projects/:id": web.Signed, "GET /projects/:id/edit": web.Signed,
-		"POST /projects/:id/edit": web.Signed, "POST /projects/:id/stage": web.Signed,
-		"POST /projects/:id/followups": web.Signed, "POST /projects/:id/instructions": web.Manager,
-		"POST /projects/:id/assessment": web.Signed, "POST /projects/:id/decision": web.Manager,
-		"POST /projects/:id/attachments": web.Signed, "GET /projects/:id/attachments/:att": web.Signed,
-		"POST /projects/bulk": web.Signed, "GET /projects/export.xlsx": web.Signed,
-		"GET /api/v1/projects": web.Signed, "POST /api/v1/projects": web.Signed, "POST /api/v1/projects/bulk": web.Signed,
+		"GET /projects": web.Signed, "GET /projects/board": web.Signed, "GET /projects/new": web.Write,
+		"POST /projects/new": web.Write, "GET /projects/:id": web.Signed, "GET /projects/:id/edit": web.Write,
+		"POST /projects/:id/edit": web.Write, "POST /projects/:id/stage": web.Write,
+		"POST /projects/:id/followups": web.Write, "POST /projects/:id/instructions": web.Manager,
+		"POST /projects/:id/assessment": web.Write, "POST /projects/:id/decision": web.Manager,
+		"POST /projects/:id/attachments": web.Write, "GET /projects/:id/attachments/:att": web.Signed,
+		"POST /projects/bulk": web.Write, "GET /projects/export.xlsx": web.Signed,
+		"GET /api/v1/projects": web.Signed, "POST /api/v1/projects": web.Write, "POST /api/v1/projects/bulk": web.Write,
 		"GET /api/v1/projects/board": web.Signed,
-		"GET /api/v1/projects/:id":   web.Signed, "PUT /api/v1/projects/:id": web.Signed,
+		"GET /api/v1/projects/:id":   web.Signed, "PUT /api/v1/projects/:id": web.Write,
 		"DELETE /api/v1/projects/:id":      web.Manager,
-		"GET /api/v1/projects/:id/history": web.Signed, "POST /api/v1/projects/:id/stage": web.Signed,
-		"POST /api/v1/projects/:id/followups": web.Signed, "POST /api/v1/projects/:id/instructions": web.Manager,
-		"POST /api/v1/projects/:id/assessment": web.Signed, "POST /api/v1/projects/:id/decision": web.Manager,
+		"GET /api/v1/projects/:id/history": web.Signed, "POST /api/v1/projects/:id/stage": web.Write,
+		"POST /api/v1/projects/:id/followups": web.Write, "POST /api/v1/projects/:id/instructions": web.Manager,
+		"POST /api/v1/projects/:id/assessment": web.Write, "POST /api/v1/projects/:id/decision": web.Manager,
+		"POST /projects/:id/decision/withdraw": web.Manager, "POST /api/v1/projects/:id/decision/withdraw": web.Manager,
 	}
 }
 
@@ -67,6 +68,7 @@ func (h *Handlers) Routes(app fiber.Router) {
 	app.Post("/projects/:id/instructions", web.RequireManager, h.instructionForm)
 	app.Post("/projects/:id/assessment", h.assessmentForm)
 	app.Post("/projects/:id/decision", web.RequireManager, h.decisionForm)
+	app.Post("/projects/:id/decision/withdraw", web.RequireManager, h.withdrawForm)
 	app.Post("/projects/:id/attachments", h.uploadForm)
 	app.Get("/projects/:id/attachments/:att", h.download)
 
@@ -83,6 +85,7 @@ func (h *Handlers) Routes(app fiber.Router) {
 	app.Post("/api/v1/projects/:id/instructions", web.RequireManager, h.apiInstruction)
 	app.Post("/api/v1/projects/:id/assessment", h.apiAssessment)
 	app.Post("/api/v1/projects/:id/decision", web.RequireManager, h.apiDecision)
+	app.Post("/api/v1/projects/:id/decision/withdraw", web.RequireManager, h.apiWithdraw)
 }
 
 func queryFrom(c *fiber.Ctx) (ListQuery, error) {
@@ -324,6 +327,25 @@ func (h *Handlers) apiDecision(c *fiber.Ctx) error {
 	}
 	me := web.Me(c)
 	p, err := h.Svc.Decide(c.UserContext(), web.Actor(c), me.Scope, me.Role, c.Params("id"), req.Version, req.Approved, req.Veto, req.Note)
+	if err != nil {
+		return h.fail(c, err)
+	}
+	return c.JSON(apiItem{p, h.Names.Name(p.Unit)})
+}
+
+// apiWithdraw answers POST /api/v1/projects/{id}/decision/withdraw
+// {"version","note"}: the standing decision is withdrawn (it stays in the
+// decision record).
+func (h *Handlers) apiWithdraw(c *fiber.Ctx) error {
+	var req struct {
+		Version int64  `json:"version"`
+		Note    string `json:"note"`
+	}
+	if err := web.Decode(c, &req); err != nil {
+		return web.Fail(c, err)
+	}
+	me := web.Me(c)
+	p, err := h.Svc.Withdraw(c.UserContext(), web.Actor(c), me.Scope, me.Role, c.Params("id"), req.Version, req.Note)
 	if err != nil {
 		return h.fail(c, err)
 	}

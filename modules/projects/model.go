@@ -76,7 +76,8 @@ type Project struct {
 	Milestones Milestones    `bson:"milestones" json:"milestones"`
 	Score      float64       `bson:"score,omitempty" json:"score,omitempty"` // assessment score sheet total
 	Approval   *Approval     `bson:"approval,omitempty" json:"approval,omitempty"`
-	Reason     string        `bson:"reason,omitempty" json:"reason,omitempty"` // 暂缓/终止 reason
+	Decisions  []Decision    `bson:"decisions,omitempty" json:"decisions,omitempty"` // score sheets, approvals, vetoes, withdrawals
+	Reason     string        `bson:"reason,omitempty" json:"reason,omitempty"`       // 暂缓/终止 reason
 
 	NextAction   string    `bson:"next_action,omitempty" json:"next_action,omitempty"`
 	NextDue      core.Date `bson:"next_due,omitempty" json:"next_due,omitzero"`
@@ -146,13 +147,43 @@ type Milestones struct {
 	Funded     core.Date `bson:"funded,omitempty" json:"funded,omitzero"`
 }
 
-// Approval is a manager's decision on leaving 评估决策.
+// Approval is a manager's current decision on a project in 评估决策 (the
+// latest entry of Decisions that decides; nil when none stands).
 type Approval struct {
 	By       string    `bson:"by" json:"by"`
 	At       time.Time `bson:"at" json:"at"`
 	Approved bool      `bson:"approved" json:"approved"`
 	Veto     string    `bson:"veto,omitempty" json:"veto,omitempty"` // 一票否决 reason: 环保/安全/能耗
 	Note     string    `bson:"note,omitempty" json:"note,omitempty"`
+	// Batch is set when a manager's import recorded a decision taken
+	// outside the system (a legacy ledger's project past 评估决策).
+	Batch string `bson:"batch,omitempty" json:"batch,omitempty"`
+}
+
+// External reports whether the decision was taken outside the system and
+// recorded by a manager's import; it stands in for the score sheet too.
+func (a *Approval) External() bool { return a != nil && a.Batch != "" }
+
+// Decision kinds (Decision.Kind).
+const (
+	DecisionScore    = "score"    // a score sheet was filled in or changed
+	DecisionApprove  = "approve"  // 审批通过
+	DecisionReject   = "reject"   // 不予通过 (no veto)
+	DecisionVeto     = "veto"     // 一票否决
+	DecisionWithdraw = "withdraw" // the standing decision was withdrawn
+	DecisionExternal = "external" // 审批于系统外, recorded by a manager's import
+)
+
+// Decision is one entry of a project's decision record, oldest first:
+// score sheets, approvals, vetoes and their withdrawal. The record is never
+// rewritten; the current decision is Approval.
+type Decision struct {
+	Kind  string    `bson:"kind" json:"kind"`
+	By    string    `bson:"by" json:"by"`
+	At    time.Time `bson:"at" json:"at"`
+	Score float64   `bson:"score,omitempty" json:"score,omitempty"`
+	Veto  string    `bson:"veto,omitempty" json:"veto,omitempty"`
+	Note  string    `bson:"note,omitempty" json:"note,omitempty"`
 }
 
 // DisplayName is the project's name (import conflict lists, audit views).

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -381,9 +382,14 @@ type DetailView struct {
 	Stale       bool
 	Overdue     bool
 	IsManager   bool
-	Error       string
-	Extra       []Section
-	Criteria    []ScoreItem
+	// MayDecide: a decision may be recorded now (MayDecide); MayWithdraw:
+	// withdrawing the standing one keeps the stage's conditions.
+	MayDecide, MayWithdraw bool
+	// Decisions is the decision record, newest first.
+	Decisions []TimelineItem
+	Error     string
+	Extra     []Section
+	Criteria  []ScoreItem
 }
 
 // Section is a block another module adds to the project page (aftercare).
@@ -396,7 +402,7 @@ type Section struct {
 // TimelineItem merges history, follow-ups and 批示 in time order.
 type TimelineItem struct {
 	At   time.Time
-	Kind string // stage, followup, instruction, attachment
+	Kind string // stage, followup, instruction, decision, attachment
 	By   string
 	Text string
 	From string
@@ -414,6 +420,14 @@ func (h *Handlers) detailPage(c *fiber.Ctx) error {
 		IsManager: me.Role == "manager" || me.Role == "admin", Error: c.Query("err")}
 	now := time.Now()
 	v.TimeInStage = humanDuration(now.Sub(p.StageSince))
+	v.MayDecide = MayDecide(p)
+	if p.Approval != nil {
+		cp := *p
+		cp.Approval = nil
+		v.MayWithdraw = CheckState(p, &cp, cat.DisabledGates) == nil
+	}
+	v.Decisions = decisionItems(p)
+	slices.Reverse(v.Decisions)
 	v.Stale = slicesContains(ActiveStages, p.Stage) && (p.LastFollowUp.IsZero() || now.Sub(p.LastFollowUp) > time.Duration(max(cat.StaleDays, 1))*24*time.Hour)
 	v.Overdue = slicesContains(ActiveStages, p.Stage) && !p.NextDue.IsZero() && p.NextDue.Before(core.Today(now))
 	for _, s := range Stages {
@@ -455,6 +469,40 @@ func humanDuration(d time.Duration) string {
 	return "不足 1 小时"
 }
 
+// decisionItems are the project's decision record as timeline entries.
+func decisionItems(p *Project) []TimelineItem {
+	out := make([]TimelineItem, 0, len(p.Decisions))
+	for _, d := range p.Decisions {
+		out = append(out, TimelineItem{At: d.At, Kind: "decision", By: d.By, Text: DecisionText(d)})
+	}
+	return out
+}
+
+// DecisionText says what a decision record entry was, in the page's words.
+func DecisionText(d Decision) string {
+	var t string
+	switch d.Kind {
+	case DecisionScore:
+		t = fmt.Sprintf("填写评估打分表，合计 %s 分", strconv.FormatFloat(d.Score, 'f', -1, 64))
+	case DecisionApprove:
+		t = "审批通过"
+	case DecisionReject:
+		t = "审批不予通过"
+	case DecisionVeto:
+		t = "一票否决（" + d.Veto + "）"
+	case DecisionWithdraw:
+		t = "撤回审批决定"
+	case DecisionExternal:
+		t = "记录系统外审批"
+	default:
+		t = d.Kind
+	}
+	if d.Note != "" {
+		t += "：" + d.Note
+	}
+	return t
+}
+
 // Timeline merges a project's history, follow-ups, 批示 and attachments, newest first.
 func Timeline(p *Project) []TimelineItem {
 	var out []TimelineItem
@@ -474,6 +522,7 @@ func Timeline(p *Project) []TimelineItem {
 	for _, a := range p.Attachments {
 		out = append(out, TimelineItem{At: a.At, Kind: "attachment", By: a.By, Text: a.Name})
 	}
+	out = append(out, decisionItems(p)...)
 	// newest first, stable for equal times
 	for i := 1; i < len(out); i++ {
 		for j := i; j > 0 && out[j].At.After(out[j-1].At); j-- {
@@ -562,6 +611,15 @@ func (h *Handlers) decisionForm(c *fiber.Ctx) error {
 		return h.formError(c, c.Params("id"), err)
 	}
 	return back(c, c.Params("id"), "ok", map[bool]string{true: "已审批通过", false: "已记录不予通过"}[approved])
+}
+
+func (h *Handlers) withdrawForm(c *fiber.Ctx) error {
+	me := web.Me(c)
+	version, _ := strconv.ParseInt(c.FormValue("version"), 10, 64)
+	if _, err := h.Svc.Withdraw(c.UserContext(), web.Actor(c), me.Scope, me.Role, c.Params("id"), version, c.FormValue("note")); err != nil {
+		return h.formError(c, c.Params("id"), err)
+	}
+	return back(c, c.Params("id"), "ok", "已撤回审批决定")
 }
 
 func (h *Handlers) uploadForm(c *fiber.Ctx) error {

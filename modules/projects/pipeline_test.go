@@ -164,6 +164,9 @@ func TestBulkPerItemResults(t *testing.T) {
 	if st, _ := e.officer.Do("POST", "/api/v1/projects/bulk", map[string]any{"ids": []string{}, "action": "move", "to": "push"}, nil); st != 422 {
 		t.Fatalf("empty bulk: %d", st)
 	}
+	if _, err := e.a.P.Users.EnsureUser(context.Background(), "kfq_wang", "王", "officer", []string{"kfq"}, "Test-2025x"); err != nil {
+		t.Fatal(err)
+	}
 	st, out = e.officer.Do("POST", "/api/v1/projects/bulk", map[string]any{"ids": ids[:1], "action": "assign", "officer": "kfq_wang"}, nil)
 	if st != 200 || !strings.Contains(out, `"ok":true`) {
 		t.Fatalf("assign: %d %s", st, out)

@@ -17,6 +17,9 @@ type Service struct {
 	Repo   *Repo
 	Engine func() search.Engine
 	Vocab  Vocab
+	// Links checks submitted links and 负责人 (nil: unchecked, for jobs
+	// that build projects themselves, such as 资源推送).
+	Links Links
 }
 
 // NewService wires the service.

@@ -13,19 +13,25 @@ import (
 	"zhaoshang/modules/core"
 )
 
-// Gate is one stage rule: when a move matches Applies, Check must pass.
-// The table below is the only place stage rules live; the kanban, bulk
-// actions, the API and the importer all call MoveStage, which runs it.
+// Gate is one condition a project must meet to be in a stage. The table
+// below is the only place stage rules live, stated per stage: a project may
+// be in a stage only if every gate listing that stage holds, whatever path
+// brought it there (page, kanban, bulk, API, import, an edit, a decision).
 type Gate struct {
-	Key     string
-	Label   string // what the rule asks for, shown to admins configuring gates
-	Applies func(from, to string) bool
-	Check   func(p *Project, m Move) error
+	Key    string
+	Label  string   // what the rule asks for, shown to admins configuring gates
+	Field  string   // the input a failed check points at (forms, API, import)
+	Stages []string // where the condition must hold
+	// Check tests p as it is or would be. entering is true when p is
+	// arriving in p.Stage by a move (false: it stays there after an edit).
+	Check func(p *Project, entering bool) error
 }
 
-// GateError is a blocked move; its message names the unmet condition.
+// GateError is a blocked move or change; its message names every unmet
+// condition, Gate the first.
 type GateError struct {
 	Gate    string
+	Field   string
 	Message string
 }
 
@@ -38,56 +44,69 @@ func AsGateError(err error) (*GateError, bool) {
 	return ge, ok
 }
 
-func into(stages ...string) func(from, to string) bool {
-	return func(_, to string) bool { return slices.Contains(stages, to) }
+// atOrPast lists first and the mainline stages after it.
+func atOrPast(first string) []string {
+	i := slices.Index(ActiveStages, first)
+	return slices.Clone(ActiveStages[i:])
 }
 
-// Gates are the default stage rules, in the order they are checked.
+// Vetoed reports whether the project's current decision is a 一票否决.
+func (p *Project) Vetoed() bool { return p.Approval != nil && p.Approval.Veto != "" }
+
+// Gates are the stage conditions, in the order they are reported.
 var Gates = []Gate{
-	{Key: "reason", Label: "暂缓、终止须填写原因",
-		Applies: into(StagePaused, StageDropped),
-		Check: func(p *Project, m Move) error {
-			if strings.TrimSpace(m.Note) == "" {
-				return fmt.Errorf("转入%s须填写原因", stageName(m.To))
+	{Key: "reason", Label: "暂缓、终止须填写原因", Field: "note",
+		Stages: []string{StagePaused, StageDropped},
+		Check: func(p *Project, _ bool) error {
+			if strings.TrimSpace(p.Reason) == "" {
+				return fmt.Errorf("转入%s须填写原因", stageName(p.Stage))
 			}
 			return nil
 		}},
-	{Key: "assessment", Label: "进入评估决策须有评估打分表",
-		Applies: into(StageDecision),
-		Check: func(p *Project, _ Move) error {
-			if p.Score <= 0 {
-				return errors.New("进入评估决策前须先填写评估打分表（评分为空）")
+	{Key: "veto", Label: "被一票否决的项目只能暂缓或终止，直至管理者重新决策", Field: "approval",
+		Stages: ActiveStages,
+		Check: func(p *Project, entering bool) error {
+			// It stays in 评估决策, where the veto was recorded, until a
+			// manager decides again; it may not enter any working stage.
+			if p.Vetoed() && (entering || p.Stage != StageDecision) {
+				return fmt.Errorf("该项目已被一票否决（%s），只能暂缓或终止，须经管理者重新决策", p.Approval.Veto)
 			}
 			return nil
 		}},
-	{Key: "approval", Label: "离开评估决策须经管理者审批，或记录一票否决原因",
-		Applies: func(from, to string) bool {
-			return from == StageDecision && (to == StageProcess || to == StageAftercare)
-		},
-		Check: func(p *Project, _ Move) error {
+	{Key: "assessment", Label: "评估决策及之后的阶段须有评估打分表", Field: "assessment",
+		Stages: atOrPast(StageDecision),
+		Check: func(p *Project, _ bool) error {
+			if p.Score <= 0 && !p.Approval.External() {
+				return fmt.Errorf("%s须先填写评估打分表（评分为空）", stageName(p.Stage))
+			}
+			return nil
+		}},
+	{Key: "approval", Label: "过程管理、后道服务须经管理者审批通过（非一票否决）", Field: "approval",
+		Stages: atOrPast(StageProcess),
+		Check: func(p *Project, _ bool) error {
 			switch {
 			case p.Approval == nil:
-				return errors.New("离开评估决策须经管理者审批通过（尚无审批记录）")
+				return fmt.Errorf("%s须经管理者审批通过（尚无审批记录）", stageName(p.Stage))
 			case p.Approval.Veto != "":
-				return fmt.Errorf("该项目已被一票否决（%s），只能终止或暂缓", p.Approval.Veto)
+				return fmt.Errorf("该项目已被一票否决（%s），不能进入%s", p.Approval.Veto, stageName(p.Stage))
 			case !p.Approval.Approved:
-				return errors.New("评估决策审批未通过")
+				return fmt.Errorf("评估决策审批未通过，不能进入%s", stageName(p.Stage))
 			}
 			return nil
 		}},
-	{Key: "signed", Label: "进入过程管理须有签约日期",
-		Applies: into(StageProcess),
-		Check: func(p *Project, _ Move) error {
+	{Key: "signed", Label: "过程管理、后道服务须有签约日期", Field: "milestones",
+		Stages: atOrPast(StageProcess),
+		Check: func(p *Project, _ bool) error {
 			if p.Milestones.Signed.IsZero() {
-				return errors.New("进入过程管理须先填写签约日期")
+				return fmt.Errorf("%s须先填写签约日期", stageName(p.Stage))
 			}
 			return nil
 		}},
-	{Key: "credit_code", Label: "进入后道服务须有落地企业的有效统一社会信用代码",
-		Applies: into(StageAftercare),
-		Check: func(p *Project, _ Move) error {
+	{Key: "credit_code", Label: "后道服务须有落地企业的有效统一社会信用代码", Field: "credit_code",
+		Stages: atOrPast(StageAftercare),
+		Check: func(p *Project, _ bool) error {
 			if p.CreditCode == "" {
-				return errors.New("进入后道服务须先填写落地企业的统一社会信用代码")
+				return errors.New("后道服务须先填写落地企业的统一社会信用代码")
 			}
 			if !cells.ValidCreditCode(p.CreditCode) {
 				return fmt.Errorf("统一社会信用代码 %s 无效（校验位不符）", p.CreditCode)
@@ -95,6 +114,54 @@ var Gates = []Gate{
 			return nil
 		}},
 }
+
+// unmet runs the gates of p.Stage, except those skip names, and returns
+// every failure as one *GateError; nil when all hold.
+func unmet(p *Project, entering bool, skip func(Gate) bool) error {
+	var first *Gate
+	var msgs []string
+	for i, g := range Gates {
+		if !slices.Contains(g.Stages, p.Stage) || skip(g) {
+			continue
+		}
+		if err := g.Check(p, entering); err != nil {
+			if first == nil {
+				first = &Gates[i]
+			}
+			msgs = append(msgs, err.Error())
+		}
+	}
+	if first == nil {
+		return nil
+	}
+	return &GateError{Gate: first.Key, Field: first.Field, Message: strings.Join(msgs, "；")}
+}
+
+// off skips the gates switched off in the settings.
+func off(disabled []string) func(Gate) bool {
+	return func(g Gate) bool { return slices.Contains(disabled, g.Key) }
+}
+
+// CheckState reports whether a change that is not a move (an edit, a score
+// sheet, a decision, an import update) may turn before into after: it may
+// not break a condition of the stage that held before. A record that
+// already failed one (stored before the rule) can still be edited. The
+// error is a *core.FieldError naming the input that would break it.
+func CheckState(before, after *Project, disabled []string) error {
+	skip := func(g Gate) bool {
+		return slices.Contains(disabled, g.Key) ||
+			(before != nil && before.Stage == after.Stage && g.Check(before, false) != nil)
+	}
+	ge, ok := AsGateError(unmet(after, false, skip))
+	if !ok {
+		return nil
+	}
+	return core.Invalid(ge.Field, "项目处于%s阶段，此修改不可保存：%s", stageName(after.Stage), ge.Message)
+}
+
+// Holds reports whether p meets every enabled condition of its stage (the
+// invariant every path keeps).
+func Holds(p *Project, disabled []string) error { return unmet(p, false, off(disabled)) }
 
 // Move is a request to move a project to another stage.
 type Move struct {
@@ -129,15 +196,10 @@ func CheckMove(p *Project, m Move) error {
 	if utf8.RuneCountInString(m.Note) > 2000 {
 		return core.Invalid("note", "备注最多 2000 字")
 	}
-	for _, g := range Gates {
-		if slices.Contains(m.Disabled, g.Key) || !g.Applies(p.Stage, m.To) {
-			continue
-		}
-		if err := g.Check(p, m); err != nil {
-			return &GateError{Gate: g.Key, Message: err.Error()}
-		}
-	}
-	return nil
+	cp := *p
+	cp.History = nil // the gates read the state, not the history
+	applyMove(&cp, m, "", time.Time{})
+	return unmet(&cp, true, off(m.Disabled))
 }
 
 // applyMove changes p in memory: stage, history entry, time in stage.

@@ -16,10 +16,11 @@ func NewRepo(db *mongo.Database, sync *search.Sync, audit core.Auditor) *Repo {
 }
 
 // exportTrim is the project as kept in the engine for exports: without the
-// stage history, follow-ups, 批示, score sheet and attachments, which no
-// export column reads and which make up most of a worked project's size.
+// stage history, follow-ups, 批示, score sheet, decision record and
+// attachments, which no export column reads and which make up most of a
+// worked project's size.
 func exportTrim(p *Project) *Project {
 	c := *p
-	c.History, c.FollowUps, c.Instructions, c.Assessment, c.Attachments = nil, nil, nil, nil, nil
+	c.History, c.FollowUps, c.Instructions, c.Assessment, c.Attachments, c.Decisions = nil, nil, nil, nil, nil, nil
 	return &c
 }

@@ -21,17 +21,17 @@ type Handlers struct {
 // rules (own units, a manager's subtree) are applied in the service.
 func (h *Handlers) Access() web.Rules {
 	return web.Rules{
-		"GET /push": web.Signed, "GET /push/new": web.Signed, "POST /push/saved": web.Signed,
-		"POST /push/saved/:id/delete": web.Signed, "POST /push/saved/:id/subscribe": web.Signed,
-		"POST /push/unsubscribe": web.Signed, "POST /push/webhook": web.Manager, "POST /push/webhook/delete": web.Manager,
-		"GET /push/send": web.Signed, "POST /push/send": web.Signed,
+		"GET /push": web.Signed, "GET /push/new": web.Write, "POST /push/saved": web.Write,
+		"POST /push/saved/:id/delete": web.Write, "POST /push/saved/:id/subscribe": web.Write,
+		"POST /push/unsubscribe": web.Write, "POST /push/webhook": web.Manager, "POST /push/webhook/delete": web.Manager,
+		"GET /push/send": web.Signed, "POST /push/send": web.Write,
 		"GET /inbox": web.Signed, "POST /inbox/read": web.Signed, "GET /inbox/badge": web.Signed,
 
-		"GET /api/v1/saved-searches": web.Signed, "POST /api/v1/saved-searches": web.Signed,
-		"DELETE /api/v1/saved-searches/:id": web.Signed, "POST /api/v1/saved-searches/:id/subscriptions": web.Signed,
-		"DELETE /api/v1/saved-searches/:id/subscriptions/:unit": web.Signed,
+		"GET /api/v1/saved-searches": web.Signed, "POST /api/v1/saved-searches": web.Write,
+		"DELETE /api/v1/saved-searches/:id": web.Write, "POST /api/v1/saved-searches/:id/subscriptions": web.Write,
+		"DELETE /api/v1/saved-searches/:id/subscriptions/:unit": web.Write,
 		"GET /api/v1/subscriptions":                             web.Signed, "GET /api/v1/inbox": web.Signed, "POST /api/v1/inbox/read": web.Signed,
-		"GET /api/v1/recommend": web.Signed, "POST /api/v1/push": web.Signed,
+		"GET /api/v1/recommend": web.Signed, "POST /api/v1/push": web.Write,
 		"GET /api/v1/push/webhooks/:unit": web.Manager, "PUT /api/v1/push/webhooks/:unit": web.Manager,
 		"DELETE /api/v1/push/webhooks/:unit": web.Manager, "POST /api/v1/push/run": web.Admin,
 	}

@@ -28,8 +28,9 @@ type Handlers struct {
 	Audit core.Auditor
 }
 
-// Access declares the access class of every route Routes registers: all
-// are for signed-in users, with the unit scope applied in the service.
+// Access declares the access class of every route Routes registers: reads
+// for signed-in users, changes (and their forms) for those who may write,
+// with the unit scope applied in the service.
 func (h *Handlers) Access() web.Rules {
 	r := web.Rules{"GET /resources": web.Signed}
 	for _, k := range Kinds {
@@ -39,6 +40,9 @@ func (h *Handlers) Access() web.Rules {
 			"GET " + api, "POST " + api, "GET " + api + "/:id", "PUT " + api + "/:id", "PATCH " + api + "/:id",
 			"DELETE " + api + "/:id"} {
 			r[route] = web.Signed
+			if m, path, _ := strings.Cut(route, " "); m != "GET" || strings.HasSuffix(path, "/new") || strings.HasSuffix(path, "/edit") {
+				r[route] = web.Write
+			}
 		}
 	}
 	return r

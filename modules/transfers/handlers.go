@@ -28,18 +28,18 @@ type Handlers struct {
 // Access declares the access class of every route Routes registers.
 func (h *Handlers) Access() web.Rules {
 	return web.Rules{
-		"GET /transfers": web.Signed, "GET /transfers/new": web.Signed, "POST /transfers/new": web.Signed,
+		"GET /transfers": web.Signed, "GET /transfers/new": web.Write, "POST /transfers/new": web.Write,
 		"GET /transfers/subsidies": web.Signed,
-		"GET /transfers/:id":       web.Signed, "POST /transfers/:id": web.Signed, "POST /transfers/:id/delete": web.Manager,
-		"GET /brokers": web.Signed, "GET /brokers/new": web.Signed, "POST /brokers/new": web.Signed,
-		"GET /brokers/:id": web.Signed, "POST /brokers/:id": web.Signed, "POST /brokers/:id/delete": web.Manager,
+		"GET /transfers/:id":       web.Signed, "POST /transfers/:id": web.Write, "POST /transfers/:id/delete": web.Manager,
+		"GET /brokers": web.Signed, "GET /brokers/new": web.Write, "POST /brokers/new": web.Write,
+		"GET /brokers/:id": web.Signed, "POST /brokers/:id": web.Write, "POST /brokers/:id/delete": web.Manager,
 
-		"GET /api/v1/transfers": web.Signed, "POST /api/v1/transfers": web.Signed,
+		"GET /api/v1/transfers": web.Signed, "POST /api/v1/transfers": web.Write,
 		"GET /api/v1/transfers/subsidies": web.Signed,
-		"GET /api/v1/transfers/:id":       web.Signed, "PUT /api/v1/transfers/:id": web.Signed,
+		"GET /api/v1/transfers/:id":       web.Signed, "PUT /api/v1/transfers/:id": web.Write,
 		"DELETE /api/v1/transfers/:id": web.Manager,
-		"GET /api/v1/brokers":          web.Signed, "POST /api/v1/brokers": web.Signed,
-		"GET /api/v1/brokers/:id": web.Signed, "PUT /api/v1/brokers/:id": web.Signed,
+		"GET /api/v1/brokers":          web.Signed, "POST /api/v1/brokers": web.Write,
+		"GET /api/v1/brokers/:id": web.Signed, "PUT /api/v1/brokers/:id": web.Write,
 		"DELETE /api/v1/brokers/:id": web.Manager,
 	}
 }
