@@ -32,7 +32,7 @@ func TestAftercareOverdue(t *testing.T) {
 	if err := a.P.Projects.Create(ctx, core.System, p); err != nil {
 		t.Fatal(err)
 	}
-	cst := time.FixedZone("CST", 8*3600)
+	cst := core.Zone()
 	day := func(off int) string { return time.Now().In(cst).AddDate(0, 0, off).Format("2006-01-02") }
 	login := func(user, path string) []chromedp.Action[chromedp.Void] {
 		return []chromedp.Action[chromedp.Void]{

@@ -15,6 +15,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"zhaoshang/app/testapp"
+	"zhaoshang/modules/core"
 	"zhaoshang/modules/users"
 )
 
@@ -34,7 +35,7 @@ func TestMonthlyReportPrint(t *testing.T) {
 			t.Fatalf("create: %d %s", st, out)
 		}
 	}
-	month := time.Now().In(time.FixedZone("CST", 8*3600)).Format("2006-01")
+	month := time.Now().In(core.Zone()).Format("2006-01")
 	b := New(t)
 	login(b, a.URL, "zzfd_wang", "Test-2025x")
 	b.Do(chromedp.Navigate(a.URL+"/dashboard"), chromedp.WaitVisible(css(`form.report-picker button`)),

@@ -92,7 +92,7 @@ func chunkID(batch string, seq int) string { return fmt.Sprintf("%s/%06d", batch
 
 // NewBatchID is a sortable batch id: imp-20261125-153000-<random>.
 func NewBatchID(now time.Time) string {
-	return "imp-" + now.In(time.FixedZone("CST", 8*3600)).Format("20060102-150405") + "-" + core.NewID()[:6]
+	return "imp-" + now.In(core.Zone()).Format("20060102-150405") + "-" + core.NewID()[:6]
 }
 
 // Job loads a job by id.

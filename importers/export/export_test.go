@@ -44,8 +44,6 @@ type rec struct {
 	Attendees          int
 }
 
-var cst = time.FixedZone("CST", 8*3600)
-
 // projectSheet uses the projects import fields' keys, so its labels are the
 // importer's.
 var projectSheet = export.Sheet[*rec]{Kind: "projects", Name: "项目", Columns: []export.Column[*rec]{
@@ -61,7 +59,7 @@ var projectSheet = export.Sheet[*rec]{Kind: "projects", Name: "项目", Columns:
 func sample() []*rec {
 	return []*rec{
 		{Meta: core.Meta{ID: "a1", Version: 3}, Name: "=cmd|' /C calc'!A0", Stage: "资源招引", Phone: "+8613800000000",
-			Investment: 1234.5, Signed: time.Date(2024, 3, 5, 23, 30, 0, 0, cst), Tags: []string{"甲", "乙"}, Attendees: 12},
+			Investment: 1234.5, Signed: time.Date(2024, 3, 5, 23, 30, 0, 0, core.Zone()), Tags: []string{"甲", "乙"}, Attendees: 12},
 		{Meta: core.Meta{ID: "b2", Version: 1}, Name: "昆山新材料", Stage: "暂缓", Signed: time.Date(2024, 3, 4, 17, 0, 0, 0, time.UTC)},
 	}
 }

@@ -74,10 +74,8 @@ func create(t *testing.T, c *testapp.Client, body map[string]any) map[string]any
 	return decode(t, out)
 }
 
-var cst = time.FixedZone("CST", 8*3600)
-
-// day is today's date in China time plus offset days, as users type it.
-func day(offset int) string { return time.Now().In(cst).AddDate(0, 0, offset).Format("2006-01-02") }
+// day is today in the office zone plus offset days, as users type it.
+func day(offset int) string { return core.Today(time.Now()).AddDays(offset).String() }
 
 func TestAftercareAPI(t *testing.T) {
 	e := setup(t)

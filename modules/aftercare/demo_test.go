@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"zhaoshang/modules/core"
 	"zhaoshang/modules/projects"
 )
 
@@ -18,7 +19,7 @@ func TestDemoIsDeterministicAndValid(t *testing.T) {
 			ps = append(ps, p)
 		}
 	}
-	now := time.Date(2025, 6, 1, 10, 0, 0, 0, cst)
+	now := time.Date(2025, 6, 1, 10, 0, 0, 0, core.Zone())
 	a, b := Demo(ps, now), Demo(ps, now)
 	if !reflect.DeepEqual(a, b) || len(a) == 0 {
 		t.Fatalf("Demo not deterministic or empty (%d)", len(a))

@@ -318,7 +318,7 @@ func formInput(c *fiber.Ctx) (Input, error) {
 func (h *Handlers) formView(c *fiber.Ctx, r *Request, p *projects.Project) *FormView {
 	me := web.Me(c)
 	v := &FormView{Request: r, Project: p, Types: Types, Statuses: Statuses, Errors: map[string]string{},
-		Manager: me.Role == "manager" || me.Role == "admin", Today: Today(h.Svc.now()).In(cst).Format("2006-01-02"), Person: h.person}
+		Manager: me.Role == "manager" || me.Role == "admin", Today: Today(h.Svc.now()).In(core.Zone()).Format("2006-01-02"), Person: h.person}
 	unit := ""
 	switch {
 	case r != nil:

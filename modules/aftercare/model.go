@@ -78,13 +78,11 @@ type Request struct {
 	ClauseNo string `bson:"clause_no,omitempty" json:"clause_no,omitempty"`
 }
 
-var cst = time.FixedZone("CST", 8*3600)
-
 // Today is the start of now's day in China time, in UTC: a request whose
 // due day is before it is overdue.
 func Today(now time.Time) time.Time {
-	y, m, d := now.In(cst).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, cst).UTC()
+	y, m, d := now.In(core.Zone()).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, core.Zone()).UTC()
 }
 
 // Open reports whether the request still waits for an answer.

@@ -10,11 +10,11 @@ import (
 	"zhaoshang/search"
 )
 
-func day(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, cst).UTC() }
+func day(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, core.Zone()).UTC() }
 
 func TestOverdue(t *testing.T) {
 	// 2025-03-10 09:00 China time; also just after midnight and just before.
-	now := time.Date(2025, 3, 10, 9, 0, 0, 0, cst)
+	now := time.Date(2025, 3, 10, 9, 0, 0, 0, core.Zone())
 	cases := []struct {
 		name    string
 		r       Request
@@ -32,9 +32,9 @@ func TestOverdue(t *testing.T) {
 		{"00:30 China time (16:30 UTC the day before)", Request{Status: StatusPending, Due: day(2025, 3, 9)},
 			time.Date(2025, 3, 9, 16, 30, 0, 0, time.UTC), true, 1},
 		{"23:59 China time on the due day", Request{Status: StatusPending, Due: day(2025, 3, 9)},
-			time.Date(2025, 3, 9, 23, 59, 0, 0, cst), false, 0},
+			time.Date(2025, 3, 9, 23, 59, 0, 0, core.Zone()), false, 0},
 		{"across a year end", Request{Status: StatusInProgress, Due: day(2024, 12, 31)},
-			time.Date(2025, 1, 2, 8, 0, 0, 0, cst), true, 2},
+			time.Date(2025, 1, 2, 8, 0, 0, 0, core.Zone()), true, 2},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -1,6 +1,7 @@
 package aftercare
 
 import (
+	"zhaoshang/modules/core"
 	"zhaoshang/search"
 )
 
@@ -21,7 +22,7 @@ var SearchSchema = search.Schema{
 func ToDoc(r *Request) search.Doc {
 	f := map[string]any{
 		"type": r.Type, "status": r.Status, "owner": r.Owner, "project_id": r.ProjectID,
-		"created": r.CreatedAt, "updated": r.UpdatedAt, "year": r.CreatedAt.In(cst).Format("2006"),
+		"created": r.CreatedAt, "updated": r.UpdatedAt, "year": r.CreatedAt.In(core.Zone()).Format("2006"),
 		"project": r.ProjectName,
 	}
 	if r.PolicyID != "" {

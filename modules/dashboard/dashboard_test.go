@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"zhaoshang/app/testapp"
+	"zhaoshang/modules/core"
 	"zhaoshang/modules/dashboard"
 	"zhaoshang/modules/users"
 )
@@ -93,7 +94,7 @@ func TestCockpit(t *testing.T) {
 		map[string]any{"to": "paused", "version": e["version"], "note": "企业资金链紧张，暂缓"}, nil); st != 200 {
 		t.Fatalf("pause: %d %s", st, out)
 	}
-	year := time.Now().In(time.FixedZone("CST", 8*3600)).Year()
+	year := time.Now().In(core.Zone()).Year()
 	post := func(c *testapp.Client, url string, body map[string]any) map[string]any {
 		t.Helper()
 		st, out := c.Do("POST", url, body, nil)

@@ -345,14 +345,14 @@ func (h *Handlers) page(c *fiber.Ctx) error {
 	}
 	me := web.Me(c)
 	v := View{Cockpit: cp, FunnelBy: FunnelBy, FunnelStarts: pipeline[:len(pipeline)-1], KPIKeys: kpiKeys,
-		ReportMonth: h.Svc.now().In(cst).Format("2006-01")}
+		ReportMonth: h.Svc.now().In(core.Zone()).Format("2006-01")}
 	if v.Funnel, err = h.funnel(c); err != nil {
 		return web.Fail(c, err)
 	}
 	if v.Trends, err = h.trends(c); err != nil {
 		return web.Fail(c, err)
 	}
-	now := h.Svc.now().In(cst).Year()
+	now := h.Svc.now().In(core.Zone()).Year()
 	for y := now; y >= PlanFirstYear; y-- {
 		v.Years = append(v.Years, y)
 	}

@@ -126,14 +126,11 @@ func rate(part, whole int) float64 {
 	return math.Round(float64(part)*1000/float64(whole)) / 10
 }
 
-// cst is China Standard Time: a year is a calendar year in China.
-var cst = time.FixedZone("CST", 8*3600)
-
 // ParseYear reads the year parameter; "" is the current year in China.
 func ParseYear(s string, now time.Time) (int, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return now.In(cst).Year(), nil
+		return now.In(core.Zone()).Year(), nil
 	}
 	y, err := strconv.Atoi(s)
 	if err != nil || len(s) != 4 || y < 2000 || y > 2100 {

@@ -28,7 +28,7 @@ const (
 const maxPeriodYears = 10
 
 // Period is the time window of the figures: the days From–To, both
-// inclusive, in China time.
+// inclusive, in the office zone (core.Zone).
 type Period struct {
 	Kind string `json:"kind"`
 	// Year is set for a year period.
@@ -40,25 +40,25 @@ type Period struct {
 	// Elapsed is the share of the period passed, in percent (0–100).
 	Elapsed int `json:"elapsed"`
 
-	start, end time.Time // [start, end): midnight China time of From and of the day after To
+	start, end time.Time // [start, end): the office's midnight of From and of the day after To
 }
 
 // YearPeriod is the calendar year y.
 func YearPeriod(y int) Period {
-	start := time.Date(y, 1, 1, 0, 0, 0, 0, cst)
+	start := time.Date(y, 1, 1, 0, 0, 0, 0, core.Zone())
 	return newPeriod(PeriodYear, start, start.AddDate(1, 0, 0), strconv.Itoa(y)+" 年", y)
 }
 
 // PlanPeriod is 2023–2025.
 func PlanPeriod() Period {
-	start := time.Date(PlanFirstYear, 1, 1, 0, 0, 0, 0, cst)
-	end := time.Date(PlanLastYear+1, 1, 1, 0, 0, 0, 0, cst)
+	start := time.Date(PlanFirstYear, 1, 1, 0, 0, 0, 0, core.Zone())
+	end := time.Date(PlanLastYear+1, 1, 1, 0, 0, 0, 0, core.Zone())
 	return newPeriod(PeriodPlan, start, end, strconv.Itoa(PlanFirstYear)+"–"+strconv.Itoa(PlanLastYear)+" 规划期", 0)
 }
 
 // RangePeriod is the days from–to (inclusive).
 func RangePeriod(from, to core.Date) Period {
-	p := newPeriod(PeriodRange, from.In(cst), to.AddDays(1).In(cst), "", 0)
+	p := newPeriod(PeriodRange, from.In(core.Zone()), to.AddDays(1).In(core.Zone()), "", 0)
 	p.Label = p.From + " 至 " + p.To
 	return p
 }
@@ -140,7 +140,7 @@ func (p Period) Params() []string {
 // Months lists the calendar months the period touches ("2006-01").
 func (p Period) Months() []string {
 	var out []string
-	for m := time.Date(p.start.Year(), p.start.Month(), 1, 0, 0, 0, 0, cst); m.Before(p.end); m = m.AddDate(0, 1, 0) {
+	for m := time.Date(p.start.Year(), p.start.Month(), 1, 0, 0, 0, 0, core.Zone()); m.Before(p.end); m = m.AddDate(0, 1, 0) {
 		out = append(out, m.Format("2006-01"))
 	}
 	return out
@@ -149,7 +149,7 @@ func (p Period) Months() []string {
 // monthDays is the part of month m ("2006-01") inside the period, as days
 // (first, last) for list links, and its [start, end) range.
 func (p Period) monthDays(m string) (first, last string, start, end time.Time) {
-	t, _ := time.ParseInLocation("2006-01", m, cst)
+	t, _ := time.ParseInLocation("2006-01", m, core.Zone())
 	start, end = t, t.AddDate(0, 1, 0)
 	if start.Before(p.start) {
 		start = p.start
@@ -165,7 +165,7 @@ func (p Period) monthDays(m string) (first, last string, start, end time.Time) {
 func (p Period) yearShares() []yearShare {
 	var out []yearShare
 	for y := p.start.Year(); ; y++ {
-		ys, ye := time.Date(y, 1, 1, 0, 0, 0, 0, cst), time.Date(y+1, 1, 1, 0, 0, 0, 0, cst)
+		ys, ye := time.Date(y, 1, 1, 0, 0, 0, 0, core.Zone()), time.Date(y+1, 1, 1, 0, 0, 0, 0, core.Zone())
 		if !ys.Before(p.end) {
 			break
 		}

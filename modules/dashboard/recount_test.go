@@ -16,12 +16,13 @@ import (
 	"time"
 
 	"zhaoshang/app/testapp"
+	"zhaoshang/modules/core"
 	"zhaoshang/modules/dashboard"
 	"zhaoshang/modules/events"
 	"zhaoshang/modules/projects"
 )
 
-var cstz = time.FixedZone("CST", 8*3600)
+var cstz = core.Zone()
 
 var pipelineStages = projects.Stages[:6]
 

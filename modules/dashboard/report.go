@@ -73,8 +73,8 @@ var monthPattern = regexp.MustCompile(`^(\d{4})-(\d{2})$`)
 // month before 2000 or after the current one is refused on "month".
 func ParseMonth(s string, now time.Time) (time.Time, error) {
 	s = strings.TrimSpace(s)
-	cur := now.In(cst)
-	cur = time.Date(cur.Year(), cur.Month(), 1, 0, 0, 0, 0, cst)
+	cur := now.In(core.Zone())
+	cur = time.Date(cur.Year(), cur.Month(), 1, 0, 0, 0, 0, core.Zone())
 	if s == "" {
 		return cur, nil
 	}
@@ -87,7 +87,7 @@ func ParseMonth(s string, now time.Time) (time.Time, error) {
 	if mo < 1 || mo > 12 {
 		return time.Time{}, core.Invalid("month", "month 的月份须在 01–12 之间")
 	}
-	t := time.Date(y, time.Month(mo), 1, 0, 0, 0, 0, cst)
+	t := time.Date(y, time.Month(mo), 1, 0, 0, 0, 0, core.Zone())
 	switch {
 	case y < 2000:
 		return time.Time{}, core.Invalid("month", "month 不能早于 2000 年")

@@ -3,6 +3,8 @@ package dashboard
 import (
 	"slices"
 	"time"
+
+	"zhaoshang/modules/core"
 )
 
 // unitSheet is the per-unit table: one row per unit and indicator.
@@ -145,10 +147,10 @@ func firstOf(a, b string) string {
 	return b
 }
 
-// day10 is a date as the report prints it (China time; "" when unset).
+// day10 is a date as the report prints it (the office zone; "" when unset).
 func day10(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(cst).Format("2006-01-02")
+	return t.In(core.Zone()).Format("2006-01-02")
 }

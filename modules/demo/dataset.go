@@ -228,7 +228,7 @@ func (x *generator) targets() {
 	}
 	var city, perUnit []*matrix.Target
 	for _, ys := range yearShares {
-		set := time.Date(ys.Year, 1, 5, 10, 0, 0, 0, cst).UTC() // targets are set in the first week
+		set := time.Date(ys.Year, 1, 5, 10, 0, 0, 0, core.Zone()).UTC() // targets are set in the first week
 		city = append(city, &matrix.Target{Meta: meta(matrix.TargetID(ys.Year, ""), set, set), Year: ys.Year,
 			Values: map[string]float64{}})
 		for _, u := range x.units {

@@ -123,7 +123,7 @@ func TestCounts(t *testing.T) {
 	ds := generated
 	held2325 := 0
 	for _, e := range ds.Events {
-		if y := e.Date.In(cst).Year(); y >= 2023 && y <= 2025 {
+		if y := e.Date.In(core.Zone()).Year(); y >= 2023 && y <= 2025 {
 			held2325++
 		}
 	}

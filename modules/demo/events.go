@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"zhaoshang/modules/core"
 	"zhaoshang/modules/events"
 	"zhaoshang/modules/matrix"
 )
@@ -18,8 +19,8 @@ func (x *generator) events(n, planned int) {
 	g := newGen(2)
 	var days []int
 	for yi, c := range split(n, []float64{28, 34, 38}) {
-		first := max(0, dayOf(time.Date(2023+yi, 1, 1, 12, 0, 0, 0, cst)))
-		last := min(calendarDays-1, dayOf(time.Date(2023+yi, 12, 31, 12, 0, 0, 0, cst)))
+		first := max(0, dayOf(time.Date(2023+yi, 1, 1, 12, 0, 0, 0, core.Zone())))
+		last := min(calendarDays-1, dayOf(time.Date(2023+yi, 12, 31, 12, 0, 0, 0, core.Zone())))
 		for range c {
 			d := g.between(first, last)
 			if m := epoch.AddDate(0, 0, d).Month(); m == time.February && g.chance(0.5) {
@@ -48,7 +49,7 @@ func (x *generator) events(n, planned int) {
 			}
 		}
 		date := g.day(d)
-		year := date.In(cst).Year()
+		year := date.In(core.Zone()).Year()
 		remote := false
 		switch typ {
 		case "路演", "推介会", "专场对接会":

@@ -6,18 +6,15 @@ import (
 	"strings"
 	"time"
 
+	"zhaoshang/modules/core"
 	"zhaoshang/modules/resources"
 )
 
-// cst is China Standard Time: demo events and follow-ups happen in office
-// hours there; stored times are UTC.
-var cst = time.FixedZone("CST", 8*3600)
-
 // The demo calendar: histories run from epoch to Today.
 var (
-	epoch = time.Date(2023, 1, 3, 0, 0, 0, 0, cst)
+	epoch = time.Date(2023, 1, 3, 0, 0, 0, 0, core.Zone())
 	// Today is the demo's "now": stale and overdue are relative to it.
-	Today = time.Date(2025, 12, 31, 0, 0, 0, 0, cst)
+	Today = time.Date(2025, 12, 31, 0, 0, 0, 0, core.Zone())
 )
 
 // calendarDays is the number of days from epoch to Today.
@@ -137,7 +134,7 @@ func (g gen) day(d int) time.Time {
 }
 
 // dayOf is the calendar day of t.
-func dayOf(t time.Time) int { return int(t.In(cst).Sub(epoch).Hours() / 24) }
+func dayOf(t time.Time) int { return int(t.In(core.Zone()).Sub(epoch).Hours() / 24) }
 
 // person is a generated Chinese name.
 type person struct {

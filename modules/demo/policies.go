@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"zhaoshang/modules/core"
 	"zhaoshang/modules/policies"
 )
 
@@ -34,10 +35,10 @@ func planBody() string {
 // seedPolicy is 昆科字〔2023〕53号 with the support items an officer quotes.
 // The page gives no issue date; the plan's three years (2023–2025) are used.
 func seedPolicy() *policies.Policy {
-	from := time.Date(2023, 1, 1, 0, 0, 0, 0, cst).UTC()
-	to := time.Date(2025, 12, 31, 0, 0, 0, 0, cst).UTC()
+	from := time.Date(2023, 1, 1, 0, 0, 0, 0, core.Zone()).UTC()
+	to := time.Date(2025, 12, 31, 0, 0, 0, 0, core.Zone()).UTC()
 	p := &policies.Policy{
-		Meta:  meta("po-0001", time.Date(2023, 1, 3, 10, 0, 0, 0, cst).UTC(), time.Date(2023, 1, 3, 10, 0, 0, 0, cst).UTC()),
+		Meta:  meta("po-0001", time.Date(2023, 1, 3, 10, 0, 0, 0, core.Zone()).UTC(), time.Date(2023, 1, 3, 10, 0, 0, 0, core.Zone()).UTC()),
 		Title: "昆山市推进科技服务业高质量发展三年行动方案", DocNo: "昆科字〔2023〕53号", Level: "市级", Status: policies.StatusValid,
 		Categories: []string{"产业扶持政策", "其他"}, SupportModes: []string{"奖励"}, Industries: []string{"其他"},
 		Issuer: "昆山市科学技术局", IssuedOn: from, EffectiveFrom: from, EffectiveTo: to, Body: planBody(),
@@ -188,7 +189,7 @@ func (x *generator) policies(n int) {
 			return t
 		})
 		doc := unique(docs, func() string { return fmt.Sprintf("%s〔%d〕%d号", prefix, year, g.between(1, 150)) })
-		issued := time.Date(year, time.Month(g.between(1, 12)), g.between(1, 28), 0, 0, 0, 0, cst)
+		issued := time.Date(year, time.Month(g.between(1, 12)), g.between(1, 28), 0, 0, 0, 0, core.Zone())
 		if issued.After(Today) {
 			issued = Today.AddDate(0, -1, 0)
 		}
@@ -197,7 +198,7 @@ func (x *generator) policies(n int) {
 			Categories: []string{k.Category}, SupportModes: g.some(k.Modes, g.between(1, len(k.Modes))), Industries: inds,
 			Issuer: issuer, IssuedOn: issued.UTC(), EffectiveFrom: from.UTC(), Unit: unit}
 		if k.periodYear > 0 {
-			to := time.Date(from.Year()+k.periodYear-1, 12, 31, 0, 0, 0, 0, cst)
+			to := time.Date(from.Year()+k.periodYear-1, 12, 31, 0, 0, 0, 0, core.Zone())
 			p.EffectiveTo = to.UTC()
 			if to.Before(Today) {
 				p.Status = policies.StatusExpired
@@ -234,11 +235,11 @@ func policyBody(p *policies.Policy, title string) string {
 		fmt.Fprintf(&b, "（%s）%s。%s\n\n", c.No, c.Title, c.Text)
 	}
 	b.WriteString("三、附则\n\n")
-	from := p.EffectiveFrom.In(cst).Format("2006年1月2日")
+	from := p.EffectiveFrom.In(core.Zone()).Format("2006年1月2日")
 	if p.EffectiveTo.IsZero() {
 		fmt.Fprintf(&b, "本政策自%s起施行，由%s负责解释。", from, p.Issuer)
 	} else {
-		fmt.Fprintf(&b, "本政策自%s起施行，有效期至%s，由%s负责解释。", from, p.EffectiveTo.In(cst).Format("2006年1月2日"), p.Issuer)
+		fmt.Fprintf(&b, "本政策自%s起施行，有效期至%s，由%s负责解释。", from, p.EffectiveTo.In(core.Zone()).Format("2006年1月2日"), p.Issuer)
 	}
 	return b.String()
 }

@@ -145,7 +145,7 @@ func (x *generator) enterprises(n int) {
 		} else {
 			capital = round(capital, 100)
 		}
-		founded := time.Date(g.between(1998, 2025), time.Month(g.between(1, 12)), g.between(1, 28), 0, 0, 0, 0, cst)
+		founded := time.Date(g.between(1998, 2025), time.Month(g.between(1, 12)), g.between(1, 28), 0, 0, 0, 0, core.Zone())
 		if founded.After(Today) {
 			founded = Today.AddDate(0, -g.between(1, 11), 0)
 		}
@@ -205,7 +205,7 @@ func (x *generator) institutes(n int) {
 			}
 		})
 		est := g.between(2010, 2025)
-		established := time.Date(est, time.Month(g.between(1, 12)), g.between(1, 28), 0, 0, 0, 0, cst)
+		established := time.Date(est, time.Month(g.between(1, 12)), g.between(1, 28), 0, 0, 0, 0, core.Zone())
 		if established.After(Today) {
 			established = Today.AddDate(0, -g.between(1, 11), 0)
 		}

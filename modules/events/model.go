@@ -8,9 +8,6 @@ import (
 	"zhaoshang/modules/core"
 )
 
-// cst is China Standard Time: an event's year is the year where it was held.
-var cst = time.FixedZone("CST", 8*3600)
-
 // Statuses of an event.
 const (
 	StatusPlanned   = "planned"   // 筹备中

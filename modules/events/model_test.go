@@ -50,7 +50,7 @@ func TestSearchSchemaAgreesWithProjects(t *testing.T) {
 }
 
 func TestToDoc(t *testing.T) {
-	cst := time.FixedZone("CST", 8*3600)
+	cst := core.Zone()
 	newYear := time.Date(2025, 1, 1, 7, 0, 0, 0, cst).UTC() // still 2024 in UTC
 	tests := []struct {
 		name     string

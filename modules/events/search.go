@@ -3,6 +3,7 @@ package events
 import (
 	"strings"
 
+	"zhaoshang/modules/core"
 	"zhaoshang/search"
 )
 
@@ -28,7 +29,7 @@ func ToDoc(e *Event) search.Doc {
 		names = append(names, r.Name)
 	}
 	f := map[string]any{
-		"type": e.Type, "status": e.Status, "year": e.Date.In(cst).Format("2006"), "date": e.Date,
+		"type": e.Type, "status": e.Status, "year": e.Date.In(core.Zone()).Format("2006"), "date": e.Date,
 		"attendees": e.Attendees, "enterprise_count": e.Participants.EnterpriseCount, "talent_count": e.Participants.TalentCount,
 		"created": e.CreatedAt, "updated": e.UpdatedAt, "place": e.Place,
 		"co_organisers": strings.Join(e.CoOrganisers, " "), "participants": strings.Join(names, " "),

@@ -210,7 +210,7 @@ func day(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(cst).Format("2006-01-02")
+	return t.In(core.Zone()).Format("2006-01-02")
 }
 
 // InputOf returns the editable fields of e (to prefill a form).

@@ -24,9 +24,9 @@ func (vocab) HasUnit(id string) bool {
 
 func TestValidate(t *testing.T) {
 	cat := matrix.DefaultCatalog()
-	now := time.Date(2025, 6, 1, 0, 0, 0, 0, cst)
+	now := time.Date(2025, 6, 1, 0, 0, 0, 0, core.Zone())
 	kfq := core.Scope{Units: []string{"kfq"}}
-	day := func(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, cst).UTC() }
+	day := func(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, core.Zone()).UTC() }
 	ok := Input{Title: " 新材料沙龙 ", Type: "沙龙", Date: "2024-03-05", Unit: "kfq", Status: "held"}
 	with := func(f func(in *Input)) Input {
 		in := ok
@@ -139,7 +139,7 @@ func TestListQueryValidate(t *testing.T) {
 		{ListQuery{Sort: "title"}, "sort"},
 		{ListQuery{PerPage: 500}, "per_page"},
 		{ListQuery{Page: 100000, PerPage: 20}, "page"},
-		{ListQuery{From: time.Date(2024, 5, 1, 0, 0, 0, 0, cst), To: time.Date(2024, 4, 1, 0, 0, 0, 0, cst)}, "to"},
+		{ListQuery{From: time.Date(2024, 5, 1, 0, 0, 0, 0, core.Zone()), To: time.Date(2024, 4, 1, 0, 0, 0, 0, core.Zone())}, "to"},
 	}
 	for _, tt := range tests {
 		err := tt.q.Validate()

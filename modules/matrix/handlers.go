@@ -396,12 +396,10 @@ func (h *Handlers) apiSaveCatalog(c *fiber.Ctx) error {
 
 // ---- targets ----
 
-var cst = time.FixedZone("CST", 8*3600)
-
 // parseYear reads a year; empty means the current year in China.
 func parseYear(s string) (int, error) {
 	if strings.TrimSpace(s) == "" {
-		return time.Now().In(cst).Year(), nil
+		return time.Now().In(core.Zone()).Year(), nil
 	}
 	y, err := strconv.Atoi(strings.TrimSpace(s))
 	if err != nil || y < MinYear || y > MaxYear {

@@ -10,9 +10,6 @@ import (
 	"zhaoshang/modules/core"
 )
 
-// cst is China Standard Time, where a policy's year is counted.
-var cst = time.FixedZone("CST", 8*3600)
-
 // DefaultUnit owns policies unless a district unit issues its own.
 const DefaultUnit = "kjj"
 

@@ -3,6 +3,7 @@ package policies
 import (
 	"strings"
 
+	"zhaoshang/modules/core"
 	"zhaoshang/search"
 )
 
@@ -41,7 +42,7 @@ func ToDoc(p *Policy) search.Doc {
 		f["industry"] = p.Industries
 	}
 	if !p.IssuedOn.IsZero() {
-		f["issued"], f["year"] = p.IssuedOn, p.IssuedOn.In(cst).Format("2006")
+		f["issued"], f["year"] = p.IssuedOn, p.IssuedOn.In(core.Zone()).Format("2006")
 	}
 	if !p.EffectiveFrom.IsZero() {
 		f["effective_from"] = p.EffectiveFrom

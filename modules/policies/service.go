@@ -221,7 +221,7 @@ func day(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(cst).Format("2006-01-02")
+	return t.In(core.Zone()).Format("2006-01-02")
 }
 
 // InputOf returns the editable fields of p (to prefill a form).

@@ -18,8 +18,8 @@ func (vocab) Name(id string) string                            { return id }
 func (vocab) Units() []*matrix.Unit                            { return matrix.DefaultUnits() }
 
 func TestValidate(t *testing.T) {
-	now := time.Date(2025, 6, 1, 0, 0, 0, 0, cst)
-	day := func(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, cst).UTC() }
+	now := time.Date(2025, 6, 1, 0, 0, 0, 0, core.Zone())
+	day := func(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, core.Zone()).UTC() }
 	ok := Input{Title: "某政策", Level: "市级", Issuer: "昆山市科学技术局", Unit: "kjj", IssuedOn: "2023年1月1日",
 		EffectiveFrom: "2023.1.1", EffectiveTo: "2025/12/31", Industries: []string{"新材料", "其他"},
 		Clauses: []Clause{{No: " 4 ", Title: "技术经纪人后补助", Amount: 50, Rate: 3}, {No: "5(1)", Title: "加速器奖励", Amount: 100}}}

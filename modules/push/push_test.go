@@ -347,7 +347,9 @@ func TestPushToUnitAndRecommend(t *testing.T) {
 		{Name: "push unknown kind", As: e.kfq, Method: "POST", URL: "/api/v1/push", Body: map[string]any{"kind": "policies", "id": mine.ID, "unit": "gxq"}, Status: 422, Expect: []string{`"field":"kind"`}},
 		{Name: "push missing record", As: e.kfq, Method: "POST", URL: "/api/v1/push", Body: map[string]any{"kind": "talents", "id": "nope", "unit": "gxq"}, Status: 404},
 		{Name: "push page", As: e.kfq, URL: "/push/send?kind=talents&id=" + mine.ID, Status: 200, Expect: []string{"吴开发", "高新区"}},
-		{Name: "push page unseen", As: e.kfq, URL: "/push/send?kind=talents&id=" + other.ID, Status: 403},
+		// Another unit's record: the out-of-scope card (name, owning unit), not its page.
+		{Name: "push page unseen", As: e.kfq, URL: "/push/send?kind=talents&id=" + other.ID, Status: 200,
+			Expect: []string{"不在您的查看范围"}, Reject: []string{"push-send-form"}},
 	})
 
 	// An officer pushes their own unit's talent to another unit.

@@ -257,7 +257,7 @@ func (f *Field) Text(r Resource) string {
 		if v.IsZero() {
 			return ""
 		}
-		return v.In(cst).Format("2006-01-02")
+		return v.In(core.Zone()).Format("2006-01-02")
 	case []string:
 		return JoinTags(v)
 	}

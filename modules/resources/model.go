@@ -11,9 +11,6 @@ import (
 	"zhaoshang/modules/core"
 )
 
-// cst is China Standard Time, where a record's year is counted.
-var cst = time.FixedZone("CST", 8*3600)
-
 // Genders.
 var Genders = []string{"男", "女"}
 

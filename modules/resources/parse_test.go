@@ -6,10 +6,11 @@ import (
 	"time"
 
 	"zhaoshang/importers/cells"
+	"zhaoshang/modules/core"
 )
 
 func TestParseDate(t *testing.T) {
-	day := func(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, cst).UTC() }
+	day := func(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, core.Zone()).UTC() }
 	tests := []struct {
 		in      string
 		want    time.Time

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"zhaoshang/modules/core"
 	"zhaoshang/search"
 )
 
@@ -31,7 +32,7 @@ var SearchSchema = search.Schema{
 
 // common are the fields every kind carries.
 func common(f map[string]any, created, updated time.Time) {
-	f["created"], f["updated"], f["year"] = created, updated, created.In(cst).Format("2006")
+	f["created"], f["updated"], f["year"] = created, updated, created.In(core.Zone()).Format("2006")
 }
 
 // TalentToDoc builds the engine document of a talent.

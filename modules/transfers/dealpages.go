@@ -28,7 +28,7 @@ type DealsView struct {
 }
 
 func (h *Handlers) years() []int {
-	y := h.now().In(cst).Year()
+	y := h.now().In(core.Zone()).Year()
 	out := make([]int, 0, 8)
 	for i := y + 1; i >= y-6; i-- {
 		out = append(out, i)
@@ -108,8 +108,8 @@ func (h *Handlers) dealView(c *fiber.Ctx, d *Deal) *DealView {
 
 // today is the start of the current day in China time.
 func today(now time.Time) time.Time {
-	y, m, d := now.In(cst).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, cst).UTC()
+	y, m, d := now.In(core.Zone()).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, core.Zone()).UTC()
 }
 
 func dealForm(c *fiber.Ctx) (DealInput, error) {
@@ -240,7 +240,7 @@ func (h *Handlers) subsidiesPage(c *fiber.Ctx) error {
 		if !ok {
 			return web.Fail(c, err)
 		}
-		v.Error, v.Year = fe.Message, h.now().In(cst).Year()
+		v.Error, v.Year = fe.Message, h.now().In(core.Zone()).Year()
 		c.Status(400)
 	}
 	for _, s := range v.Items {

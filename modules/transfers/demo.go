@@ -35,7 +35,7 @@ func Demo(scale int, units []string, years []int, resultIDs []string) ([]*Broker
 	}
 	r := rand.New(rand.NewPCG(2023, 53))
 	day := func(y int) time.Time {
-		return time.Date(y, time.January, 1, 0, 0, 0, 0, cst).AddDate(0, 0, r.IntN(365)).UTC()
+		return time.Date(y, time.January, 1, 0, 0, 0, 0, core.Zone()).AddDate(0, 0, r.IntN(365)).UTC()
 	}
 	stamp := func(t time.Time) core.Meta {
 		return core.Meta{Version: 1, CreatedAt: t, UpdatedAt: t, CreatedBy: "system", UpdatedBy: "system"}

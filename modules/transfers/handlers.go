@@ -188,7 +188,7 @@ func (h *Handlers) subsidyYear(c *fiber.Ctx) (int, error) {
 	if v := c.Query("year"); v != "" {
 		return ParseYear(v)
 	}
-	return h.now().In(cst).Year(), nil
+	return h.now().In(core.Zone()).Year(), nil
 }
 
 func (h *Handlers) apiSubsidies(c *fiber.Ctx) error {

@@ -61,7 +61,7 @@ type Deal struct {
 }
 
 // Year is the deal's year in China time.
-func (d *Deal) Year() int { return d.Date.In(cst).Year() }
+func (d *Deal) Year() int { return d.Date.In(core.Zone()).Year() }
 
 // Broker is a registered technology broker (技术经纪人).
 type Broker struct {
@@ -89,5 +89,3 @@ func (b *Broker) TrainingHours() float64 {
 	}
 	return t
 }
-
-var cst = time.FixedZone("CST", 8*3600)

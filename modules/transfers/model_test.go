@@ -117,7 +117,7 @@ func TestDocsAgreeWithSchema(t *testing.T) {
 	d := &Deal{Meta: core.Meta{ID: "d1", CreatedAt: at}, Type: TypeLicense, Seller: "甲", Buyer: "乙", Amount: 10, Paid: 5,
 		ContractNo: "2025001", Date: at, BrokerID: "b1", BrokerName: "王磊", Organisation: "某机构", ResultID: "r-1", Unit: "kfq"}
 	b := &Broker{Meta: core.Meta{ID: "b1", CreatedAt: at}, Name: "王磊", Organisation: "某机构", CertificateNo: "C1", Unit: "kfq",
-		Training: []Training{{Date: time.Date(2023, 5, 1, 0, 0, 0, 0, cst).UTC(), Course: "a", Hours: 8},
+		Training: []Training{{Date: time.Date(2023, 5, 1, 0, 0, 0, 0, core.Zone()).UTC(), Course: "a", Hours: 8},
 			{Date: at, Course: "b", Hours: 16}}}
 	dd, bd := DealToDoc(d), BrokerToDoc(b)
 	if dd.Fields["year"] != "2025" || d.Year() != 2025 {

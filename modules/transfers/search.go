@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"zhaoshang/modules/core"
 	"zhaoshang/search"
 )
 
@@ -55,7 +56,7 @@ func DealToDoc(d *Deal) search.Doc {
 func BrokerToDoc(b *Broker) search.Doc {
 	f := map[string]any{
 		"organisation": b.Organisation, "training_hours": b.TrainingHours(), "created": b.CreatedAt, "updated": b.UpdatedAt,
-		"year": b.CreatedAt.In(cst).Format("2006"),
+		"year": b.CreatedAt.In(core.Zone()).Format("2006"),
 	}
 	if b.CertificateNo != "" {
 		f["certificate_no"] = b.CertificateNo
@@ -63,7 +64,7 @@ func BrokerToDoc(b *Broker) search.Doc {
 	var years []string
 	last := time.Time{}
 	for _, t := range b.Training {
-		y := t.Date.In(cst).Format("2006")
+		y := t.Date.In(core.Zone()).Format("2006")
 		if !slices.Contains(years, y) {
 			years = append(years, y)
 		}

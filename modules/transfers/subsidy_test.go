@@ -4,6 +4,8 @@ import (
 	"math"
 	"testing"
 	"time"
+
+	"zhaoshang/modules/core"
 )
 
 func TestSubsidyOf(t *testing.T) {
@@ -36,7 +38,7 @@ func TestSubsidyOf(t *testing.T) {
 }
 
 func deal(org string, y int, m time.Month, paid float64) *Deal {
-	return &Deal{Organisation: org, Paid: paid, Amount: paid, Date: time.Date(y, m, 15, 0, 0, 0, 0, cst).UTC()}
+	return &Deal{Organisation: org, Paid: paid, Amount: paid, Date: time.Date(y, m, 15, 0, 0, 0, 0, core.Zone()).UTC()}
 }
 
 func TestSubsidiesPerOrganisationPerYear(t *testing.T) {
@@ -54,7 +56,7 @@ func TestSubsidiesPerOrganisationPerYear(t *testing.T) {
 		// No broker: no organisation, no subsidy.
 		deal("", 2024, 5, 900),
 		// Date in the first hours of 2025 China time is a 2025 deal even though it is 2024 in UTC.
-		{Organisation: b, Paid: 10, Amount: 10, Date: time.Date(2025, 1, 1, 0, 0, 0, 0, cst).UTC()},
+		{Organisation: b, Paid: 10, Amount: 10, Date: time.Date(2025, 1, 1, 0, 0, 0, 0, core.Zone()).UTC()},
 	}
 	cases := []struct {
 		year int
