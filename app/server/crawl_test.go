@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/url"
@@ -83,6 +84,60 @@ func TestEveryOfferedLinkWorks(t *testing.T) {
 		}
 	}
 
+	t.Run("pages name people and records, not ids", func(t *testing.T) {
+		c := a.Client(t).Login("gxq_gu", "Demo@2025")
+		type project struct {
+			ID          string `json:"id"`
+			SourceEvent string `json:"source_event"`
+		}
+		var list struct {
+			Items []project `json:"items"`
+		}
+		decode(t, mustGet(t, c, "/api/v1/projects?officer=gxq_gu&per_page=50"), &list)
+		i := slices.IndexFunc(list.Items, func(p project) bool { return p.SourceEvent != "" })
+		if i < 0 {
+			t.Fatal("no project of gxq_gu with a source event")
+		}
+		p := list.Items[i]
+		var ev struct {
+			Title string `json:"title"`
+		}
+		decode(t, mustGet(t, a.Admin(t), "/api/v1/events/"+p.SourceEvent), &ev)
+		page := mustGet(t, c, "/projects/"+p.ID)
+		for _, want := range []string{"顾航", `<a href="/events/` + p.SourceEvent + `">` + html.EscapeString(ev.Title) + `</a>`} {
+			if !strings.Contains(page, want) {
+				t.Errorf("/projects/%s lacks %q", p.ID, want)
+			}
+		}
+		if strings.Contains(page, "由 gxq_gu") {
+			t.Errorf("/projects/%s names a user by id", p.ID)
+		}
+		// A bulk result names the projects, the refused ones too.
+		var early struct {
+			Items []struct {
+				ID   string `json:"id"`
+				Name string `json:"name"`
+			} `json:"items"`
+		}
+		decode(t, mustGet(t, c, "/api/v1/projects?officer=gxq_gu&stage=search&per_page=1"), &early)
+		if len(early.Items) == 0 {
+			t.Fatal("no 资源搜索 project of gxq_gu")
+		}
+		form := url.Values{"ids": {early.Items[0].ID}, "action": {"move"}, "to": {"aftercare"}}.Encode()
+		st, res := c.Do("POST", "/projects/bulk", form, map[string]string{"Content-Type": "application/x-www-form-urlencoded"})
+		if st != 200 || !strings.Contains(res, "失败</span>") || !strings.Contains(res, html.EscapeString(early.Items[0].Name)+"</a>") {
+			t.Errorf("bulk result of a refused move: %d, want the project's name; %.300s", st, res)
+		}
+		// The 负责人 filter is a choice among the unit's members.
+		listPage := mustGet(t, c, "/projects?reset=1")
+		if !strings.Contains(listPage, `<option value="gxq_gu">顾航</option>`) || !strings.Contains(listPage, `<option value="gxq_wang">王芳芳（管理者）</option>`) {
+			t.Error("the 负责人 filter does not offer the unit's members by name")
+		}
+		if strings.Contains(listPage, `<option value="kfq_`) {
+			t.Error("the 负责人 filter offers another unit's members")
+		}
+	})
+
 	t.Run("kanban more links list the column", func(t *testing.T) {
 		admin := a.Admin(t)
 		board := mustGet(t, admin, "/projects/board?reset=1&industry="+urlq("电子信息"))
@@ -144,6 +199,13 @@ func TestEveryOfferedLinkWorks(t *testing.T) {
 			}
 		}
 	})
+}
+
+func decode(t *testing.T, body string, v any) {
+	t.Helper()
+	if err := json.Unmarshal([]byte(body), v); err != nil {
+		t.Fatalf("decode %.200s: %v", body, err)
+	}
 }
 
 func mustGet(t *testing.T, c *testapp.Client, path string) string {

@@ -34,7 +34,7 @@ func (s *srv) accounts() ([]*users.User, map[string]*users.User) {
 	people.Lock()
 	defer people.Unlock()
 	if people.names == nil || time.Since(people.at) > time.Minute {
-		if us, _, err := s.p.Users.List(context.Background(), core.AllUnits, "", 0, 5000); err == nil {
+		if us, err := s.allUsers(); err == nil {
 			people.users, people.names = us, make(map[string]*users.User, len(us))
 			for _, u := range us {
 				people.names[u.ID] = u
@@ -45,6 +45,23 @@ func (s *srv) accounts() ([]*users.User, map[string]*users.User) {
 		people.at = time.Now()
 	}
 	return people.users, people.names
+}
+
+// allUsers pages through every account (the engine answers at most 1,000
+// hits a query).
+func (s *srv) allUsers() ([]*users.User, error) {
+	const page = 1000
+	var out []*users.User
+	for {
+		us, total, err := s.p.Users.List(context.Background(), core.AllUnits, "", len(out), page)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, us...)
+		if len(us) < page || len(out) >= total {
+			return out, nil
+		}
+	}
 }
 
 // directory is the server's web.Directory, installed on every request.
@@ -91,13 +108,14 @@ func (s *srv) UnitReach(_ context.Context, unit string) templates.UnitReach {
 	return r
 }
 
-// Members are the enabled managers, officers and field staff of units.
+// Members are the enabled managers and officers of units: who may be a
+// project's 负责人 (区镇填报员 only keep ledgers).
 func (s *srv) Members(units []string) []templates.Member {
 	all, _ := s.accounts()
 	var out []templates.Member
 	for _, id := range units {
 		for _, u := range all {
-			if u.Role != users.RoleAdmin && !u.Disabled && slices.Contains(u.Units, id) {
+			if (u.Role == users.RoleManager || u.Role == users.RoleOfficer) && !u.Disabled && slices.Contains(u.Units, id) {
 				out = append(out, member(u, s.p.Matrix.Name(id)))
 			}
 		}

@@ -16,7 +16,7 @@ import (
 type Directory interface {
 	PersonName(username string) string
 	UnitReach(ctx context.Context, unit string) templates.UnitReach
-	// Members are the enabled users of the given units (pickers).
+	// Members are the enabled managers and officers of units (负责人 pickers).
 	Members(units []string) []templates.Member
 	// RecordName is the name or title of a record a page links to, read by
 	// id whatever its unit (its link opens the out-of-scope card anyway);

@@ -14,6 +14,7 @@ import (
 
 	"zhaoshang/app/web"
 	"zhaoshang/modules/core"
+	"zhaoshang/templates"
 )
 
 // filterKeys are the list/board filters kept in the URL and remembered.
@@ -71,6 +72,10 @@ type ListView struct {
 	Now      core.Date // today: a next step due before it is overdue
 	Stale    int
 	CanMove  bool
+	// Members are the 负责人 the filter and bulk assignment offer.
+	Members []templates.Member
+	// SourceEventTitle names the source_event filter's event.
+	SourceEventTitle string
 }
 
 // StageList is the list of one stage under the other filters (the kanban
@@ -117,7 +122,23 @@ func (h *Handlers) listView(c *fiber.Ctx) (ListView, ListQuery, error) {
 		}
 	}
 	v.Base = "?" + vals.Encode()
+	v.Members = h.members(c, v.Units, v.Raw["officer"])
+	v.SourceEventTitle = web.RecordName(c, "events", v.Raw["source_event"])
 	return v, q, err
+}
+
+// members are the 负责人 a picker offers: the people of the viewer's units
+// (grouped by unit), and the one a filter names if not among them.
+func (h *Handlers) members(c *fiber.Ctx, units [][2]string, current string) []templates.Member {
+	ids := make([]string, len(units))
+	for i, u := range units {
+		ids[i] = u[0]
+	}
+	ms := web.MembersOf(c, ids)
+	if current != "" && !slices.ContainsFunc(ms, func(m templates.Member) bool { return m.Username == current }) {
+		ms = append(ms, templates.Member{Username: current, Name: h.person(current), Unit: "其他"})
+	}
+	return ms
 }
 
 func (h *Handlers) listPage(c *fiber.Ctx) error {
@@ -390,6 +411,8 @@ type DetailView struct {
 	Error     string
 	Extra     []Section
 	Criteria  []ScoreItem
+	// Names are the linked records' names by id (source event, talent …).
+	Names map[string]string
 }
 
 // Section is a block another module adds to the project page (aftercare).
@@ -437,6 +460,12 @@ func (h *Handlers) detailPage(c *fiber.Ctx) error {
 	}
 	if h.Sections != nil {
 		v.Extra = h.Sections(c, p)
+	}
+	v.Names = map[string]string{}
+	for kind, id := range map[string]string{"events": p.SourceEvent, "talents": p.TalentID, "institutes": p.InstituteID, "results": p.ResultID} {
+		if n := web.RecordName(c, kind, id); n != "" {
+			v.Names[id] = n
+		}
 	}
 	for _, d := range DefaultCriteria {
 		for _, a := range p.Assessment {
@@ -670,6 +699,7 @@ type BulkView struct {
 	Results []BulkResult
 	OK      int
 	Failed  int
+	Officer string // the assignee's name
 }
 
 func (h *Handlers) bulk(c *fiber.Ctx, req BulkRequest) ([]BulkResult, error) {
@@ -677,7 +707,16 @@ func (h *Handlers) bulk(c *fiber.Ctx, req BulkRequest) ([]BulkResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	return h.Svc.Bulk(c.UserContext(), web.Actor(c), web.Me(c).Scope, req, cat.DisabledGates)
+	res, err := h.Svc.Bulk(c.UserContext(), web.Actor(c), web.Me(c).Scope, req, cat.DisabledGates)
+	// A failed item is named too, when the caller may see it.
+	for i, r := range res {
+		if r.Name == "" {
+			if p, gerr := h.Svc.Get(c.UserContext(), web.Me(c).Scope, r.ID); gerr == nil {
+				res[i].Name = p.Name
+			}
+		}
+	}
+	return res, err
 }
 
 func (h *Handlers) apiBulk(c *fiber.Ctx) error {
@@ -707,7 +746,7 @@ func (h *Handlers) bulkForm(c *fiber.Ctx) error {
 		}
 		return web.Fail(c, err)
 	}
-	v := BulkView{Req: req, Results: res}
+	v := BulkView{Req: req, Results: res, Officer: h.person(req.Officer)}
 	for _, r := range res {
 		if r.OK {
 			v.OK++
