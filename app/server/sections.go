@@ -5,7 +5,6 @@ import (
 
 	"zhaoshang/app/web"
 	"zhaoshang/modules/aftercare"
-	"zhaoshang/modules/core"
 	"zhaoshang/modules/projects"
 	"zhaoshang/templates"
 )
@@ -23,10 +22,10 @@ func aftercareSection(c *fiber.Ctx, as *aftercare.Service, p *projects.Project) 
 	for _, r := range reqs {
 		due := "—"
 		if !r.Due.IsZero() {
-			due = core.DateOf(r.Due).String()
+			due = r.Due.String()
 		}
 		sec.Rows = append(sec.Rows, []string{r.Title, templates.Label("aftercare_type", r.Type),
-			templates.Label("aftercare_status", r.Status), "期限 " + due, r.Owner})
+			templates.Label("aftercare_status", r.Status), "期限 " + due, web.PersonName(c, r.Owner)})
 	}
 	return []projects.Section{sec}
 }

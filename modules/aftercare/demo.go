@@ -28,7 +28,7 @@ var demoTitles = map[string][]string{
 // The same projects and now always give the same requests.
 func Demo(ps []*projects.Project, now time.Time) []*Request {
 	var out []*Request
-	today := Today(now)
+	today := core.Today(now).Time()
 	for _, p := range ps {
 		if !slices.Contains(ProjectStages, p.Stage) {
 			continue
@@ -42,7 +42,7 @@ func Demo(ps []*projects.Project, now time.Time) []*Request {
 			titles := demoTitles[typ]
 			created := today.AddDate(0, 0, -r.IntN(120)-1)
 			q := &Request{ProjectID: p.ID, ProjectName: p.Name, Unit: p.Unit, Type: typ, Title: titles[r.IntN(len(titles))],
-				Owner: p.Officer, Due: created.AddDate(0, 0, 7+r.IntN(60)), Status: StatusPending}
+				Owner: p.Officer, Due: core.DateOf(created.AddDate(0, 0, 7+r.IntN(60))), Status: StatusPending}
 			switch x := r.Float64(); {
 			case x < 0.45:
 				q.Status, q.Resolution, q.ResolvedAt = StatusResolved, "已协调相关部门办结，企业确认满意。", created.AddDate(0, 0, 1+r.IntN(14))

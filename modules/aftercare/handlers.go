@@ -318,7 +318,7 @@ func formInput(c *fiber.Ctx) (Input, error) {
 func (h *Handlers) formView(c *fiber.Ctx, r *Request, p *projects.Project) *FormView {
 	me := web.Me(c)
 	v := &FormView{Request: r, Project: p, Types: Types, Statuses: Statuses, Errors: map[string]string{},
-		Manager: me.Role == "manager" || me.Role == "admin", Today: Today(h.Svc.now()).In(core.Zone()).Format("2006-01-02"), Person: h.person}
+		Manager: me.Role == "manager" || me.Role == "admin", Today: core.Today(h.Svc.now()).String(), Person: h.person}
 	unit := ""
 	switch {
 	case r != nil:
@@ -335,7 +335,7 @@ func (h *Handlers) formView(c *fiber.Ctx, r *Request, p *projects.Project) *Form
 			owner = me.Username
 		}
 		v.Form = Input{ProjectID: p.ID, Owner: owner, Status: StatusPending,
-			Due: core.DateOf(Today(h.Svc.now()).AddDate(0, 0, 7))}
+			Due: core.Today(h.Svc.now()).AddDays(7)}
 	}
 	if unit != "" {
 		v.UnitName = h.UnitName(unit)

@@ -68,8 +68,8 @@ type Request struct {
 	Title       string `bson:"title" json:"title"`
 	Detail      string `bson:"detail,omitempty" json:"detail,omitempty"`
 	Owner       string `bson:"owner" json:"owner"` // responsible user name
-	// Due is the due day at midnight China time (stored in UTC).
-	Due        time.Time `bson:"due,omitempty" json:"due,omitzero"`
+	// Due is the due day.
+	Due        core.Date `bson:"due,omitempty" json:"due,omitzero"`
 	Status     string    `bson:"status" json:"status"`
 	Resolution string    `bson:"resolution,omitempty" json:"resolution,omitempty"`
 	ResolvedAt time.Time `bson:"resolved_at,omitempty" json:"resolved_at,omitzero"`
@@ -78,20 +78,13 @@ type Request struct {
 	ClauseNo string `bson:"clause_no,omitempty" json:"clause_no,omitempty"`
 }
 
-// Today is the start of now's day in China time, in UTC: a request whose
-// due day is before it is overdue.
-func Today(now time.Time) time.Time {
-	y, m, d := now.In(core.Zone()).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, core.Zone()).UTC()
-}
-
 // Open reports whether the request still waits for an answer.
 func (r *Request) Open() bool { return slices.Contains(OpenStatuses, r.Status) }
 
 // Overdue reports whether the request is 督办 at now: open, with a due day
 // before today.
 func (r *Request) Overdue(now time.Time) bool {
-	return r.Open() && !r.Due.IsZero() && r.Due.Before(Today(now))
+	return r.Open() && !r.Due.IsZero() && r.Due.Before(core.Today(now))
 }
 
 // DaysOverdue is how many whole days the due day lies behind today (0 when
@@ -100,5 +93,5 @@ func (r *Request) DaysOverdue(now time.Time) int {
 	if !r.Overdue(now) {
 		return 0
 	}
-	return int(Today(now).Sub(r.Due).Hours()+1) / 24
+	return core.Today(now).DaysSince(r.Due)
 }

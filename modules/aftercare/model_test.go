@@ -22,18 +22,18 @@ func TestOverdue(t *testing.T) {
 		overdue bool
 		days    int
 	}{
-		{"due yesterday, pending", Request{Status: StatusPending, Due: day(2025, 3, 9)}, now, true, 1},
-		{"due a week ago, in progress", Request{Status: StatusInProgress, Due: day(2025, 3, 3)}, now, true, 7},
-		{"due today is not overdue yet", Request{Status: StatusPending, Due: day(2025, 3, 10)}, now, false, 0},
-		{"due tomorrow", Request{Status: StatusPending, Due: day(2025, 3, 11)}, now, false, 0},
-		{"resolved late is not overdue", Request{Status: StatusResolved, Due: day(2025, 1, 1)}, now, false, 0},
-		{"closed late is not overdue", Request{Status: StatusClosed, Due: day(2025, 1, 1)}, now, false, 0},
+		{"due yesterday, pending", Request{Status: StatusPending, Due: core.NewDate(2025, 3, 9)}, now, true, 1},
+		{"due a week ago, in progress", Request{Status: StatusInProgress, Due: core.NewDate(2025, 3, 3)}, now, true, 7},
+		{"due today is not overdue yet", Request{Status: StatusPending, Due: core.NewDate(2025, 3, 10)}, now, false, 0},
+		{"due tomorrow", Request{Status: StatusPending, Due: core.NewDate(2025, 3, 11)}, now, false, 0},
+		{"resolved late is not overdue", Request{Status: StatusResolved, Due: core.NewDate(2025, 1, 1)}, now, false, 0},
+		{"closed late is not overdue", Request{Status: StatusClosed, Due: core.NewDate(2025, 1, 1)}, now, false, 0},
 		{"no due day", Request{Status: StatusPending}, now, false, 0},
-		{"00:30 China time (16:30 UTC the day before)", Request{Status: StatusPending, Due: day(2025, 3, 9)},
+		{"00:30 China time (16:30 UTC the day before)", Request{Status: StatusPending, Due: core.NewDate(2025, 3, 9)},
 			time.Date(2025, 3, 9, 16, 30, 0, 0, time.UTC), true, 1},
-		{"23:59 China time on the due day", Request{Status: StatusPending, Due: day(2025, 3, 9)},
+		{"23:59 China time on the due day", Request{Status: StatusPending, Due: core.NewDate(2025, 3, 9)},
 			time.Date(2025, 3, 9, 23, 59, 0, 0, core.Zone()), false, 0},
-		{"across a year end", Request{Status: StatusInProgress, Due: day(2024, 12, 31)},
+		{"across a year end", Request{Status: StatusInProgress, Due: core.NewDate(2024, 12, 31)},
 			time.Date(2025, 1, 2, 8, 0, 0, 0, core.Zone()), true, 2},
 	}
 	for _, c := range cases {
@@ -164,7 +164,7 @@ func TestDiff(t *testing.T) {
 
 func TestToDocAgreesWithSchema(t *testing.T) {
 	r := &Request{Meta: core.Meta{ID: "ac1", Version: 3, CreatedAt: day(2025, 1, 2)}, ProjectID: "p1", ProjectName: "某项目",
-		Unit: "kfq", Type: TypeFinancing, Title: "融资需求", Detail: "需要 2000 万元", Owner: "kfq_li", Due: day(2025, 2, 1),
+		Unit: "kfq", Type: TypeFinancing, Title: "融资需求", Detail: "需要 2000 万元", Owner: "kfq_li", Due: core.NewDate(2025, 2, 1),
 		Status: StatusResolved, Resolution: "已对接银行", ResolvedAt: day(2025, 1, 20), PolicyID: "po-1", ClauseNo: "4"}
 	d := ToDoc(r)
 	if d.Kind != Kind || d.ID != "ac1" || len(d.Units) != 1 || d.Units[0] != "kfq" || d.Fields["year"] != "2025" {

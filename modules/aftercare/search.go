@@ -29,7 +29,7 @@ func ToDoc(r *Request) search.Doc {
 		f["policy_id"] = r.PolicyID
 	}
 	if !r.Due.IsZero() {
-		f["due"] = r.Due
+		f["due"] = r.Due.Time() // the day's start in the office zone
 	}
 	if !r.ResolvedAt.IsZero() {
 		f["resolved_at"] = r.ResolvedAt

@@ -190,7 +190,7 @@ func (s *Service) landed(ctx context.Context, scope core.Scope, id string) (*pro
 
 func (in *Input) apply(r *Request, now time.Time) {
 	wasOpen := r.Status == "" || r.Open()
-	r.Type, r.Title, r.Detail, r.Owner, r.Due = in.Type, in.Title, in.Detail, in.Owner, in.Due.Time()
+	r.Type, r.Title, r.Detail, r.Owner, r.Due = in.Type, in.Title, in.Detail, in.Owner, in.Due
 	r.Status, r.Resolution, r.PolicyID, r.ClauseNo = in.Status, in.Resolution, in.PolicyID, in.ClauseNo
 	switch {
 	case r.Open():
@@ -203,7 +203,7 @@ func (in *Input) apply(r *Request, now time.Time) {
 // InputOf returns the editable fields of r (to prefill a form).
 func InputOf(r *Request) Input {
 	return Input{ProjectID: r.ProjectID, Type: r.Type, Title: r.Title, Detail: r.Detail, Owner: r.Owner,
-		Due: core.DateOf(r.Due), Status: r.Status, Resolution: r.Resolution, PolicyID: r.PolicyID, ClauseNo: r.ClauseNo}
+		Due: r.Due, Status: r.Status, Resolution: r.Resolution, PolicyID: r.PolicyID, ClauseNo: r.ClauseNo}
 }
 
 // Create validates and stores a request on a landed project in scope; the
@@ -393,7 +393,7 @@ func (s *Service) query(scope core.Scope, q ListQuery) (search.Query, bool) {
 		if q.Status == "" {
 			sq.Filters = append(sq.Filters, search.Filter{Field: "status", Values: OpenStatuses})
 		}
-		sq.Filters = append(sq.Filters, search.Filter{Field: "due", To: Today(s.now())})
+		sq.Filters = append(sq.Filters, search.Filter{Field: "due", To: core.Today(s.now()).Time()})
 	}
 	switch {
 	case q.Sort != "":
@@ -461,7 +461,7 @@ func (s *Service) Counts(ctx context.Context, scope core.Scope) (byStatus map[st
 		return nil, 0, fmt.Errorf("aftercare: counts: %w", err)
 	}
 	od, err := s.Engine().Search(ctx, search.Query{Kinds: []string{Kind}, Scope: scope.Search(), Limit: 1,
-		Filters: []search.Filter{{Field: "status", Values: OpenStatuses}, {Field: "due", To: Today(s.now())}}})
+		Filters: []search.Filter{{Field: "status", Values: OpenStatuses}, {Field: "due", To: core.Today(s.now()).Time()}}})
 	if err != nil {
 		return nil, 0, fmt.Errorf("aftercare: overdue count: %w", err)
 	}
