@@ -16,7 +16,6 @@ import (
 	"math"
 	"net/url"
 	"path"
-	"reflect"
 	"slices"
 	"sort"
 	"strconv"
@@ -208,7 +207,6 @@ func Funcs() template.FuncMap {
 		"has":        slices.Contains[[]string],
 		"sortURL":    sortURL,
 		"wanInput":   wanInput,
-		"contactAt":  contactAt,
 		"statusText": statusText,
 		"stages":     func() []string { return Stages },
 		"add":        func(a, b int) int { return a + b },
@@ -424,17 +422,4 @@ func wanInput(f float64) string {
 		return ""
 	}
 	return strconv.FormatFloat(f, 'f', -1, 64)
-}
-
-// contactAt returns element i of a slice of structs (or its zero value),
-// so a form can always show a fixed number of rows.
-func contactAt(list any, i int) any {
-	v := reflect.ValueOf(list)
-	if v.Kind() != reflect.Slice {
-		return nil
-	}
-	if i < v.Len() {
-		return v.Index(i).Interface()
-	}
-	return reflect.Zero(v.Type().Elem()).Interface()
 }

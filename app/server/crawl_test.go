@@ -112,6 +112,9 @@ func TestEveryOfferedLinkWorks(t *testing.T) {
 		if strings.Contains(page, "由 gxq_gu") {
 			t.Errorf("/projects/%s names a user by id", p.ID)
 		}
+		if edit := mustGet(t, c, "/projects/"+p.ID+"/edit"); !strings.Contains(edit, `<option value="gxq_gu" selected>顾航</option>`) {
+			t.Errorf("/projects/%s/edit does not offer its 负责人 by name", p.ID)
+		}
 		// A bulk result names the projects, the refused ones too.
 		var early struct {
 			Items []struct {

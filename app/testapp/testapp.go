@@ -89,7 +89,9 @@ type Client struct {
 	App  *App
 	HTTP *http.Client
 	CSRF string
-	t    testing.TB
+	// Header holds the headers of the last answer Do received.
+	Header http.Header
+	t      testing.TB
 }
 
 // Client returns a new anonymous client.
@@ -159,5 +161,6 @@ func (c *Client) Do(method, path string, body any, headers map[string]string) (i
 	}
 	defer resp.Body.Close()
 	out, _ := io.ReadAll(resp.Body)
+	c.Header = resp.Header
 	return resp.StatusCode, string(out)
 }

@@ -192,7 +192,10 @@ func (e *BadInput) Error() string { return e.Message }
 // trailing data are *BadInput errors with the reason. Typed targets mean
 // query operators such as {"$ne":...} can never reach Mongo.
 func Decode(c *fiber.Ctx, v any) error {
-	body := c.Body()
+	return decodeJSON(c.Body(), v)
+}
+
+func decodeJSON(body []byte, v any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return &BadInput{Message: "请求体为空，需要 JSON"}
 	}

@@ -156,7 +156,13 @@ type updateRequest struct {
 
 func (h *Handlers) apiUpdate(c *fiber.Ctx) error {
 	var req updateRequest
-	if err := web.Decode(c, &req); err != nil {
+	if err := web.DecodeEdit(c, &req, func() (any, error) {
+		r, err := h.load(c)
+		if err != nil {
+			return nil, err
+		}
+		return h.item(c, r, true), nil
+	}); err != nil {
 		return web.Fail(c, err)
 	}
 	if req.Version <= 0 {
@@ -166,6 +172,7 @@ func (h *Handlers) apiUpdate(c *fiber.Ctx) error {
 	if err != nil {
 		return h.fail(c, err)
 	}
+	web.Result(c, req.Version, r.Version)
 	return c.JSON(h.item(c, r, true))
 }
 
@@ -421,7 +428,7 @@ func (h *Handlers) editForm(c *fiber.Ctx) error {
 		saved, err = h.Svc.Update(c.UserContext(), web.Actor(c), web.Me(c).Scope, r.ID, version, in)
 	}
 	if err == nil {
-		web.Flash(c, "ok", "已保存")
+		web.Saved(c, version, saved.Version)
 		return c.Redirect("/aftercare/"+saved.ID, fiber.StatusSeeOther)
 	}
 	h.auditDenied(c, err)

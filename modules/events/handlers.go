@@ -145,7 +145,13 @@ type updateRequest struct {
 
 func (h *Handlers) apiUpdate(c *fiber.Ctx) error {
 	var req updateRequest
-	if err := web.Decode(c, &req); err != nil {
+	if err := web.DecodeEdit(c, &req, func() (any, error) {
+		e, err := h.load(c)
+		if err != nil {
+			return nil, err
+		}
+		return h.item(e), nil
+	}); err != nil {
 		return web.Fail(c, err)
 	}
 	if req.Version <= 0 {
@@ -155,6 +161,7 @@ func (h *Handlers) apiUpdate(c *fiber.Ctx) error {
 	if err != nil {
 		return h.fail(c, err)
 	}
+	web.Result(c, req.Version, e.Version)
 	return c.JSON(h.item(e))
 }
 

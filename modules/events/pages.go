@@ -265,7 +265,7 @@ func (h *Handlers) editForm(c *fiber.Ctx) error {
 	if err == nil {
 		var e *Event
 		if e, err = h.Svc.Update(c.UserContext(), web.Actor(c), web.Me(c).Scope, c.Params("id"), version, in); err == nil {
-			web.Flash(c, "ok", "已保存")
+			web.Saved(c, version, e.Version)
 			return c.Redirect("/events/"+e.ID, fiber.StatusSeeOther)
 		}
 	}

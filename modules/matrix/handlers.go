@@ -231,6 +231,7 @@ func (h *Handlers) apiUpdateUnit(c *fiber.Ctx) error {
 	if err := h.Svc.UpdateUnit(c.UserContext(), web.Actor(c), u); err != nil {
 		return web.Fail(c, err)
 	}
+	web.Result(c, in.Version, u.Version)
 	a, err := h.toAPIUnit(c.UserContext(), u)
 	if err != nil {
 		return web.Fail(c, err)

@@ -329,6 +329,7 @@ func (h *Handlers) updateUnitForm(c *fiber.Ctx) error {
 	}
 	u, err := formUnit(c)
 	u.ID = id
+	read := u.Version
 	if err == nil {
 		err = h.Svc.UpdateUnit(c.UserContext(), web.Actor(c), u)
 	}
@@ -348,7 +349,11 @@ func (h *Handlers) updateUnitForm(c *fiber.Ctx) error {
 	if err != nil {
 		return web.Fail(c, err)
 	}
-	web.Flash(c, "ok", "已保存单位 "+u.Name)
+	if read == u.Version {
+		web.Flash(c, "ok", "单位 "+u.Name+" 未修改：内容与保存前相同，没有产生新版本")
+	} else {
+		web.Flash(c, "ok", "已保存单位 "+u.Name)
+	}
 	return c.Redirect("/settings#u-"+u.ID, fiber.StatusSeeOther)
 }
 

@@ -152,7 +152,13 @@ type updateRequest struct {
 
 func (h *Handlers) apiUpdate(c *fiber.Ctx) error {
 	var req updateRequest
-	if err := web.Decode(c, &req); err != nil {
+	if err := web.DecodeEdit(c, &req, func() (any, error) {
+		p, err := h.Svc.Get(c.UserContext(), c.Params("id"))
+		if err != nil {
+			return nil, err
+		}
+		return h.item(p), nil
+	}); err != nil {
 		return web.Fail(c, err)
 	}
 	if req.Version <= 0 {
@@ -162,6 +168,7 @@ func (h *Handlers) apiUpdate(c *fiber.Ctx) error {
 	if err != nil {
 		return h.fail(c, err)
 	}
+	web.Result(c, req.Version, p.Version)
 	return c.JSON(h.item(p))
 }
 

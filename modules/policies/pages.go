@@ -289,7 +289,7 @@ func (h *Handlers) editForm(c *fiber.Ctx) error {
 	if err == nil {
 		var p *Policy
 		if p, err = h.Svc.Update(c.UserContext(), writerOf(c), c.Params("id"), version, in); err == nil {
-			web.Flash(c, "ok", "已保存")
+			web.Saved(c, version, p.Version)
 			return c.Redirect("/policies/"+p.ID, fiber.StatusSeeOther)
 		}
 	}

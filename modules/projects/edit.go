@@ -187,7 +187,7 @@ func (in *Input) apply(p *Project) {
 	p.ResultID = clean(in.ResultID)
 	p.Contacts = in.Contacts
 	p.Investment, p.RegisteredCapital, p.CapitalArrived = in.Investment, in.RegisteredCapital, in.CapitalArrived
-	p.SourceEvent, p.Tags, p.ActionLines = clean(in.SourceEvent), in.Tags, in.ActionLines
+	p.SourceEvent, p.Tags, p.ActionLines = clean(in.SourceEvent), core.KeepOrder(p.Tags, in.Tags), core.KeepOrder(p.ActionLines, in.ActionLines)
 	p.NextAction, p.NextDue = in.NextAction, in.NextDue
 	p.Milestones = Milestones(in.Milestones)
 }
@@ -310,6 +310,10 @@ func (s *Service) Update(ctx context.Context, a core.Actor, scope core.Scope, id
 	cat, err := s.Vocab.ProjectCatalog(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if in.Stage != "" && in.Stage != p.Stage {
+		// An edit keeps the stage: a move has its own conditions and record.
+		return nil, core.Invalid("stage", "阶段不在编辑中修改，请用“推进阶段”（API：POST /api/v1/projects/%s/stage）", p.ID)
 	}
 	in.Stage = ""
 	if err := in.Validate(cat, s.Vocab, scope); err != nil {

@@ -202,7 +202,13 @@ type updateRequest struct {
 
 func (h *Handlers) apiUpdate(c *fiber.Ctx) error {
 	var req updateRequest
-	if err := web.Decode(c, &req); err != nil {
+	if err := web.DecodeEdit(c, &req, func() (any, error) {
+		p, err := h.load(c)
+		if err != nil {
+			return nil, err
+		}
+		return apiItem{p, h.Names.Name(p.Unit)}, nil
+	}); err != nil {
 		return web.Fail(c, err)
 	}
 	if req.Version <= 0 {
@@ -212,6 +218,7 @@ func (h *Handlers) apiUpdate(c *fiber.Ctx) error {
 	if err != nil {
 		return h.fail(c, err)
 	}
+	web.Result(c, req.Version, p.Version)
 	return c.JSON(apiItem{p, h.Names.Name(p.Unit)})
 }
 

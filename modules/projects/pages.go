@@ -220,6 +220,10 @@ type FormView struct {
 	ActionSet map[string]bool
 	// Duplicates are stored projects the new one may repeat (create asks to confirm).
 	Duplicates []DuplicateView
+	// Members are the 负责人 the form offers (the stored one included).
+	Members []templates.Member
+	// ContactRows are the contacts' rows: each contact, then a blank one.
+	ContactRows []Contact
 }
 
 // DuplicateView is a likely duplicate shown on the create form.
@@ -244,6 +248,8 @@ func (h *Handlers) formView(c *fiber.Ctx, in Input) (FormView, error) {
 			}
 		}
 	}
+	v.Members = h.members(c, v.Units, in.Officer)
+	v.ContactRows = append(slices.Clone(in.Contacts), Contact{})
 	return v, nil
 }
 
@@ -292,14 +298,7 @@ func formInput(c *fiber.Ctx) (Input, error) {
 			in.ActionLines = append(in.ActionLines, string(v))
 		}
 	})
-	for i := 0; i < 3; i++ {
-		n := strings.TrimSpace(c.FormValue(fmt.Sprintf("contact_name_%d", i)))
-		p := strings.TrimSpace(c.FormValue(fmt.Sprintf("contact_phone_%d", i)))
-		t := strings.TrimSpace(c.FormValue(fmt.Sprintf("contact_title_%d", i)))
-		if n != "" || p != "" || t != "" {
-			in.Contacts = append(in.Contacts, Contact{Name: n, Phone: p, Title: t})
-		}
-	}
+	in.Contacts = formContacts(c)
 	return in, nil
 }
 
@@ -385,7 +384,7 @@ func (h *Handlers) editForm(c *fiber.Ctx) error {
 		var p *Project
 		p, err = h.Svc.Update(c.UserContext(), web.Actor(c), web.Me(c).Scope, c.Params("id"), version, in)
 		if err == nil {
-			web.Flash(c, "ok", "已保存")
+			web.Saved(c, version, p.Version)
 			return c.Redirect("/projects/"+p.ID, fiber.StatusSeeOther)
 		}
 	}
@@ -755,4 +754,33 @@ func (h *Handlers) bulkForm(c *fiber.Ctx) error {
 		}
 	}
 	return web.Page(c, "bulk_result", "批量操作结果", "projects", v)
+}
+
+// formContacts reads the form's contact rows: every row submits its name,
+// title, phone and e-mail under the same four names, in page order; a row
+// left empty (the blank row for a new contact, a cleared one) is no contact.
+func formContacts(c *fiber.Ctx) []Contact {
+	args := c.Request().PostArgs()
+	col := func(name string) []string {
+		var out []string
+		for _, v := range args.PeekMulti(name) {
+			out = append(out, strings.TrimSpace(string(v)))
+		}
+		return out
+	}
+	names, titles, phones, emails := col("contact_name"), col("contact_title"), col("contact_phone"), col("contact_email")
+	at := func(list []string, i int) string {
+		if i < len(list) {
+			return list[i]
+		}
+		return ""
+	}
+	var out []Contact
+	for i := range max(len(names), len(titles), len(phones), len(emails)) {
+		ct := Contact{Name: at(names, i), Title: at(titles, i), Phone: at(phones, i), Email: at(emails, i)}
+		if ct != (Contact{}) {
+			out = append(out, ct)
+		}
+	}
+	return out
 }

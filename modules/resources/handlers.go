@@ -272,6 +272,7 @@ func (h *Handlers) apiUpdate(c *fiber.Ctx, k *Kind, patch bool) error {
 	if err != nil {
 		return h.apiFail(c, k, err)
 	}
+	web.Result(c, in.Version, r.GetMeta().Version)
 	return c.JSON(h.apiDoc(r))
 }
 

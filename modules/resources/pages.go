@@ -412,7 +412,11 @@ func (h *Handlers) updateForm(c *fiber.Ctx, k *Kind) error {
 	if err != nil {
 		return h.formFail(c, k, id, in, err)
 	}
-	web.Flash(c, "ok", "已保存"+k.Name()+"“"+r.DisplayName()+"”")
+	if r.GetMeta().Version == in.Version {
+		web.Flash(c, "ok", k.Name()+"“"+r.DisplayName()+"”未修改：内容与保存前相同，没有产生新版本")
+	} else {
+		web.Flash(c, "ok", "已保存"+k.Name()+"“"+r.DisplayName()+"”")
+	}
 	return c.Redirect("/resources/"+k.Key+"/"+id+"?back="+url.QueryEscape(safeBack(k, c.FormValue("back"))), fiber.StatusSeeOther)
 }
 

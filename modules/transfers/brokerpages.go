@@ -184,7 +184,7 @@ func (h *Handlers) editBrokerForm(c *fiber.Ctx) error {
 		saved, err = h.Svc.UpdateBroker(c.UserContext(), web.Actor(c), web.Me(c).Scope, b.ID, version, in)
 	}
 	if err == nil {
-		web.Flash(c, "ok", "已保存")
+		web.Saved(c, version, saved.Version)
 		return c.Redirect("/brokers/"+saved.ID, fiber.StatusSeeOther)
 	}
 	h.auditDenied(c, KindBrokers, err)

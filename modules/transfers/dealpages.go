@@ -177,7 +177,7 @@ func (h *Handlers) editDealForm(c *fiber.Ctx) error {
 		saved, err = h.Svc.UpdateDeal(c.UserContext(), web.Actor(c), web.Me(c).Scope, d.ID, version, in)
 	}
 	if err == nil {
-		web.Flash(c, "ok", "已保存")
+		web.Saved(c, version, saved.Version)
 		return c.Redirect("/transfers/"+saved.ID, fiber.StatusSeeOther)
 	}
 	h.auditDenied(c, KindDeals, err)

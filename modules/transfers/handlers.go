@@ -158,7 +158,13 @@ type dealUpdate struct {
 
 func (h *Handlers) apiUpdateDeal(c *fiber.Ctx) error {
 	var req dealUpdate
-	if err := web.Decode(c, &req); err != nil {
+	if err := web.DecodeEdit(c, &req, func() (any, error) {
+		d, err := h.loadDeal(c)
+		if err != nil {
+			return nil, err
+		}
+		return DealItem{d, h.UnitName(d.Unit)}, nil
+	}); err != nil {
 		return web.Fail(c, err)
 	}
 	if req.Version <= 0 {
@@ -169,6 +175,7 @@ func (h *Handlers) apiUpdateDeal(c *fiber.Ctx) error {
 		h.auditDenied(c, KindDeals, err)
 		return web.Fail(c, err)
 	}
+	web.Result(c, req.Version, d.Version)
 	return c.JSON(DealItem{d, h.UnitName(d.Unit)})
 }
 
@@ -276,7 +283,13 @@ type brokerUpdate struct {
 
 func (h *Handlers) apiUpdateBroker(c *fiber.Ctx) error {
 	var req brokerUpdate
-	if err := web.Decode(c, &req); err != nil {
+	if err := web.DecodeEdit(c, &req, func() (any, error) {
+		b, err := h.loadBroker(c)
+		if err != nil {
+			return nil, err
+		}
+		return h.brokerItem(b), nil
+	}); err != nil {
 		return web.Fail(c, err)
 	}
 	if req.Version <= 0 {
@@ -287,6 +300,7 @@ func (h *Handlers) apiUpdateBroker(c *fiber.Ctx) error {
 		h.auditDenied(c, KindBrokers, err)
 		return web.Fail(c, err)
 	}
+	web.Result(c, req.Version, b.Version)
 	return c.JSON(h.brokerItem(b))
 }
 

@@ -103,10 +103,69 @@
       els[i].hidden = true;
     }
   }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", function () { hideNoJS(); });
-  } else {
-    hideNoJS();
+  // Repeating rows (a project's contacts): <fieldset data-rows> holds rows
+  // marked data-row, a <template data-row-template> for a new one and a
+  // data-add-row button; each row's data-remove-row button takes it out.
+  // Without JavaScript the page still works: the last row is blank for a new
+  // entry and clearing a row removes it.
+  var rowSeq = 0;
+  function showRowButtons(root) {
+    var els = (root || document).querySelectorAll("[data-rows] [data-add-row], [data-rows] [data-row] [data-remove-row]");
+    for (var i = 0; i < els.length; i++) {
+      els[i].hidden = false;
+    }
   }
-  document.addEventListener("htmx:load", function (evt) { hideNoJS(evt.target); });
+  document.addEventListener("click", function (evt) {
+    var el = evt.target instanceof Element ? evt.target.closest("[data-add-row], [data-remove-row]") : null;
+    var box = el ? el.closest("[data-rows]") : null;
+    if (!box) {
+      return;
+    }
+    evt.preventDefault();
+    if (el.hasAttribute("data-remove-row")) {
+      var row = el.closest("[data-row]");
+      if (row) {
+        row.remove();
+      }
+      return;
+    }
+    var tpl = box.querySelector("template[data-row-template]");
+    if (!tpl) {
+      return;
+    }
+    var frag = tpl.content.cloneNode(true);
+    rowSeq++;
+    var ids = frag.querySelectorAll("[id]");
+    for (var i = 0; i < ids.length; i++) {
+      var old = ids[i].id, id = old + "-" + rowSeq;
+      ids[i].id = id;
+      var label = frag.querySelector('label[for="' + old + '"]');
+      if (label) {
+        label.setAttribute("for", id);
+      }
+    }
+    var rows = box.querySelectorAll("[data-row]");
+    var last = rows.length ? rows[rows.length - 1] : null;
+    var first = frag.querySelector("input");
+    if (last) {
+      last.after(frag);
+    } else {
+      box.insertBefore(frag, el);
+    }
+    showRowButtons(box);
+    if (first) {
+      first.focus();
+    }
+  });
+
+  function ready() {
+    hideNoJS();
+    showRowButtons();
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", ready);
+  } else {
+    ready();
+  }
+  document.addEventListener("htmx:load", function (evt) { hideNoJS(evt.target); showRowButtons(evt.target); });
 })();

@@ -1,0 +1,129 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// DecodeEdit reads an update's JSON body into v as strictly as Decode, but
+// the body may be the record as its GET answered: a key v has no field for
+// is accepted, and ignored, when current (the record as GET answers it now)
+// holds the same value under it; one that differs is refused by name as
+// read-only, one the record does not have stays unknown. current is called
+// only when the body holds such keys.
+func DecodeEdit(c *fiber.Ctx, v any, current func() (any, error)) error {
+	body := c.Body()
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(body, &raw); err != nil || raw == nil {
+		return decodeJSON(body, v) // reports what is wrong with it
+	}
+	fields := jsonFields(reflect.TypeOf(v))
+	var extra []string
+	for k := range raw {
+		if !fields[strings.ToLower(k)] {
+			extra = append(extra, k)
+		}
+	}
+	if len(extra) == 0 {
+		return decodeJSON(body, v)
+	}
+	cur, err := current()
+	if err != nil {
+		return err
+	}
+	b, err := json.Marshal(cur)
+	if err != nil {
+		return err
+	}
+	var stored map[string]json.RawMessage
+	if err := json.Unmarshal(b, &stored); err != nil {
+		return err
+	}
+	slices.Sort(extra)
+	var wrong []string
+	for _, k := range extra {
+		s, ok := stored[k]
+		switch {
+		case !ok && !isNull(raw[k]):
+			return &BadInput{Field: k, Message: "未知字段 " + k}
+		case ok && !sameJSON(s, raw[k]):
+			wrong = append(wrong, k)
+		}
+		delete(raw, k)
+	}
+	if len(wrong) > 0 {
+		return &BadInput{Field: wrong[0], Message: fmt.Sprintf("只读字段不能在更新中修改：%s（须与读取时一致，或省去）", strings.Join(wrong, "、"))}
+	}
+	rest, err := json.Marshal(raw)
+	if err != nil {
+		return err
+	}
+	return decodeJSON(rest, v)
+}
+
+// jsonFields are the lower-cased JSON keys a struct type decodes (its
+// embedded structs' included), as encoding/json matches them.
+func jsonFields(t reflect.Type) map[string]bool {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	out := map[string]bool{}
+	if t.Kind() != reflect.Struct {
+		return out
+	}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		switch {
+		case tag == "-":
+		case f.Anonymous && tag == "" && (f.Type.Kind() == reflect.Struct || f.Type.Kind() == reflect.Pointer && f.Type.Elem().Kind() == reflect.Struct):
+			for k := range jsonFields(f.Type) {
+				out[k] = true
+			}
+		case !f.IsExported():
+		case tag != "":
+			out[strings.ToLower(tag)] = true
+		default:
+			out[strings.ToLower(f.Name)] = true
+		}
+	}
+	return out
+}
+
+func isNull(v json.RawMessage) bool { return string(bytes.TrimSpace(v)) == "null" }
+
+// sameJSON: a and b decode to the same value.
+func sameJSON(a, b json.RawMessage) bool {
+	var x, y any
+	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
+		return false
+	}
+	return reflect.DeepEqual(x, y)
+}
+
+// Result tells an update's caller whether it stored anything: the header
+// X-Result is "unchanged" when the record is as it was (its version still
+// the one read), "updated" otherwise.
+func Result(c *fiber.Ctx, read, now int64) {
+	if read == now {
+		c.Set("X-Result", "unchanged")
+	} else {
+		c.Set("X-Result", "updated")
+	}
+}
+
+// Saved flashes the outcome of a form's save: 已保存, or 未修改 when nothing
+// changed (the version is still the one the form was read at).
+func Saved(c *fiber.Ctx, read, now int64) {
+	if read == now {
+		Flash(c, "ok", "未修改：内容与保存前相同，没有产生新版本")
+	} else {
+		Flash(c, "ok", "已保存")
+	}
+}
