@@ -31,8 +31,10 @@ func FailStale(c *fiber.Ctx, err error, message string) error {
 // FormState is what a failed save sets on a form page's data; a module's
 // FormView embeds it, so templates read .Conflict, .Version and .Error.
 type FormState struct {
-	Version  int64
+	Version int64
+	// Error is the first problem, Problems all of them (core.Problems).
 	Error    *core.FieldError
+	Problems core.Problems
 	Conflict []core.Change
 }
 
@@ -49,7 +51,7 @@ func FormFailed(c *fiber.Ctx, err error, st *FormState, render func() error, aud
 		return render()
 	}
 	if fe, ok := core.AsFieldError(err); ok {
-		st.Error = fe
+		st.Error, st.Problems = fe, core.FieldErrors(err)
 		c.Status(fiber.StatusUnprocessableEntity)
 		return render()
 	}

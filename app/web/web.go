@@ -173,6 +173,14 @@ func Fail(c *fiber.Ctx, err error) error {
 		msg = fmt.Sprintf("错误 %d", status)
 	}
 	if IsAPI(c) {
+		if fes := core.FieldErrors(err); len(fes) > 1 {
+			// Every problem at once: "error" is the first, "errors" all.
+			list := make([]APIError, len(fes))
+			for i, fe := range fes {
+				list[i] = APIError{Code: code, Message: fe.Message, Field: fe.Field}
+			}
+			return c.Status(status).JSON(fiber.Map{"error": list[0], "errors": list})
+		}
 		return JSONError(c, status, code, msg, field)
 	}
 	if ok, err := outsideCard(c, err); ok {

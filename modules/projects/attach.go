@@ -75,9 +75,11 @@ func (s *Service) AddAttachment(ctx context.Context, a core.Actor, scope core.Sc
 	if len(data) > MaxAttachment {
 		return nil, core.Invalid("file", "文件超过 10 MB 上限")
 	}
-	name = strings.TrimSpace(filepath.Base(strings.ReplaceAll(name, "\\", "/")))
-	if name == "" || name == "." || utf8.RuneCountInString(name) > 120 {
-		return nil, core.Invalid("file", "文件名无效")
+	// No directories, no control or bidirectional characters: "\u202etxt.exe"
+	// is stored, listed and downloaded as "txt.exe".
+	name = core.CleanLine(filepath.Base(strings.ReplaceAll(core.CleanLine(name), "\\", "/")))
+	if name == "" || name == "." || name == "/" || utf8.RuneCountInString(name) > core.MaxFileName {
+		return nil, core.Invalid("file", "文件名无效（须为 1–%d 字）", core.MaxFileName)
 	}
 	head := data[:min(len(data), 512)]
 	ct := DetectType(head, bytes.NewReader(data), int64(len(data)))

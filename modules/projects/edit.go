@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -73,7 +74,7 @@ type Input struct {
 	Note string `json:"-"`
 }
 
-func clean(s string) string { return strings.TrimSpace(s) }
+func clean(s string) string { return core.CleanLine(s) }
 
 func tooLong(field, v string, n int) error {
 	if utf8.RuneCountInString(v) > n {
@@ -96,68 +97,85 @@ func amount(field string, v float64) error {
 }
 
 // Validate checks in against the rules and vocabulary; scope limits units.
+// It reports every problem at once (core.Problems), not the first.
 func (in *Input) Validate(cat Catalog, v Vocab, scope core.Scope) error {
-	in.Name, in.Industry, in.Zone, in.Unit = clean(in.Name), clean(in.Industry), clean(in.Zone), clean(in.Unit)
-	in.Officer, in.Enterprise, in.CreditCode = clean(in.Officer), clean(in.Enterprise), strings.ToUpper(clean(in.CreditCode))
-	in.Summary, in.NextAction = clean(in.Summary), clean(in.NextAction)
+	line := core.CleanLine
+	in.Name, in.Industry, in.Zone, in.Unit = line(in.Name), line(in.Industry), line(in.Zone), line(in.Unit)
+	in.Officer, in.Enterprise, in.CreditCode = line(in.Officer), line(in.Enterprise), strings.ToUpper(line(in.CreditCode))
+	in.Summary, in.NextAction = core.CleanText(in.Summary), line(in.NextAction)
+	var ps core.Problems
+	if !slices.Contains(Types, in.Type) {
+		ps.Add("type", "请选择项目类型（人才/产业/平台）")
+	}
+	if in.Name == "" {
+		ps.Add("name", "请填写项目名称")
+	}
+	if in.Industry != "" && !slices.Contains(cat.Industries, in.Industry) {
+		ps.Add("industry", "未知产业 %q", in.Industry)
+	}
+	if in.Zone != "" && !slices.Contains(cat.Zones, in.Zone) {
+		ps.Add("zone", "未知区镇 %q", in.Zone)
+	}
 	switch {
-	case !slices.Contains(Types, in.Type):
-		return core.Invalid("type", "请选择项目类型（人才/产业/平台）")
-	case in.Name == "":
-		return core.Invalid("name", "请填写项目名称")
-	case in.Industry != "" && !slices.Contains(cat.Industries, in.Industry):
-		return core.Invalid("industry", "未知产业 %q", in.Industry)
-	case in.Zone != "" && !slices.Contains(cat.Zones, in.Zone):
-		return core.Invalid("zone", "未知区镇 %q", in.Zone)
 	case in.Unit == "" || !v.HasUnit(in.Unit):
-		return core.Invalid("unit", "请选择责任单位")
+		ps.Add("unit", "请选择责任单位")
 	case !scope.Allows(in.Unit):
-		return core.Invalid("unit", "只能选择本人所属单位")
-	case in.CreditCode != "" && !cells.ValidCreditCode(in.CreditCode):
-		return core.Invalid("credit_code", "统一社会信用代码 %s 无效（应为 18 位且校验位正确）", in.CreditCode)
+		ps.Add("unit", "只能选择本人所属单位")
 	}
-	for field, s := range map[string]struct {
-		v string
-		n int
-	}{"name": {in.Name, 100}, "summary": {in.Summary, 5000}, "enterprise": {in.Enterprise, 100},
-		"next_action": {in.NextAction, 200}, "officer": {in.Officer, 32}} {
-		if err := tooLong(field, s.v, s.n); err != nil {
-			return err
-		}
+	if in.CreditCode != "" && !cells.ValidCreditCode(in.CreditCode) {
+		ps.Add("credit_code", "统一社会信用代码 %s 无效（应为 18 位且校验位正确）", in.CreditCode)
 	}
-	for field, a := range map[string]float64{"investment": in.Investment, "registered_capital": in.RegisteredCapital,
-		"capital_arrived": in.CapitalArrived} {
-		if err := amount(field, a); err != nil {
-			return err
-		}
+	ps.Length("name", "项目名称", in.Name, core.MaxName)
+	ps.Length("enterprise", "企业名称", in.Enterprise, core.MaxName)
+	ps.Length("summary", "项目简介", in.Summary, core.MaxText)
+	ps.Length("next_action", "下一步行动", in.NextAction, core.MaxLine)
+	ps.Length("officer", "负责人", in.Officer, 32)
+	for _, a := range []struct {
+		field string
+		v     float64
+	}{{"investment", in.Investment}, {"registered_capital", in.RegisteredCapital}, {"capital_arrived", in.CapitalArrived}} {
+		ps.Check(a.field, amount(a.field, a.v))
 	}
 	if in.Investment > 0 && in.CapitalArrived > in.Investment {
-		return core.Invalid("capital_arrived", "到资金额不能超过总投资")
+		ps.Add("capital_arrived", "到资金额不能超过总投资")
 	}
 	for _, l := range in.ActionLines {
 		if !slices.Contains(cat.ActionLines, l) {
-			return core.Invalid("action_lines", "未知“七个一”行动 %q", l)
+			ps.Add("action_lines", "未知“七个一”行动 %q", l)
 		}
 	}
-	if len(in.Tags) > 20 {
-		return core.Invalid("tags", "标签最多 20 个")
+	in.Tags = slices.DeleteFunc(in.Tags, func(t string) bool { return t == "" })
+	for i, t := range in.Tags {
+		in.Tags[i] = line(t)
+		ps.Length("tags", "每个标签", in.Tags[i], core.MaxTag)
 	}
-	if len(in.Contacts) > 20 {
-		return core.Invalid("contacts", "联系人最多 20 个")
+	in.Tags = slices.DeleteFunc(in.Tags, func(t string) bool { return t == "" })
+	if len(in.Tags) > core.MaxTags {
+		ps.Add("tags", "标签最多 %d 个（现有 %d 个）", core.MaxTags, len(in.Tags))
+	}
+	if len(in.Contacts) > core.MaxContacts {
+		ps.Add("contacts", "联系人最多 %d 位（现有 %d 位）", core.MaxContacts, len(in.Contacts))
 	}
 	for i := range in.Contacts {
 		c := &in.Contacts[i]
-		c.Name, c.Title, c.Email = clean(c.Name), clean(c.Title), clean(c.Email)
-		if c.Name == "" {
-			return core.Invalid("contacts", "第 %d 位联系人缺少姓名", i+1)
+		c.Name, c.Title, c.Email = line(c.Name), line(c.Title), line(c.Email)
+		who := c.Name
+		if who == "" {
+			who = fmt.Sprintf("第 %d 位", i+1)
+			ps.Add("contacts", "第 %d 位联系人缺少姓名", i+1)
 		}
-		phone, err := ContactPhone(c.Phone)
+		ps.Length("contacts", "联系人姓名", c.Name, 40)
+		ps.Length("contacts", "联系人 "+who+" 的职务", c.Title, 40)
+		ps.Length("contacts", "联系人 "+who+" 的邮箱", c.Email, core.MaxEmail)
+		if c.Email != "" && !emailRE.MatchString(c.Email) {
+			ps.Add("contacts", "联系人 %s 的邮箱 %q 格式不正确", who, c.Email)
+		}
+		phone, err := ContactPhone(line(c.Phone))
 		if err != nil {
-			return core.Invalid("contacts", "联系人 %s 的%v", c.Name, err)
+			ps.Add("contacts", "联系人 %s 的%v", who, err)
 		}
 		c.Phone = phone
 	}
-	in.Contacts = slices.DeleteFunc(in.Contacts, func(c Contact) bool { return c.Name == "" })
 	m := in.Milestones
 	order := []struct {
 		label string
@@ -170,15 +188,18 @@ func (in *Input) Validate(cat Catalog, v Vocab, scope core.Scope) error {
 			continue
 		}
 		if !last.IsZero() && o.d.Before(last) {
-			return core.Invalid("milestones", "%s日期不能早于%s日期", o.label, lastLabel)
+			ps.Add("milestones", "%s日期不能早于%s日期", o.label, lastLabel)
 		}
 		last, lastLabel = o.d, o.label
 	}
 	if in.Stage != "" && !ValidStage(in.Stage) {
-		return core.Invalid("stage", "未知阶段 %q", in.Stage)
+		ps.Add("stage", "未知阶段 %q", in.Stage)
 	}
-	return nil
+	return ps.Err()
 }
+
+// emailRE is a plausible e-mail address: something@domain.tld, no spaces.
+var emailRE = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
 
 func (in *Input) apply(p *Project) {
 	p.Type, p.Name, p.Industry, p.Zone, p.Unit, p.Officer = in.Type, in.Name, in.Industry, in.Zone, in.Unit, in.Officer
@@ -299,6 +320,15 @@ func show(v any) any {
 
 // Update applies in to the project if version is current. A stale version
 // is a *ConflictError listing the fields someone else changed.
+// Check reports every problem of in against the rules without saving.
+func (s *Service) Check(ctx context.Context, scope core.Scope, in Input) error {
+	cat, err := s.Vocab.ProjectCatalog(ctx)
+	if err != nil {
+		return err
+	}
+	return in.Validate(cat, s.Vocab, scope)
+}
+
 func (s *Service) Update(ctx context.Context, a core.Actor, scope core.Scope, id string, version int64, in Input) (*Project, error) {
 	p, err := s.Get(ctx, scope, id)
 	if err != nil {

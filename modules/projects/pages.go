@@ -13,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"zhaoshang/app/web"
+	"zhaoshang/importers/cells"
 	"zhaoshang/modules/core"
 	"zhaoshang/templates"
 )
@@ -253,16 +254,14 @@ func (h *Handlers) formView(c *fiber.Ctx, in Input) (FormView, error) {
 	return v, nil
 }
 
-// formInput reads the project form; a bad date is a field error.
+// formInput reads the project form; bad amounts and dates are field
+// errors, all of them at once.
 func formInput(c *fiber.Ctx) (Input, error) {
 	num := func(field string) (float64, error) {
-		s := strings.ReplaceAll(strings.TrimSpace(c.FormValue(field)), ",", "")
-		if s == "" {
-			return 0, nil
-		}
-		f, err := strconv.ParseFloat(s, 64)
+		// The importer's parser: 1200, 1,200, 500万元, 2亿, 3000000元.
+		f, _, err := cells.ParseAmount(c.FormValue(field))
 		if err != nil {
-			return 0, core.Invalid(field, "请填写数字（单位：万元）")
+			return 0, core.Invalid(field, "%v（单位：万元）", err)
 		}
 		return f, nil
 	}
@@ -272,23 +271,23 @@ func formInput(c *fiber.Ctx) (Input, error) {
 		TalentID: c.FormValue("talent_id"), InstituteID: c.FormValue("institute_id"), ResultID: c.FormValue("result_id"),
 		SourceEvent: c.FormValue("source_event"),
 		NextAction:  c.FormValue("next_action"), Stage: c.FormValue("stage"), ConfirmDuplicate: c.FormValue("confirm_duplicate") == "1"}
-	var err error
+	var ps core.Problems
 	for _, f := range []struct {
 		name string
 		dst  *float64
 	}{{"investment", &in.Investment}, {"registered_capital", &in.RegisteredCapital}, {"capital_arrived", &in.CapitalArrived}} {
-		if *f.dst, err = num(f.name); err != nil {
-			return in, err
-		}
+		var err error
+		*f.dst, err = num(f.name)
+		ps.Check(f.name, err)
 	}
 	for _, f := range []struct {
 		name string
 		dst  *Date
 	}{{"next_due", &in.NextDue}, {"signed", &in.Milestones.Signed}, {"registered", &in.Milestones.Registered},
 		{"started", &in.Milestones.Started}, {"producing", &in.Milestones.Producing}, {"funded", &in.Milestones.Funded}} {
-		if *f.dst, err = ParseDateField(f.name, c.FormValue(f.name)); err != nil {
-			return in, err
-		}
+		var err error
+		*f.dst, err = ParseDateField(f.name, c.FormValue(f.name))
+		ps.Check(f.name, err)
 	}
 	for _, t := range strings.FieldsFunc(c.FormValue("tags"), func(r rune) bool { return r == ',' || r == '，' || r == '、' || r == ' ' }) {
 		in.Tags = append(in.Tags, t)
@@ -299,7 +298,7 @@ func formInput(c *fiber.Ctx) (Input, error) {
 		}
 	})
 	in.Contacts = formContacts(c)
-	return in, nil
+	return in, ps.Err()
 }
 
 func (h *Handlers) newPage(c *fiber.Ctx) error {
@@ -342,7 +341,7 @@ func (h *Handlers) formFail(c *fiber.Ctx, v FormView, err error) error {
 }
 
 func (h *Handlers) createForm(c *fiber.Ctx) error {
-	in, err := formInput(c)
+	in, err := h.readForm(c)
 	v, verr := h.formView(c, in)
 	if verr != nil {
 		return web.Fail(c, verr)
@@ -373,7 +372,7 @@ func (h *Handlers) editPage(c *fiber.Ctx) error {
 }
 
 func (h *Handlers) editForm(c *fiber.Ctx) error {
-	in, err := formInput(c)
+	in, err := h.readForm(c)
 	version, _ := strconv.ParseInt(c.FormValue("version"), 10, 64)
 	v, verr := h.formView(c, in)
 	if verr != nil {
@@ -754,6 +753,32 @@ func (h *Handlers) bulkForm(c *fiber.Ctx) error {
 		}
 	}
 	return web.Page(c, "bulk_result", "批量操作结果", "projects", v)
+}
+
+// readForm is formInput with every problem at once: when some values
+// cannot be read, the rules are checked on the rest too.
+func (h *Handlers) readForm(c *fiber.Ctx) (Input, error) {
+	in, err := formInput(c)
+	if err == nil {
+		return in, nil
+	}
+	rest := in
+	rest.Contacts = slices.Clone(in.Contacts)
+	rest.Tags = slices.Clone(in.Tags)
+	if verr := h.Svc.Check(c.UserContext(), web.Me(c).Scope, rest); verr != nil {
+		read := map[string]bool{}
+		for _, fe := range core.FieldErrors(err) {
+			read[fe.Field] = true
+		}
+		ps := core.Problems(core.FieldErrors(err))
+		for _, fe := range core.FieldErrors(verr) {
+			if !read[fe.Field] { // a value not read is no value to check
+				ps = append(ps, fe)
+			}
+		}
+		err = ps.Err()
+	}
+	return in, err
 }
 
 // formContacts reads the form's contact rows: every row submits its name,

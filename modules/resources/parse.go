@@ -3,9 +3,7 @@ package resources
 import (
 	"errors"
 	"fmt"
-	"math"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -44,21 +42,14 @@ func ParseDate(s string) (time.Time, error) {
 // MaxAmount bounds amounts in 万元 (a trillion yuan).
 const MaxAmount = 1e8
 
-// ParseAmount reads an amount in 万元: "1,200", "1200.5", "1200万", "1200万元",
-// full-width digits. "" is 0. Negative amounts are errors.
+// ParseAmount reads an amount in 万元 with the parser forms and the
+// importer share (cells.ParseAmount: "1,200", "1200万元", "2亿", "3000000元",
+// full-width digits). "" is 0. Negative and too large amounts are errors.
 func ParseAmount(s string) (float64, error) {
-	s = strings.TrimSpace(halfWidth(s))
-	s = strings.TrimSuffix(strings.TrimSuffix(s, "万元"), "万")
-	s = strings.NewReplacer(",", "", " ", "", "，", "").Replace(s)
-	if s == "" {
-		return 0, nil
-	}
-	v, err := strconv.ParseFloat(s, 64)
+	v, _, err := cells.ParseAmount(s)
 	switch {
-	case err != nil || math.IsNaN(v) || math.IsInf(v, 0):
-		return 0, fmt.Errorf("金额 %q 不是数字（单位：万元）", s)
-	case v < 0:
-		return 0, errors.New("金额不能为负数")
+	case err != nil:
+		return 0, err
 	case v > MaxAmount:
 		return 0, errors.New("金额过大（单位为万元）")
 	}

@@ -60,11 +60,13 @@ func TestParseAmount(t *testing.T) {
 		{" 0 ", 0, ""},
 		{"-5", 0, "负数"},
 		{"-0.01", 0, "负数"},
-		{"abc", 0, "不是数字"},
-		{"NaN", 0, "不是数字"},
-		{"Inf", 0, "不是数字"},
-		{"1e12", 0, "过大"},
-		{"1200元", 0, "不是数字"},
+		{"abc", 0, "无法识别"},
+		{"NaN", 0, "无法识别"},
+		{"Inf", 0, "无法识别"},
+		{"1e12", 0, "无法识别"},
+		{"2亿", 20000, ""}, // the importer's parser: forms read what ledgers hold
+		{"1200元", 0.12, ""},
+		{"20000亿", 0, "过大"},
 	}
 	for _, tt := range tests {
 		got, err := ParseAmount(tt.in)

@@ -149,30 +149,7 @@ func (c *Conflict) StoredVersion() int64 {
 }
 
 // FieldErrors returns every *core.FieldError in err (validation joins them).
-func FieldErrors(err error) []*core.FieldError {
-	var out []*core.FieldError
-	var walk func(error)
-	walk = func(e error) {
-		if fe, ok := e.(*core.FieldError); ok {
-			out = append(out, fe)
-			return
-		}
-		switch u := e.(type) {
-		case interface{ Unwrap() []error }:
-			for _, x := range u.Unwrap() {
-				walk(x)
-			}
-		case interface{ Unwrap() error }:
-			if x := u.Unwrap(); x != nil {
-				walk(x)
-			}
-		}
-	}
-	if err != nil {
-		walk(err)
-	}
-	return out
-}
+func FieldErrors(err error) []*core.FieldError { return core.FieldErrors(err) }
 
 // Check validates in against the kind's rules and returns the record it
 // describes: a copy of before with the fields replaced, or a new record.
