@@ -177,3 +177,27 @@ func TestImportedContactPhoneChecked(t *testing.T) {
 		t.Errorf("contacts = %+v", got)
 	}
 }
+
+// A row with several problems of the rules is rejected once, naming every
+// one on its column: the user fixes the row in one go. (Cells that cannot
+// be read at all — a phone that is none — are reported first, all of them,
+// before the rules are checked.)
+func TestImportRowReportsEveryProblem(t *testing.T) {
+	a := testapp.Start(t)
+	rows := map[int][]any{
+		1: {"项目名称", "项目类型", "所属区镇", "对接人", "统一社会信用代码", "项目简介", "所属行业"},
+		2: {"三处问题的项目", "产业", "张浦镇", "张三", "91320583MA1XXXXXX0", strings.Repeat("简", 5001), "养殖业"},
+	}
+	rep := runKind(t, a.P.Imports, kindCase{kind: "projects", actor: officer}, rows, false)
+	if rep.Rejected != 1 {
+		t.Fatalf("import: %+v, errors %+v", countsOf(rep), rep.Errors)
+	}
+	var cols []string
+	for _, e := range rep.Errors {
+		cols = append(cols, e.Column)
+	}
+	slices.Sort(cols)
+	if want := []string{"所属行业", "统一社会信用代码", "项目简介"}; !slices.Equal(cols, want) {
+		t.Errorf("errors on columns %q, want %q: %+v", cols, want, rep.Errors)
+	}
+}

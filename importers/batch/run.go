@@ -482,11 +482,15 @@ func (r *runner) row(ctx context.Context, row sheet.Row) error {
 		return nil
 	}
 	if err != nil {
-		e := Error{Row: row.Num, Message: err.Error()}
-		if fe, ok := core.AsFieldError(err); ok {
-			e.Column, e.Value, e.Message = r.columnOf(fe.Field), vals[fe.Field], fe.Message
+		// Every problem of the row at once, each on its column.
+		var es []Error
+		for _, fe := range core.FieldErrors(err) {
+			es = append(es, Error{Row: row.Num, Column: r.columnOf(fe.Field), Value: vals[fe.Field], Message: fe.Message})
 		}
-		r.rejectRow(row, c.Name, e)
+		if len(es) == 0 {
+			es = []Error{{Row: row.Num, Message: err.Error()}}
+		}
+		r.rejectRow(row, c.Name, es...)
 		return nil
 	}
 	switch {

@@ -283,10 +283,16 @@ func importError(err error) error {
 	if ge, ok := projects.AsGateError(err); ok {
 		return core.Invalid("stage", "%s", ge.Message)
 	}
-	if fe, ok := core.AsFieldError(err); ok {
-		if k, ok := fieldKeys[fe.Field]; ok {
-			return core.Invalid(k, "%s", fe.Message)
+	if fes := core.FieldErrors(err); len(fes) > 0 {
+		var ps core.Problems
+		for _, fe := range fes {
+			k, ok := fieldKeys[fe.Field]
+			if !ok {
+				k = fe.Field
+			}
+			ps.Add(k, "%s", fe.Message)
 		}
+		return ps.Err()
 	}
 	return err
 }
