@@ -33,6 +33,42 @@ func DecodeEdit(c *fiber.Ctx, v any, current func() (any, error)) error {
 	if len(extra) == 0 {
 		return decodeJSON(body, v)
 	}
+	if err := readOnlySame(raw, extra, current); err != nil {
+		return err
+	}
+	for _, k := range extra {
+		delete(raw, k)
+	}
+	rest, err := json.Marshal(raw)
+	if err != nil {
+		return err
+	}
+	return decodeJSON(rest, v)
+}
+
+// CheckReadOnly refuses a JSON body whose keys that isReadOnly names hold
+// other values than current (the record as GET answers it) — for handlers
+// that decode a body their own way; DecodeEdit does this itself.
+func CheckReadOnly(c *fiber.Ctx, isReadOnly func(key string) bool, current func() (any, error)) error {
+	var raw map[string]json.RawMessage
+	if json.Unmarshal(c.Body(), &raw) != nil {
+		return nil // the decoder reports it
+	}
+	var keys []string
+	for k := range raw {
+		if isReadOnly(k) {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	return readOnlySame(raw, keys, current)
+}
+
+// readOnlySame checks the keys of raw against current: each must hold what
+// current holds (null for what it lacks); a key current lacks is unknown.
+func readOnlySame(raw map[string]json.RawMessage, keys []string, current func() (any, error)) error {
 	cur, err := current()
 	if err != nil {
 		return err
@@ -45,9 +81,9 @@ func DecodeEdit(c *fiber.Ctx, v any, current func() (any, error)) error {
 	if err := json.Unmarshal(b, &stored); err != nil {
 		return err
 	}
-	slices.Sort(extra)
+	slices.Sort(keys)
 	var wrong []string
-	for _, k := range extra {
+	for _, k := range keys {
 		s, ok := stored[k]
 		switch {
 		case !ok && !isNull(raw[k]):
@@ -55,16 +91,11 @@ func DecodeEdit(c *fiber.Ctx, v any, current func() (any, error)) error {
 		case ok && !sameJSON(s, raw[k]):
 			wrong = append(wrong, k)
 		}
-		delete(raw, k)
 	}
 	if len(wrong) > 0 {
 		return &BadInput{Field: wrong[0], Message: fmt.Sprintf("只读字段不能在更新中修改：%s（须与读取时一致，或省去）", strings.Join(wrong, "、"))}
 	}
-	rest, err := json.Marshal(raw)
-	if err != nil {
-		return err
-	}
-	return decodeJSON(rest, v)
+	return nil
 }
 
 // jsonFields are the lower-cased JSON keys a struct type decodes (its

@@ -41,6 +41,7 @@ func TestDecodeEdit(t *testing.T) {
 		{"unknown", `{"name":"新名","version":3,"colour":"red"}`, "", "未知字段 colour", "colour", true},
 		{"null for a field the record lacks", `{"name":"新名","version":3,"batch":null}`, "新名", "", "", true},
 		{"embedded and own fields", `{"name":"新名","version":3,"note":"x","NAME":"大写"}`, "大写", "", "", false},
+		{"type error in an embedded struct names the JSON key", `{"name":5,"version":3}`, "", "字段 name 的类型不正确", "name", false},
 		{"not an object", `[1,2]`, "", "类型不正确", "", false},
 		{"syntax", `{"name":`, "", "JSON 格式错误", "", false},
 		{"empty", ``, "", "请求体为空", "", false},

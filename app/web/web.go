@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -214,7 +215,8 @@ func decodeJSON(body []byte, v any) error {
 		var se *json.SyntaxError
 		switch {
 		case errors.As(err, &ute):
-			return &BadInput{Field: ute.Field, Message: fmt.Sprintf("字段 %s 的类型不正确，应为 %s", ute.Field, ute.Type)}
+			f := jsonPath(reflect.TypeOf(v), ute.Field)
+			return &BadInput{Field: f, Message: fmt.Sprintf("字段 %s 的类型不正确，应为 %s", f, ute.Type)}
 		case errors.As(err, &se):
 			return &BadInput{Message: fmt.Sprintf("JSON 格式错误（第 %d 字节）：%v", se.Offset, se)}
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
@@ -228,6 +230,17 @@ func decodeJSON(body []byte, v any) error {
 		return &BadInput{Message: "JSON 之后还有多余内容"}
 	}
 	return nil
+}
+
+// jsonPath is a decoding error's field path as the client wrote it: the
+// names of embedded structs ("Input.investment") are not part of the JSON.
+func jsonPath(t reflect.Type, path string) string {
+	parts := strings.Split(path, ".")
+	fields := jsonFields(t)
+	for len(parts) > 1 && !fields[strings.ToLower(parts[0])] {
+		parts = parts[1:]
+	}
+	return strings.Join(parts, ".")
 }
 
 var pages *templates.Set

@@ -282,6 +282,9 @@ func (s *Service) Update(ctx context.Context, a core.Actor, scope core.Scope, id
 		_ = in.Validate()
 		return nil, &ConflictError{Current: r, Changes: Diff(in, InputOf(r))}
 	}
+	if p := strings.TrimSpace(in.ProjectID); p != "" && p != r.ProjectID {
+		return nil, core.Invalid("project_id", "诉求属于项目 %s，不能改到另一个项目下（请在该项目下新建诉求）", r.ProjectID)
+	}
 	in.ProjectID = r.ProjectID
 	if err := in.Validate(); err != nil {
 		return nil, err

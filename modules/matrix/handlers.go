@@ -173,7 +173,8 @@ type echoed struct {
 	Batch     json.RawMessage `json:"batch"`
 }
 
-type unitInput struct {
+// unitFields are what a client sets on a unit.
+type unitFields struct {
 	ID      string   `json:"id"`
 	Version int64    `json:"version"`
 	Name    string   `json:"name"`
@@ -184,6 +185,13 @@ type unitInput struct {
 	Zone    string   `json:"zone"`
 	Focus   []string `json:"focus"`
 	Order   int      `json:"order"`
+}
+
+// unitInput is a unit to create: a document read from the API (a unit to
+// copy) may be sent, its server-kept fields are ignored. An update takes
+// unitFields and web.DecodeEdit checks the rest against the stored unit.
+type unitInput struct {
+	unitFields
 	echoed
 	ParentName  json.RawMessage `json:"parent_name"`
 	MemberCount json.RawMessage `json:"member_count"`
@@ -217,7 +225,7 @@ func (h *Handlers) apiUpdateUnit(c *fiber.Ctx) error {
 		return web.Fail(c, core.ErrNotFound)
 	}
 	var in unitInput
-	if err := web.Decode(c, &in); err != nil {
+	if err := web.DecodeEdit(c, &in.unitFields, func() (any, error) { return h.toAPIUnit(c.UserContext(), h.Svc.Unit(id)) }); err != nil {
 		return web.Fail(c, err)
 	}
 	if in.ID != "" && in.ID != id {

@@ -265,6 +265,15 @@ func (h *Handlers) apiUpdate(c *fiber.Ctx, k *Kind, patch bool) error {
 	if err := decodeInput(c, k, &in); err != nil {
 		return web.Fail(c, err)
 	}
+	if err := web.CheckReadOnly(c, func(key string) bool { return readOnly[key] }, func() (any, error) {
+		cur, err := h.load(c, k)
+		if err != nil {
+			return nil, err
+		}
+		return h.apiDoc(cur), nil
+	}); err != nil {
+		return web.Fail(c, err)
+	}
 	if in.Version <= 0 {
 		return web.Fail(c, &web.BadInput{Field: "version", Message: "须提供读取时的 version"})
 	}
