@@ -73,12 +73,12 @@ func (s *srv) routes(app *fiber.App) {
 	ah.Routes(app)
 	s.access.Add(ah.Access())
 	ts := transfers.NewService(s.p.Records.Deals, s.p.Records.Brokers, s.p.Matrix)
-	ts.ResultTitle = func(ctx context.Context, id string) (string, error) {
+	ts.Result = func(ctx context.Context, id string) (string, string, error) {
 		r, err := s.p.Records.Results.Get(ctx, id)
 		if err != nil {
-			return "", err
+			return "", "", err
 		}
-		return r.Title, nil
+		return r.Title, r.OwnerUnit(), nil
 	}
 	th := &transfers.Handlers{Svc: ts, Audit: s.p.Users, UnitName: s.p.Matrix.Name, Units: s.unitOptions}
 	th.Routes(app)

@@ -160,7 +160,7 @@ func TestTransfersAPI(t *testing.T) {
 		{Name: "amount as text", As: e.officer, Method: "POST", URL: "/api/v1/transfers", Body: `{"type":"transfer","amount":"一百"}`,
 			Status: 400, Expect: []string{`"field":"amount"`}},
 		{Name: "duplicate contract number in the year, other unit", As: e.other, Method: "POST", URL: "/api/v1/transfers",
-			Body: dealBody(map[string]any{"contract_no": "2024 320583 000001", "unit": "gxq", "date": "2024-11-11"}), Status: 422,
+			Body: dealBody(map[string]any{"contract_no": "2024 320583 000001", "unit": "gxq", "date": "2024-11-11", "broker_id": id2}), Status: 422,
 			Expect: []string{`"field":"contract_no"`, "已登记"}},
 		{Name: "same number in another year", As: e.officer, Method: "POST", URL: "/api/v1/transfers",
 			Body: dealBody(map[string]any{"date": "2025-01-02", "paid": 0}), Status: 201},
@@ -309,4 +309,36 @@ func mustDate(t *testing.T, s string) projects.Date {
 		t.Fatal(err)
 	}
 	return d
+}
+
+// TestDealLinksStayInScope (issue 14, item 5): a deal newly linked to a
+// broker or a tech result of another unit is refused, naming the field and
+// the owning unit, with every such problem at once; a link the deal
+// already has stays when someone else saves it.
+func TestDealLinksStayInScope(t *testing.T) {
+	e := setup(t)
+	ctx := context.Background()
+	theirs := &resources.TechResult{Title: "高新区的成果", Owner: "云麓大学", Status: resources.ResultListed, Unit: "gxq"}
+	if err := e.a.P.Records.Results.Create(ctx, core.System, theirs); err != nil {
+		t.Fatal(err)
+	}
+	gb := post(t, e.other, "/api/v1/brokers", map[string]any{"name": "陈静", "organisation": orgA, "unit": "gxq"})["id"].(string)
+	body := map[string]any{"type": "技术转让", "seller": "云麓大学", "buyer": "昆山某精密机械有限公司", "amount": 100, "paid": 100,
+		"contract_no": "2024320583000101", "date": "2024-03-05", "broker_id": gb, "result_id": theirs.ID, "unit": "kfq"}
+	st, out := e.officer.Do("POST", "/api/v1/transfers", body, nil)
+	var got struct {
+		Errors []struct{ Field, Message string }
+	}
+	_ = json.Unmarshal([]byte(out), &got)
+	if st != 422 || len(got.Errors) != 2 || got.Errors[0].Field != "broker_id" || got.Errors[1].Field != "result_id" {
+		t.Fatalf("deal linking another unit's broker and result: %d %s", st, out)
+	}
+	// A manager of both units links them; the officer then edits the deal
+	// (its links unchanged) and may save it.
+	body["broker_id"], body["result_id"] = gb, theirs.ID
+	d := post(t, e.admin, "/api/v1/transfers", body)
+	d["note"] = "officer's edit"
+	if st, out := e.officer.Do("PUT", "/api/v1/transfers/"+d["id"].(string), d, nil); st != 200 {
+		t.Fatalf("officer saving a deal with its standing links: %d %s", st, out)
+	}
 }

@@ -394,10 +394,10 @@ func newPageState(base url.Values, path, sort string, page, perPage, total int) 
 }
 
 func (h *Handlers) resultTitle(ctx context.Context, id string) string {
-	if id == "" || h.Svc.ResultTitle == nil {
+	if id == "" || h.Svc.Result == nil {
 		return ""
 	}
-	t, err := h.Svc.ResultTitle(ctx, id)
+	t, _, err := h.Svc.Result(ctx, id)
 	if err != nil {
 		return ""
 	}

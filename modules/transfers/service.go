@@ -21,6 +21,7 @@ import (
 // Units knows the matrix units (matrix.Service).
 type Units interface {
 	HasUnit(id string) bool
+	Name(id string) string
 }
 
 // Service holds the rules of deals, brokers and the broker subsidy; pages,
@@ -30,9 +31,9 @@ type Service struct {
 	Brokers *BrokerRepo
 	Engine  func() search.Engine
 	Units   Units
-	// ResultTitle names a tech result (resources "results"); nil skips the
-	// existence check and pages show the id.
-	ResultTitle func(ctx context.Context, id string) (string, error)
+	// Result names a tech result (resources "results") and its owning
+	// unit; nil skips the link check and pages show the id.
+	Result func(ctx context.Context, id string) (title, unit string, err error)
 
 	// writes serialises the check-then-write of unique numbers (contract
 	// registration numbers per year, broker certificates) in this process,
@@ -172,27 +173,38 @@ func (s *Service) checkContractNo(ctx context.Context, no string, year int, self
 	return nil
 }
 
-// link fills the broker copy and checks the linked result.
-func (s *Service) link(ctx context.Context, in DealInput, d *Deal) error {
+// link fills the broker copy and checks the linked broker and result: a
+// link the deal gets (new, or changed from before's; before is nil on
+// create) must name a record that exists and that the scope may see. A
+// link the deal already had stays, whoever saves it.
+func (s *Service) link(ctx context.Context, scope core.Scope, in DealInput, d, before *Deal) error {
 	d.BrokerID, d.BrokerName, d.Organisation = "", "", ""
+	var ps core.Problems
 	if in.BrokerID != "" {
 		b, err := s.Brokers.Get(ctx, in.BrokerID)
-		if errors.Is(err, core.ErrNotFound) {
-			return core.Invalid("broker_id", "技术经纪人 %s 不存在", in.BrokerID)
-		}
-		if err != nil {
+		switch {
+		case errors.Is(err, core.ErrNotFound):
+			ps.Add("broker_id", "技术经纪人 %s 不存在", in.BrokerID)
+		case err != nil:
 			return err
-		}
-		d.BrokerID, d.BrokerName, d.Organisation = b.ID, b.Name, b.Organisation
-	}
-	if in.ResultID != "" && s.ResultTitle != nil {
-		if _, err := s.ResultTitle(ctx, in.ResultID); errors.Is(err, core.ErrNotFound) {
-			return core.Invalid("result_id", "科技成果 %s 不存在", in.ResultID)
-		} else if err != nil {
-			return err
+		case (before == nil || before.BrokerID != b.ID) && !scope.Allows(b.Unit):
+			ps.Add("broker_id", "技术经纪人“%s”属于%s，不在您的单位范围内，不能关联", b.Name, s.Units.Name(b.Unit))
+		default:
+			d.BrokerID, d.BrokerName, d.Organisation = b.ID, b.Name, b.Organisation
 		}
 	}
-	return nil
+	if in.ResultID != "" && s.Result != nil {
+		title, unit, err := s.Result(ctx, in.ResultID)
+		switch {
+		case errors.Is(err, core.ErrNotFound):
+			ps.Add("result_id", "科技成果 %s 不存在", in.ResultID)
+		case err != nil:
+			return err
+		case (before == nil || before.ResultID != in.ResultID) && !scope.Allows(unit):
+			ps.Add("result_id", "科技成果“%s”属于%s，不在您的单位范围内，不能关联", title, s.Units.Name(unit))
+		}
+	}
+	return ps.Err()
 }
 
 func (in *DealInput) apply(d *Deal) {
@@ -217,7 +229,7 @@ func (s *Service) CreateDeal(ctx context.Context, a core.Actor, scope core.Scope
 		return nil, err
 	}
 	d := &Deal{}
-	if err := s.link(ctx, in, d); err != nil {
+	if err := s.link(ctx, scope, in, d, nil); err != nil {
 		return nil, err
 	}
 	in.apply(d)
@@ -260,7 +272,7 @@ func (s *Service) UpdateDeal(ctx context.Context, a core.Actor, scope core.Scope
 		return nil, err
 	}
 	before := *d
-	if err := s.link(ctx, in, d); err != nil {
+	if err := s.link(ctx, scope, in, d, &before); err != nil {
 		return nil, err
 	}
 	in.apply(d)
