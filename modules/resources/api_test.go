@@ -388,3 +388,23 @@ func TestResourceEditConflictPage(t *testing.T) {
 		t.Fatalf("after save: %d %s", st, out)
 	}
 }
+
+// A record that projects link to is not deleted; the refusal says how many
+// projects of which units hold the links (issue 14, item 5).
+func TestDeleteNamesTheUnitsHoldingLinks(t *testing.T) {
+	e := newEnv(t)
+	id, _ := e.mk(resources.KindTalents, "kfq")
+	for _, unit := range []string{"kfq", "gxq", "gxq"} {
+		if st, out := e.admin.Do("POST", "/api/v1/projects", map[string]any{"type": "talent", "name": "关联项目" + unit + e.creditCode()[10:],
+			"unit": unit, "talent_id": id}, nil); st != 201 {
+			t.Fatalf("project: %d %s", st, out)
+		}
+	}
+	st, out := e.kfq.Do("GET", "/api/v1/talents/"+id, nil, nil)
+	var doc struct{ Version int64 }
+	_ = json.Unmarshal([]byte(out), &doc)
+	st, out = e.kfq.Do("DELETE", fmt.Sprintf("/api/v1/talents/%s?version=%d", id, doc.Version), nil, nil)
+	if st != 422 || !strings.Contains(out, "已被 3 个项目关联（昆山高新区科技招商分队 2 个、昆山开发区科技招商分队 1 个）") {
+		t.Fatalf("deleting a talent three projects link to: %d %s", st, out)
+	}
+}

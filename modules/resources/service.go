@@ -1,6 +1,7 @@
 package resources
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -369,6 +370,36 @@ func (s *Service) Update(ctx context.Context, a core.Actor, scope core.Scope, ki
 
 // Delete removes a record in scope at the given version. A record that
 // projects still point at is kept (the link would dangle).
+// checkUnlinked refuses to delete a record that projects link to, saying
+// how many projects of which units hold the links: the user can ask those
+// units (their own projects they unlink themselves).
+func (s *Service) checkUnlinked(ctx context.Context, k *Kind, id string) error {
+	e, err := s.engine()
+	if err != nil {
+		return err
+	}
+	res, err := e.Search(ctx, search.Query{Kinds: []string{projectsKind}, Scope: search.Scope{All: true}, Limit: 1,
+		Filters: []search.Filter{{Field: k.LinkField, Values: []string{id}}}, Facets: []string{"unit"}})
+	if err != nil {
+		return fmt.Errorf("resources: projects linking %s %s: %w", k.Key, id, err)
+	}
+	if res.Total == 0 {
+		return nil
+	}
+	units := res.Facets["unit"]
+	ids := make([]string, 0, len(units))
+	for u := range units {
+		ids = append(ids, u)
+	}
+	slices.SortFunc(ids, func(a, b string) int { return cmp.Or(units[b]-units[a], strings.Compare(a, b)) })
+	parts := make([]string, len(ids))
+	for i, u := range ids {
+		parts[i] = fmt.Sprintf("%s %d 个", s.Vocab.Name(u), units[u])
+	}
+	return core.Invalid("id", "该%s已被 %d 个项目关联（%s），不能删除；请先在这些项目中解除关联，其他单位的项目请联系该单位",
+		k.Name(), res.Total, strings.Join(parts, "、"))
+}
+
 func (s *Service) Delete(ctx context.Context, a core.Actor, scope core.Scope, kind, id string, version int64) error {
 	k, st, err := s.kind(kind)
 	if err != nil {
@@ -382,12 +413,8 @@ func (s *Service) Delete(ctx context.Context, a core.Actor, scope core.Scope, ki
 		return &Conflict{Current: r}
 	}
 	if k.LinkField != "" {
-		l, err := s.Linked(ctx, core.AllUnits, kind, id, 1)
-		if err != nil {
+		if err := s.checkUnlinked(ctx, k, id); err != nil {
 			return err
-		}
-		if l.Total > 0 {
-			return core.Invalid("id", "该%s已关联 %d 个项目，不能删除；请先在项目中解除关联", k.Name(), l.Total)
 		}
 	}
 	if err := st.delete(ctx, a, id, version); err != nil {
