@@ -3,6 +3,7 @@ package platform
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
@@ -106,7 +107,7 @@ func (p *Platform) ensureIndexes(ctx context.Context) error {
 // live under ZS_DATA/imports.
 func (p *Platform) newImporter() *batch.Importer {
 	return batch.New(p.Store.DB, p.Cfg.Files("imports"), p.Users, p.Log,
-		&kinds.Projects{Repo: p.Projects, Vocab: p.ProjectVocab(), Units: p.Matrix},
+		&kinds.Projects{Repo: p.Projects, Vocab: p.ProjectVocab(), Units: p.Matrix, Member: p.Member},
 		&kinds.Events{Repo: p.Records.Events, Matrix: p.Matrix, Pool: events.Pool{Engine: p.Sync.Engine}},
 		kinds.Talents(p.Records.Talents, p.Matrix, p.Matrix),
 		kinds.Enterprises(p.Records.Enterprises, p.Matrix, p.Matrix),
@@ -114,4 +115,10 @@ func (p *Platform) newImporter() *batch.Importer {
 		&kinds.Policies{Repo: p.Records.Policies, Matrix: p.Matrix, Users: p.Users},
 		kinds.Results(p.Records.Results, p.Matrix, p.Matrix),
 	)
+}
+
+// Member tells whether user is an enabled member of unit (a 负责人 must be one).
+func (p *Platform) Member(ctx context.Context, unit, user string) bool {
+	u, err := p.Users.Get(ctx, user)
+	return err == nil && !u.Disabled && slices.Contains(u.Units, unit)
 }

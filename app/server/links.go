@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	"zhaoshang/modules/core"
 	"zhaoshang/modules/projects"
@@ -60,6 +59,5 @@ func ownerOf[T any, P interface {
 }
 
 func (l links) Member(ctx context.Context, unit, user string) bool {
-	u, err := l.s.p.Users.Get(ctx, user)
-	return err == nil && !u.Disabled && slices.Contains(u.Units, unit)
+	return l.s.p.Member(ctx, unit, user)
 }

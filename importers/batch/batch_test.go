@@ -117,6 +117,11 @@ func TestPreviewCommitReimportUndo(t *testing.T) {
 	a := testapp.Start(t)
 	im := a.P.Imports
 	ctx := context.Background()
+	// The importing officer is a member of the town team, so rows naming no
+	// 负责人 are theirs.
+	if _, err := a.P.Users.EnsureUser(ctx, officer.User, "张浦招商员", "officer", []string{"zs-zp"}, "Demo@2025x"); err != nil {
+		t.Fatal(err)
+	}
 
 	// Preview: every row classified, nothing written.
 	pre := run(t, im, ledger(), true)

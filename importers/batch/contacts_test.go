@@ -201,3 +201,34 @@ func TestImportRowReportsEveryProblem(t *testing.T) {
 		t.Errorf("errors on columns %q, want %q: %+v", cols, want, rep.Errors)
 	}
 }
+
+// A row's 负责人 must be a member of the project's unit, as on the form; a
+// row naming none is the importing user's when a member, else nobody's.
+func TestImportedOfficerIsAMember(t *testing.T) {
+	a := testapp.Start(t)
+	ctx := context.Background()
+	for _, u := range []struct{ name, unit string }{{"zp_gu", "zs-zp"}, {"kfq_li", "kfq"}} {
+		if _, err := a.P.Users.EnsureUser(ctx, u.name, u.name, "officer", []string{u.unit}, "Demo@2025x"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows := map[int][]any{
+		1: {"项目名称", "项目类型", "所属区镇", "负责人"},
+		2: {"本队负责人项目", "产业", "张浦镇", "zp_gu"},
+		3: {"外单位负责人项目", "产业", "张浦镇", "kfq_li"},
+		4: {"无负责人项目", "产业", "张浦镇", ""},
+	}
+	// zp_officer (the importing user) is no user here, so not a member.
+	rep := runKind(t, a.P.Imports, kindCase{kind: "projects", actor: officer}, rows, false)
+	if rep.Created != 2 || rep.Rejected != 1 || rep.Errors[0].Row != 3 || rep.Errors[0].Column != "负责人" ||
+		!strings.Contains(rep.Errors[0].Message, "不是该项目责任单位的成员") {
+		t.Fatalf("import: %+v, errors %+v", countsOf(rep), rep.Errors)
+	}
+	officers := map[string]string{}
+	for _, p := range projectsIn(t, a, rep.BatchID) {
+		officers[p.Name] = p.Officer
+	}
+	if officers["本队负责人项目"] != "zp_gu" || officers["无负责人项目"] != "" {
+		t.Errorf("officers %v", officers)
+	}
+}

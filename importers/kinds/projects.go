@@ -75,6 +75,9 @@ type Projects struct {
 	Repo  *projects.Repo
 	Vocab projects.Vocab
 	Units Units
+	// Member tells whether a user is a member of a unit (a row's 负责人
+	// must be one); nil checks nothing.
+	Member func(ctx context.Context, unit, user string) bool
 }
 
 func (k *Projects) Key() string            { return "projects" }
@@ -88,10 +91,11 @@ func (k *Projects) Open(ctx context.Context, env batch.Env) (batch.Planner, erro
 	if err != nil {
 		return nil, err
 	}
-	return &projectPlanner{k: k, env: env, cat: cat, stages: NewStageWords(cat.StageWords)}, nil
+	return &projectPlanner{ctx: ctx, k: k, env: env, cat: cat, stages: NewStageWords(cat.StageWords)}, nil
 }
 
 type projectPlanner struct {
+	ctx    context.Context
 	k      *Projects
 	env    batch.Env
 	cat    projects.Catalog
@@ -190,6 +194,9 @@ func (p *projectPlanner) Build(c *batch.Candidate, cur core.Record) (core.Record
 	r := c.Value.(*projectRow)
 	run := projects.ImportRun{By: p.env.Actor.User, At: p.env.Now, Batch: p.env.Batch, Note: r.reason,
 		Manager: p.env.Actor.Role == users.RoleManager || p.env.Actor.Role == users.RoleAdmin}
+	if p.k.Member != nil {
+		run.Member = func(unit, user string) bool { return p.k.Member(p.ctx, unit, user) }
+	}
 	var (
 		out     *projects.Project
 		changed = true

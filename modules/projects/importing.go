@@ -22,6 +22,29 @@ type ImportRun struct {
 	Batch   string // "" in a preview
 	At      time.Time
 	Note    string // the row's 原因 (the move's note)
+	// Member tells whether user is a member of unit (the 负责人 rule of
+	// the form); nil checks nothing.
+	Member func(unit, user string) bool
+}
+
+// officer settles a row's 负责人: one the row names must be a member of
+// the project's unit (as on the form); a row naming none keeps the stored
+// one, or on create the importing user when a member, else none.
+func (run ImportRun) officer(in *Input, stored string, storedUnit string) error {
+	member := func(u string) bool { return run.Member == nil || run.Member(in.Unit, u) }
+	switch {
+	case in.Officer == "" && stored != "":
+		in.Officer = stored
+	case in.Officer == "":
+		if member(run.By) {
+			in.Officer = run.By
+		}
+		return nil
+	}
+	if (in.Officer != stored || in.Unit != storedUnit) && !member(in.Officer) {
+		return core.Invalid("officer", "负责人 %s 不是该项目责任单位的成员", in.Officer)
+	}
+	return nil
 }
 
 // NeedsManager is a row that would land a project past 评估决策 without a
@@ -44,8 +67,8 @@ func ImportCreate(in Input, cat Catalog, v Vocab, scope core.Scope, run ImportRu
 	if err := in.Validate(cat, v, scope); err != nil {
 		return nil, err
 	}
-	if in.Officer == "" {
-		in.Officer = run.By
+	if err := run.officer(&in, "", ""); err != nil {
+		return nil, err
 	}
 	start := target
 	switch target {
@@ -82,8 +105,8 @@ func ImportUpdate(cur *Project, in Input, cat Catalog, v Vocab, scope core.Scope
 	if err := in.Validate(cat, v, scope); err != nil {
 		return nil, false, err
 	}
-	if in.Officer == "" {
-		in.Officer = cur.Officer
+	if err := run.officer(&in, cur.Officer, cur.Unit); err != nil {
+		return nil, false, err
 	}
 	cp := *cur
 	cp.History = slices.Clone(cur.History)
