@@ -489,7 +489,7 @@ func TestExportedLedgersReimportUnchanged(t *testing.T) {
 			RegisteredCapital: 1234.5, Founded: day, Phone: "051257001234", Tags: []string{"高新技术企业"}, Unit: "zs-zp"}},
 		{"institutes", &resources.Institute{Name: "某某先进技术研究院", Kind: resources.InstituteNewRD, Industry: "新材料", Level: "省级",
 			Established: day, Unit: "zs-zp"}},
-		{"events", &events.Event{Title: "新能源项目路演", Type: "路演", Date: day, EndDate: day.AddDate(0, 0, 1), Unit: "zs-zp",
+		{"events", &events.Event{Title: "新能源项目路演", Type: "路演", Date: core.DateOf(day), EndDate: core.DateOf(day).AddDays(1), Unit: "zs-zp",
 			CoOrganisers: []string{"某协会", "某园区"}, Industries: []string{"新能源"}, Attendees: 120, Status: events.StatusHeld,
 			Participants: events.Participants{EnterpriseCount: 30, TalentCount: 5}}},
 		{"policies", &policies.Policy{Title: "张浦镇科技人才新政", DocNo: "张政发〔2024〕12号", Level: "区级", Status: policies.StatusValid,

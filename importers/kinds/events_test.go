@@ -65,7 +65,7 @@ func TestEventRows(t *testing.T) {
 		t.Fatal(err)
 	}
 	if e.Type != "路演" || e.Unit != "zs-zp" || e.Attendees != 120 || e.Participants.EnterpriseCount != 30 || e.Status != events.StatusHeld ||
-		!slices.Equal(e.Industries, []string{"新能源"}) || len(e.CoOrganisers) != 2 || core.DateOf(e.Date).String() != "2024-03-05" {
+		!slices.Equal(e.Industries, []string{"新能源"}) || len(e.CoOrganisers) != 2 || e.Date.String() != "2024-03-05" {
 		t.Errorf("built %+v", e)
 	}
 	for _, c := range []struct {
