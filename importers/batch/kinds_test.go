@@ -379,7 +379,7 @@ func TestPoliciesLedger(t *testing.T) {
 		errs:    map[int]string{5: "发文日期", 7: "", 9: "发文机关", 10: "维护单位"},
 		reviews: []int{6},
 		update:  func(r map[int][]any) { r[8][7] = "2024-01-15" },
-		target:  "张浦镇招商奖励办法", field: func(r core.Record) string { return core.DateOf(r.(*policies.Policy).IssuedOn).String() },
+		target:  "张浦镇招商奖励办法", field: func(r core.Record) string { return r.(*policies.Policy).IssuedOn.String() },
 		before: "2024-01-10", after: "2024-01-15",
 	})
 }
@@ -493,7 +493,7 @@ func TestExportedLedgersReimportUnchanged(t *testing.T) {
 			CoOrganisers: []string{"某协会", "某园区"}, Industries: []string{"新能源"}, Attendees: 120, Status: events.StatusHeld,
 			Participants: events.Participants{EnterpriseCount: 30, TalentCount: 5}}},
 		{"policies", &policies.Policy{Title: "张浦镇科技人才新政", DocNo: "张政发〔2024〕12号", Level: "区级", Status: policies.StatusValid,
-			Issuer: "张浦镇人民政府", IssuedOn: day, Categories: []string{"人才政策"}, Industries: []string{"新能源", "其他"}, Unit: "zs-zp",
+			Issuer: "张浦镇人民政府", IssuedOn: core.DateOf(day), Categories: []string{"人才政策"}, Industries: []string{"新能源", "其他"}, Unit: "zs-zp",
 			Clauses: []policies.Clause{{No: "1", Title: "安家补贴", Amount: 50}}}},
 	}
 	for _, r := range recs {
