@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strconv"
 	"testing"
-	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -478,7 +477,7 @@ func TestExportedLedgersReimportUnchanged(t *testing.T) {
 	if _, err := a.P.Users.EnsureUser(ctx, "zp_manager", "张浦负责人", "manager", []string{"zs-zp"}, "Demo@2025x"); err != nil {
 		t.Fatal(err)
 	}
-	day := time.Date(2024, 3, 4, 16, 0, 0, 0, time.UTC)
+	day := core.NewDate(2024, 3, 5)
 	recs := []struct {
 		kind string
 		rec  core.Record
@@ -489,11 +488,11 @@ func TestExportedLedgersReimportUnchanged(t *testing.T) {
 			RegisteredCapital: 1234.5, Founded: day, Phone: "051257001234", Tags: []string{"高新技术企业"}, Unit: "zs-zp"}},
 		{"institutes", &resources.Institute{Name: "某某先进技术研究院", Kind: resources.InstituteNewRD, Industry: "新材料", Level: "省级",
 			Established: day, Unit: "zs-zp"}},
-		{"events", &events.Event{Title: "新能源项目路演", Type: "路演", Date: core.DateOf(day), EndDate: core.DateOf(day).AddDays(1), Unit: "zs-zp",
+		{"events", &events.Event{Title: "新能源项目路演", Type: "路演", Date: day, EndDate: day.AddDays(1), Unit: "zs-zp",
 			CoOrganisers: []string{"某协会", "某园区"}, Industries: []string{"新能源"}, Attendees: 120, Status: events.StatusHeld,
 			Participants: events.Participants{EnterpriseCount: 30, TalentCount: 5}}},
 		{"policies", &policies.Policy{Title: "张浦镇科技人才新政", DocNo: "张政发〔2024〕12号", Level: "区级", Status: policies.StatusValid,
-			Issuer: "张浦镇人民政府", IssuedOn: core.DateOf(day), Categories: []string{"人才政策"}, Industries: []string{"新能源", "其他"}, Unit: "zs-zp",
+			Issuer: "张浦镇人民政府", IssuedOn: day, Categories: []string{"人才政策"}, Industries: []string{"新能源", "其他"}, Unit: "zs-zp",
 			Clauses: []policies.Clause{{No: "1", Title: "安家补贴", Amount: 50}}}},
 	}
 	for _, r := range recs {
