@@ -494,7 +494,7 @@ type Outcome struct {
 type OutcomeProject struct {
 	ID, Name, Stage string
 	Investment      float64
-	Signed          time.Time
+	Signed          core.Date
 }
 
 // Outcome counts, through the engine and within the caller's scope, the
@@ -520,7 +520,8 @@ func (s *Service) Outcome(ctx context.Context, scope core.Scope, id string) (Out
 		p := OutcomeProject{ID: h.ID, Name: h.Title}
 		p.Stage, _ = h.Fields["stage"].(string)
 		p.Investment = number(h.Fields["investment"])
-		p.Signed, _ = h.Fields["signed"].(time.Time)
+		signed, _ := h.Fields["signed"].(time.Time) // the day's start in the office zone
+		p.Signed = core.DateOf(signed)
 		o.Recent = append(o.Recent, p)
 	}
 	return o, nil
