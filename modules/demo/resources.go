@@ -2,6 +2,7 @@ package demo
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -157,8 +158,8 @@ func (x *generator) enterprises(n int) {
 			LegalPerson: legal.Name, RegisteredCapital: capital, Founded: founded, Address: address,
 			Contact: contact.Name, Phone: g.phone(), Tags: g.some(enterpriseTags[:5], g.between(0, 2)), Unit: u.ID,
 		}
-		if capital > 20000 && g.chance(0.3) {
-			e.Tags = append(e.Tags, "上市公司")
+		if capital > 20000 && g.chance(0.3) && !slices.Contains(e.Tags, "上市公司") {
+			e.Tags = append(e.Tags, "上市公司") // once: a tag list holds each tag once, as the importer reads it
 		}
 		x.d.Enterprises = append(x.d.Enterprises, e)
 		x.entShort = append(x.entShort, short)
