@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strconv"
 	"testing"
-	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -379,7 +378,7 @@ func TestPoliciesLedger(t *testing.T) {
 		errs:    map[int]string{5: "发文日期", 7: "", 9: "发文机关", 10: "维护单位"},
 		reviews: []int{6},
 		update:  func(r map[int][]any) { r[8][7] = "2024-01-15" },
-		target:  "张浦镇招商奖励办法", field: func(r core.Record) string { return core.DateOf(r.(*policies.Policy).IssuedOn).String() },
+		target:  "张浦镇招商奖励办法", field: func(r core.Record) string { return r.(*policies.Policy).IssuedOn.String() },
 		before: "2024-01-10", after: "2024-01-15",
 	})
 }
@@ -478,7 +477,7 @@ func TestExportedLedgersReimportUnchanged(t *testing.T) {
 	if _, err := a.P.Users.EnsureUser(ctx, "zp_manager", "张浦负责人", "manager", []string{"zs-zp"}, "Demo@2025x"); err != nil {
 		t.Fatal(err)
 	}
-	day := time.Date(2024, 3, 4, 16, 0, 0, 0, time.UTC)
+	day := core.NewDate(2024, 3, 5)
 	recs := []struct {
 		kind string
 		rec  core.Record
@@ -489,7 +488,7 @@ func TestExportedLedgersReimportUnchanged(t *testing.T) {
 			RegisteredCapital: 1234.5, Founded: day, Phone: "051257001234", Tags: []string{"高新技术企业"}, Unit: "zs-zp"}},
 		{"institutes", &resources.Institute{Name: "某某先进技术研究院", Kind: resources.InstituteNewRD, Industry: "新材料", Level: "省级",
 			Established: day, Unit: "zs-zp"}},
-		{"events", &events.Event{Title: "新能源项目路演", Type: "路演", Date: day, EndDate: day.AddDate(0, 0, 1), Unit: "zs-zp",
+		{"events", &events.Event{Title: "新能源项目路演", Type: "路演", Date: day, EndDate: day.AddDays(1), Unit: "zs-zp",
 			CoOrganisers: []string{"某协会", "某园区"}, Industries: []string{"新能源"}, Attendees: 120, Status: events.StatusHeld,
 			Participants: events.Participants{EnterpriseCount: 30, TalentCount: 5}}},
 		{"policies", &policies.Policy{Title: "张浦镇科技人才新政", DocNo: "张政发〔2024〕12号", Level: "区级", Status: policies.StatusValid,

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"zhaoshang/app/testapp"
 	"zhaoshang/modules/core"
@@ -44,7 +43,7 @@ func TestExportedParticipantsRoundTrip(t *testing.T) {
 	}
 	t1 := events.Ref{ID: tal.ID, Name: tal.Name}
 
-	ev := &events.Event{Title: "新材料企业沙龙", Type: "沙龙", Date: time.Date(2024, 3, 4, 16, 0, 0, 0, time.UTC), Unit: "zs-zp",
+	ev := &events.Event{Title: "新材料企业沙龙", Type: "沙龙", Date: core.NewDate(2024, 3, 5), Unit: "zs-zp",
 		Status: events.StatusHeld, Attendees: 40, Participants: events.Participants{Enterprises: []events.Ref{e1, e2},
 			Talents: []events.Ref{t1}, EnterpriseCount: 2, TalentCount: 1}}
 	if err := a.P.Records.Events.Create(ctx, core.System, ev); err != nil {

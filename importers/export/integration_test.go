@@ -93,7 +93,7 @@ func TestExportAccess(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := a.P.Records.Events.Create(ctx, core.System, &events.Event{Title: "新材料沙龙", Type: "沙龙", Date: time.Now(),
+	if err := a.P.Records.Events.Create(ctx, core.System, &events.Event{Title: "新材料沙龙", Type: "沙龙", Date: core.Today(time.Now()),
 		Unit: "kfq", Status: events.StatusHeld, Attendees: 40}); err != nil {
 		t.Fatal(err)
 	}

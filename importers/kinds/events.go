@@ -119,7 +119,7 @@ func eventSimilar(title, day string) string {
 
 func (p *eventPlanner) Keys(rec core.Record) ([]string, string, string, string) {
 	e := rec.(*events.Event)
-	day := core.DateOf(e.Date).String()
+	day := e.Date.String()
 	return eventKeys(e.Title, day, e.Unit), e.Unit, e.Title, eventSimilar(e.Title, day)
 }
 

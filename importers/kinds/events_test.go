@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"zhaoshang/importers/batch"
 	"zhaoshang/modules/core"
@@ -65,7 +64,7 @@ func TestEventRows(t *testing.T) {
 		t.Fatal(err)
 	}
 	if e.Type != "路演" || e.Unit != "zs-zp" || e.Attendees != 120 || e.Participants.EnterpriseCount != 30 || e.Status != events.StatusHeld ||
-		!slices.Equal(e.Industries, []string{"新能源"}) || len(e.CoOrganisers) != 2 || core.DateOf(e.Date).String() != "2024-03-05" {
+		!slices.Equal(e.Industries, []string{"新能源"}) || len(e.CoOrganisers) != 2 || e.Date.String() != "2024-03-05" {
 		t.Errorf("built %+v", e)
 	}
 	for _, c := range []struct {
@@ -154,8 +153,8 @@ func TestPolicyRows(t *testing.T) {
 	if err != nil || same {
 		t.Fatalf("update: same=%v err=%v", same, err)
 	}
-	if got := rec.(*policies.Policy); len(got.Clauses) != 1 || got.Categories != nil || core.DateOf(got.EffectiveTo).String() != "2025-12-31" ||
-		!got.IssuedOn.Equal(time.Date(2023, 4, 30, 16, 0, 0, 0, time.UTC)) {
+	if got := rec.(*policies.Policy); len(got.Clauses) != 1 || got.Categories != nil || got.EffectiveTo.String() != "2025-12-31" ||
+		got.IssuedOn != core.NewDate(2023, 5, 1) {
 		t.Errorf("updated %+v", got)
 	}
 }

@@ -154,7 +154,7 @@ func TestEnterpriseRows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e := rec.(*resources.Enterprise); e.RegisteredCapital != 15000 || core.DateOf(e.Founded).String() != "2019-05-08" || e.LegalPerson != "张三" {
+	if e := rec.(*resources.Enterprise); e.RegisteredCapital != 15000 || e.Founded.String() != "2019-05-08" || e.LegalPerson != "张三" {
 		t.Errorf("built %+v", e)
 	}
 

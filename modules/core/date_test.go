@@ -34,6 +34,7 @@ func TestParseDate(t *testing.T) {
 		{"2024-13-01", "", false}, {"2024-00-10", "", false}, {"2024-01-00", "", false}, {"24-3-5", "", false},
 		{"1899-12-31", "", false}, {"2101-01-01", "", false}, {"20240305", "", false}, {"2024-03", "", false},
 		{"2024-03-05 10:00", "", false}, {"0001-01-01T00:00:00Z", "", false}, {"45432", "", false},
+		{"2024年3月", "", false}, {"2024-3-5-6", "", false}, {"yesterday", "", false},
 	} {
 		d, err := ParseDate(c.in)
 		if (err == nil) != c.ok || (c.ok && d.String() != c.want) {

@@ -89,7 +89,7 @@ func seedBench(b *testing.B, a *testapp.App) int {
 	var evs []*events.Event
 	for i := range 5000 {
 		evs = append(evs, &events.Event{Meta: core.Meta{ID: fmt.Sprintf("bev-%05d", i)}, Title: fmt.Sprintf("压测活动%d", i), Type: "论坛",
-			Date: day(2023, 1, 1).AddDate(0, 0, rng.IntN(1400)), Unit: units[rng.IntN(len(units))], Status: events.StatusHeld})
+			Date: core.NewDate(2023, 1, 1).AddDays(rng.IntN(1400)), Unit: units[rng.IntN(len(units))], Status: events.StatusHeld})
 	}
 	if _, _, err := a.P.Records.Events.UpsertMany(ctx, core.System, evs); err != nil {
 		b.Fatal(err)

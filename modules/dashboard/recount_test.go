@@ -317,10 +317,10 @@ func (w world) trends(v view, sp span) (map[string]monthWant, monthWant) {
 		}
 	}
 	for _, e := range w.events {
-		if v.sees(e.Unit) && e.Status == events.StatusHeld && sp.has(e.Date) {
-			m := out[month(e.Date)]
+		if v.sees(e.Unit) && e.Status == events.StatusHeld && sp.has(e.Date.Time()) {
+			m := out[month(e.Date.Time())]
 			m.Events++
-			out[month(e.Date)] = m
+			out[month(e.Date.Time())] = m
 			tot.Events++
 		}
 	}

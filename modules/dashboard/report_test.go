@@ -46,7 +46,7 @@ func reportWorld(t *testing.T) (a *testapp.App, admin, officer, manager *testapp
 		at   time.Time
 	}{{"kfq", day(2025, 3, 5)}, {"gxq", day(2025, 3, 18)}, {"zs-zp", day(2025, 3, 28)}, {"kfq", day(2025, 1, 9)}, {"zs-zp", day(2025, 7, 2)}} {
 		evs = append(evs, &events.Event{Meta: core.Meta{ID: fmt.Sprintf("rev-%d", i)}, Title: fmt.Sprintf("月报测试活动%d", i), Type: "论坛",
-			Date: e.at, Unit: e.unit, Status: events.StatusHeld})
+			Date: core.DateOf(e.at), Unit: e.unit, Status: events.StatusHeld})
 	}
 	if _, _, err := a.P.Records.Events.UpsertMany(ctx, core.System, evs); err != nil {
 		t.Fatal(err)
@@ -383,8 +383,8 @@ func TestGroupLabels(t *testing.T) {
 	}
 	admin, officer := a.Admin(t), a.Client(t).Login("kfq_li", "Test-2025x")
 	evs := []*events.Event{
-		{Meta: core.Meta{ID: "gl-ev-kfq"}, Title: "开发区路演", Type: "路演", Date: day(2025, 2, 1), Unit: "kfq", Status: events.StatusHeld},
-		{Meta: core.Meta{ID: "gl-ev-gxq"}, Title: "高新区论坛", Type: "论坛", Date: day(2025, 2, 2), Unit: "gxq", Status: events.StatusHeld},
+		{Meta: core.Meta{ID: "gl-ev-kfq"}, Title: "开发区路演", Type: "路演", Date: core.NewDate(2025, 2, 1), Unit: "kfq", Status: events.StatusHeld},
+		{Meta: core.Meta{ID: "gl-ev-gxq"}, Title: "高新区论坛", Type: "论坛", Date: core.NewDate(2025, 2, 2), Unit: "gxq", Status: events.StatusHeld},
 	}
 	if _, _, err := a.P.Records.Events.UpsertMany(ctx, core.System, evs); err != nil {
 		t.Fatal(err)

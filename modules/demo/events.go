@@ -48,8 +48,8 @@ func (x *generator) events(n, planned int) {
 				inds = append(inds, other)
 			}
 		}
-		date := g.day(d)
-		year := date.In(core.Zone()).Year()
+		date := core.DateOf(g.day(d))
+		year := date.Year()
 		remote := false
 		switch typ {
 		case "路演", "推介会", "专场对接会":
@@ -117,9 +117,9 @@ func (x *generator) events(n, planned int) {
 		e := &events.Event{Title: title, Type: typ, Date: date, Place: place, Unit: u.ID, Industries: inds}
 		switch {
 		case typ == "培训" && g.chance(0.4):
-			e.EndDate = date.AddDate(0, 0, g.between(1, 2))
+			e.EndDate = date.AddDays(g.between(1, 2))
 		case typ == "论坛" && g.chance(0.2):
-			e.EndDate = date.AddDate(0, 0, 1)
+			e.EndDate = date.AddDays(1)
 		}
 		for range g.between(0, 2) {
 			co := g.pick(externalOrganisers)

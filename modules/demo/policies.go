@@ -35,8 +35,7 @@ func planBody() string {
 // seedPolicy is 昆科字〔2023〕53号 with the support items an officer quotes.
 // The page gives no issue date; the plan's three years (2023–2025) are used.
 func seedPolicy() *policies.Policy {
-	from := time.Date(2023, 1, 1, 0, 0, 0, 0, core.Zone()).UTC()
-	to := time.Date(2025, 12, 31, 0, 0, 0, 0, core.Zone()).UTC()
+	from, to := core.NewDate(2023, 1, 1), core.NewDate(2025, 12, 31)
 	p := &policies.Policy{
 		Meta:  meta("po-0001", time.Date(2023, 1, 3, 10, 0, 0, 0, core.Zone()).UTC(), time.Date(2023, 1, 3, 10, 0, 0, 0, core.Zone()).UTC()),
 		Title: "昆山市推进科技服务业高质量发展三年行动方案", DocNo: "昆科字〔2023〕53号", Level: "市级", Status: policies.StatusValid,
@@ -196,11 +195,11 @@ func (x *generator) policies(n int) {
 		from := issued.AddDate(0, 0, g.between(0, 30))
 		p := &policies.Policy{Title: title, DocNo: doc, Level: k.Level, Status: policies.StatusValid,
 			Categories: []string{k.Category}, SupportModes: g.some(k.Modes, g.between(1, len(k.Modes))), Industries: inds,
-			Issuer: issuer, IssuedOn: issued.UTC(), EffectiveFrom: from.UTC(), Unit: unit}
+			Issuer: issuer, IssuedOn: core.DateOf(issued), EffectiveFrom: core.DateOf(from), Unit: unit}
 		if k.periodYear > 0 {
-			to := time.Date(from.Year()+k.periodYear-1, 12, 31, 0, 0, 0, 0, core.Zone())
-			p.EffectiveTo = to.UTC()
-			if to.Before(Today) {
+			to := core.NewDate(from.Year()+k.periodYear-1, 12, 31)
+			p.EffectiveTo = to
+			if to.Before(core.DateOf(Today)) {
 				p.Status = policies.StatusExpired
 			}
 		}
@@ -235,11 +234,11 @@ func policyBody(p *policies.Policy, title string) string {
 		fmt.Fprintf(&b, "（%s）%s。%s\n\n", c.No, c.Title, c.Text)
 	}
 	b.WriteString("三、附则\n\n")
-	from := p.EffectiveFrom.In(core.Zone()).Format("2006年1月2日")
+	from := p.EffectiveFrom.Format("2006年1月2日")
 	if p.EffectiveTo.IsZero() {
 		fmt.Fprintf(&b, "本政策自%s起施行，由%s负责解释。", from, p.Issuer)
 	} else {
-		fmt.Fprintf(&b, "本政策自%s起施行，有效期至%s，由%s负责解释。", from, p.EffectiveTo.In(core.Zone()).Format("2006年1月2日"), p.Issuer)
+		fmt.Fprintf(&b, "本政策自%s起施行，有效期至%s，由%s负责解释。", from, p.EffectiveTo.Format("2006年1月2日"), p.Issuer)
 	}
 	return b.String()
 }

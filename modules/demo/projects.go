@@ -170,8 +170,9 @@ func (x *generator) project(g gen, i int, typ, stage string, held []*events.Even
 	p.CreatedBy, p.UpdatedBy = officer, last.By
 
 	if g.chance(0.35) { // lead found at an event held in the 120 days before
-		lo := sort.Search(len(held), func(k int) bool { return !held[k].Date.Before(created.Add(-120 * 24 * time.Hour)) })
-		hi := sort.Search(len(held), func(k int) bool { return held[k].Date.After(created) })
+		day := core.DateOf(created)
+		lo := sort.Search(len(held), func(k int) bool { return !held[k].Date.Before(day.AddDays(-120)) })
+		hi := sort.Search(len(held), func(k int) bool { return held[k].Date.After(day) })
 		if hi > lo {
 			p.SourceEvent = held[lo+g.n(hi-lo)].ID
 		}

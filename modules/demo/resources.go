@@ -146,16 +146,16 @@ func (x *generator) enterprises(n int) {
 		} else {
 			capital = round(capital, 100)
 		}
-		founded := time.Date(g.between(1998, 2025), time.Month(g.between(1, 12)), g.between(1, 28), 0, 0, 0, 0, core.Zone())
-		if founded.After(Today) {
-			founded = Today.AddDate(0, -g.between(1, 11), 0)
+		founded := core.NewDate(g.between(1998, 2025), time.Month(g.between(1, 12)), g.between(1, 28))
+		if today := core.DateOf(Today); founded.After(today) {
+			founded = today.AddDate(0, -g.between(1, 11), 0)
 		}
 		legal, contact := g.person(), g.person()
 		created := g.between(0, calendarDays)
 		e := &resources.Enterprise{
 			Meta: g.meta(fmt.Sprintf("e-%05d", i+1), created, created+g.between(0, 300)),
 			Name: name, CreditCode: g.creditCode(city.Division, x.codes), Industry: ind, Zone: zone,
-			LegalPerson: legal.Name, RegisteredCapital: capital, Founded: founded.UTC(), Address: address,
+			LegalPerson: legal.Name, RegisteredCapital: capital, Founded: founded, Address: address,
 			Contact: contact.Name, Phone: g.phone(), Tags: g.some(enterpriseTags[:5], g.between(0, 2)), Unit: u.ID,
 		}
 		if capital > 20000 && g.chance(0.3) && !slices.Contains(e.Tags, "上市公司") {
@@ -206,15 +206,15 @@ func (x *generator) institutes(n int) {
 			}
 		})
 		est := g.between(2010, 2025)
-		established := time.Date(est, time.Month(g.between(1, 12)), g.between(1, 28), 0, 0, 0, 0, core.Zone())
-		if established.After(Today) {
-			established = Today.AddDate(0, -g.between(1, 11), 0)
+		established := core.NewDate(est, time.Month(g.between(1, 12)), g.between(1, 28))
+		if today := core.DateOf(Today); established.After(today) {
+			established = today.AddDate(0, -g.between(1, 11), 0)
 		}
 		created := g.between(0, calendarDays)
 		in := &resources.Institute{
 			Meta: g.meta(fmt.Sprintf("in-%04d", i+1), created, created+g.between(0, 300)),
 			Name: name, Kind: kinds[i], Parent: parent, Industry: ind, Zone: x.zoneFor(g, u),
-			Level: resources.InstituteLevels[g.weighted(levelW)], Established: established.UTC(), Unit: u.ID,
+			Level: resources.InstituteLevels[g.weighted(levelW)], Established: established, Unit: u.ID,
 			Summary: fmt.Sprintf("依托%s建设，聚焦%s方向，建有研发场地%d平方米，现有研发人员%d人，重点开展%s关键技术攻关与成果转化。",
 				parent, field, g.between(8, 300)*100, g.between(15, 400), g.pick(vocab(ind).Products)),
 		}
@@ -297,15 +297,17 @@ func (x *generator) results(n int) {
 			r.PatentNo = g.patentNo()
 		}
 		updated := clampDay(created+g.between(0, 200), created)
+		var dealAt time.Time
 		if r.Status == resources.ResultTransferred {
 			deal := clampDay(created+g.between(30, 500), created+1)
-			r.DealDate = g.day(deal)
+			dealAt = g.day(deal)
+			r.DealDate = core.DateOf(dealAt)
 			r.DealAmount = max(1, round(asking*g.float(0.6, 1.2), 1))
 			updated = deal + 1 // the deal is recorded the next working day
 		}
 		r.Meta = g.meta(fmt.Sprintf("r-%04d", i+1), created, updated)
-		if r.UpdatedAt.Before(r.DealDate) {
-			r.UpdatedAt = r.DealDate
+		if r.UpdatedAt.Before(dealAt) {
+			r.UpdatedAt = dealAt
 		}
 		x.d.Results = append(x.d.Results, r)
 	}

@@ -7,6 +7,10 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/bson/primitive"
 
 	"zhaoshang/app/testapp"
 	"zhaoshang/modules/core"
@@ -86,8 +90,8 @@ func TestEventsAccessAndInput(t *testing.T) {
 	theirs := create(t, admin, "/api/v1/events", event("高新区科技项目路演", "路演", "2024/3/6", "gxq"))
 	town := create(t, admin, "/api/v1/events", event("周市镇专场对接会", "专场对接会", "2024年4月1日", "zs-zs"))
 	spare := create(t, admin, "/api/v1/events", event("待删除的培训", "培训", "2024.5.6", "kfq"))
-	if own.Date != "2024-03-04T16:00:00Z" || town.Date != "2024-03-31T16:00:00Z" || spare.Date != "2024-05-05T16:00:00Z" {
-		t.Errorf("typed dates stored as %s, %s, %s; want midnight China time", own.Date, town.Date, spare.Date)
+	if own.Date != "2024-03-05" || town.Date != "2024-04-01" || spare.Date != "2024-05-06" {
+		t.Errorf("typed dates answered as %s, %s, %s; want the days typed", own.Date, town.Date, spare.Date)
 	}
 
 	e := func(id string) string { return "/api/v1/events/" + id }
@@ -192,6 +196,47 @@ func TestEventsAccessAndInput(t *testing.T) {
 		{Name: "delete ok", As: admin, Method: "DELETE", URL: e(spare.ID) + "?version=1", Status: 200},
 		{Name: "deleted is gone", As: admin, URL: e(spare.ID), Status: 404},
 	})
+}
+
+// TestLegacyDatesGetPutUnchanged: an event stored before dates were days
+// (a datetime with a time of day, an end day as the office's midnight in
+// UTC) is answered with its office days, and PUT back as GET answered it
+// stores nothing: same version, the stored datetimes untouched.
+func TestLegacyDatesGetPutUnchanged(t *testing.T) {
+	a := testapp.Start(t)
+	admin := a.Admin(t)
+	ctx := context.Background()
+	ev := create(t, admin, "/api/v1/events", with(event("新材料沙龙", "沙龙", "2026-03-19", "kfq"), "status", "planned"))
+	at := time.Date(2026, 3, 19, 7, 55, 0, 0, time.UTC)
+	end := time.Date(2026, 3, 20, 16, 0, 0, 0, time.UTC) // 2026-03-21 in Asia/Shanghai
+	if _, err := a.P.Records.Events.C.UpdateOne(ctx, bson.M{"_id": ev.ID}, bson.M{"$set": bson.M{"date": at, "end_date": end}}); err != nil {
+		t.Fatal(err)
+	}
+	st, body := admin.Do("GET", "/api/v1/events/"+ev.ID, nil, nil)
+	var got map[string]any
+	if err := json.Unmarshal([]byte(body), &got); st != 200 || err != nil {
+		t.Fatalf("GET: %d %v %.300s", st, err, body)
+	}
+	if got["date"] != "2026-03-19" || got["end_date"] != "2026-03-21" {
+		t.Fatalf("legacy days answered as %v – %v", got["date"], got["end_date"])
+	}
+	put := map[string]any{}
+	for _, k := range []string{"title", "type", "date", "end_date", "place", "unit", "co_organisers", "action_lines", "industries",
+		"participants", "attendees", "summary", "status", "version"} {
+		if v, ok := got[k]; ok {
+			put[k] = v
+		}
+	}
+	if st, body := admin.Do("PUT", "/api/v1/events/"+ev.ID, put, nil); st != 200 || !strings.Contains(body, `"version":1,`) {
+		t.Fatalf("PUT unchanged: %d %.300s", st, body)
+	}
+	var raw bson.M
+	if err := a.P.Records.Events.C.FindOne(ctx, bson.M{"_id": ev.ID}).Decode(&raw); err != nil {
+		t.Fatal(err)
+	}
+	if d, ok := raw["date"].(primitive.DateTime); !ok || !d.Time().Equal(at) || raw["version"] != int64(1) {
+		t.Errorf("stored after an unchanged PUT: date %v, version %v", raw["date"], raw["version"])
+	}
 }
 
 // TestEventOutcomeAndPages: the outcome pipeline counts projects by stage

@@ -54,10 +54,10 @@ func queryFrom(c *fiber.Ctx) (ListQuery, error) {
 	if q.Page, q.PerPage, err = web.Paging(c); err != nil {
 		return q, err
 	}
-	if q.From, err = ParseDay("from", c.Query("from")); err != nil {
+	if q.From, err = core.ParseDateField("from", c.Query("from")); err != nil {
 		return q, err
 	}
-	if q.To, err = ParseDay("to", c.Query("to")); err != nil {
+	if q.To, err = core.ParseDateField("to", c.Query("to")); err != nil {
 		return q, err
 	}
 	return q, nil

@@ -2,11 +2,7 @@
 // matchmaking sessions a matrix unit organises (the "events" KPI).
 package events
 
-import (
-	"time"
-
-	"zhaoshang/modules/core"
-)
+import "zhaoshang/modules/core"
 
 // Statuses of an event.
 const (
@@ -24,8 +20,8 @@ type Event struct {
 	core.Meta    `bson:",inline"`
 	Title        string       `bson:"title" json:"title"`
 	Type         string       `bson:"type" json:"type"`
-	Date         time.Time    `bson:"date" json:"date"`
-	EndDate      time.Time    `bson:"end_date,omitempty" json:"end_date,omitzero"` // zero for one-day events
+	Date         core.Date    `bson:"date" json:"date"`
+	EndDate      core.Date    `bson:"end_date,omitempty" json:"end_date,omitzero"` // zero for one-day events
 	Place        string       `bson:"place,omitempty" json:"place,omitempty"`
 	Unit         string       `bson:"unit" json:"unit"`                                       // organiser 主办单位
 	CoOrganisers []string     `bson:"co_organisers,omitempty" json:"co_organisers,omitempty"` // 协办单位, free names

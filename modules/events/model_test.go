@@ -60,14 +60,14 @@ func TestToDoc(t *testing.T) {
 		wantMiss []string
 	}{
 		{"full", Event{Meta: core.Meta{ID: "ev-0001", Version: 1, CreatedAt: newYear, UpdatedAt: newYear},
-			Title: "2024昆山新能源产业科技招商路演(上海专场)", Type: "路演", Date: time.Date(2024, 5, 8, 1, 0, 0, 0, time.UTC),
-			EndDate: time.Date(2024, 5, 9, 1, 0, 0, 0, time.UTC), Place: "上海", Unit: "kcfw", CoOrganisers: []string{"昆山工业技术研究院"},
+			Title: "2024昆山新能源产业科技招商路演(上海专场)", Type: "路演", Date: core.NewDate(2024, 5, 8),
+			EndDate: core.NewDate(2024, 5, 9), Place: "上海", Unit: "kcfw", CoOrganisers: []string{"昆山工业技术研究院"},
 			ActionLines: []string{"一系列品牌招商活动"}, Industries: []string{"新能源", "新材料"},
 			Participants: Participants{Enterprises: []Ref{{ID: "e-00001", Name: "昆山瀚宇新材料科技有限公司"}},
 				Talents: []Ref{{ID: "t-00001", Name: "张伟"}}, EnterpriseCount: 12, TalentCount: 3},
 			Attendees: 120, Summary: "路演 8 个项目", Status: StatusHeld}, "2024",
 			[]string{"type", "status", "industry", "action_lines", "date", "end_date", "attendees", "enterprise_count", "talent_count", "participants"}, nil},
-		{"new year in CST", Event{Meta: core.Meta{ID: "ev-0002"}, Title: "新年沙龙", Type: "沙龙", Date: newYear, Unit: "kjj",
+		{"new year in CST", Event{Meta: core.Meta{ID: "ev-0002"}, Title: "新年沙龙", Type: "沙龙", Date: core.DateOf(newYear), Unit: "kjj",
 			Status: StatusPlanned}, "2025", []string{"date", "status"}, []string{"end_date", "industry", "action_lines"}},
 	}
 	for _, tt := range tests {

@@ -3,7 +3,6 @@ package events
 import (
 	"strings"
 
-	"zhaoshang/modules/core"
 	"zhaoshang/search"
 )
 
@@ -29,7 +28,7 @@ func ToDoc(e *Event) search.Doc {
 		names = append(names, r.Name)
 	}
 	f := map[string]any{
-		"type": e.Type, "status": e.Status, "year": e.Date.In(core.Zone()).Format("2006"), "date": e.Date,
+		"type": e.Type, "status": e.Status, "year": e.Date.Format("2006"), "date": e.Date.Time(),
 		"attendees": e.Attendees, "enterprise_count": e.Participants.EnterpriseCount, "talent_count": e.Participants.TalentCount,
 		"created": e.CreatedAt, "updated": e.UpdatedAt, "place": e.Place,
 		"co_organisers": strings.Join(e.CoOrganisers, " "), "participants": strings.Join(names, " "),
@@ -41,7 +40,7 @@ func ToDoc(e *Event) search.Doc {
 		f["action_lines"] = e.ActionLines
 	}
 	if !e.EndDate.IsZero() {
-		f["end_date"] = e.EndDate
+		f["end_date"] = e.EndDate.Time()
 	}
 	return search.Doc{Kind: Kind, ID: e.ID, Version: e.Version, Units: []string{e.Unit}, Title: e.Title,
 		Body: e.Summary, Fields: f}

@@ -67,7 +67,7 @@ type Input struct {
 	Summary      string       `json:"summary"`
 	Status       string       `json:"status"`
 
-	date, endDate time.Time
+	date, endDate core.Date
 }
 
 // statusSynonyms lets forms, the API and imports use the Chinese labels.
@@ -93,15 +93,6 @@ func cleanList(xs []string) []string {
 	return out
 }
 
-// ParseDay parses a day as users type it; the error names the field.
-func ParseDay(field, s string) (time.Time, error) {
-	d, err := projects.ParseDate(s)
-	if err != nil {
-		return time.Time{}, core.Invalid(field, "%s", err.Error())
-	}
-	return d.Time(), nil
-}
-
 // Validate checks in against the catalog; scope limits the organiser unit.
 // now decides whether an event can already have been held.
 func (in *Input) Validate(cat *matrix.Catalog, m Matrix, scope core.Scope, now time.Time) error {
@@ -112,10 +103,10 @@ func (in *Input) Validate(cat *matrix.Catalog, m Matrix, scope core.Scope, now t
 	}
 	in.CoOrganisers, in.ActionLines, in.Industries = cleanList(in.CoOrganisers), cleanList(in.ActionLines), cleanList(in.Industries)
 	var err error
-	if in.date, err = ParseDay("date", in.Date); err != nil {
+	if in.date, err = core.ParseDateField("date", in.Date); err != nil {
 		return err
 	}
-	if in.endDate, err = ParseDay("end_date", in.EndDate); err != nil {
+	if in.endDate, err = core.ParseDateField("end_date", in.EndDate); err != nil {
 		return err
 	}
 	switch {
@@ -129,7 +120,7 @@ func (in *Input) Validate(cat *matrix.Catalog, m Matrix, scope core.Scope, now t
 		return core.Invalid("date", "请填写活动日期（如 2024-03-05 或 2024年3月5日）")
 	case !in.endDate.IsZero() && in.endDate.Before(in.date):
 		return core.Invalid("end_date", "结束日期不能早于开始日期")
-	case !in.endDate.IsZero() && in.endDate.Sub(in.date) > 90*24*time.Hour:
+	case !in.endDate.IsZero() && in.endDate.DaysSince(in.date) > 90:
 		return core.Invalid("end_date", "活动持续时间不能超过 90 天")
 	case in.Unit == "" || !m.HasUnit(in.Unit):
 		return core.Invalid("unit", "请选择主办单位")
@@ -148,8 +139,8 @@ func (in *Input) Validate(cat *matrix.Catalog, m Matrix, scope core.Scope, now t
 	case len(in.Industries) > 10:
 		return core.Invalid("industries", "产业最多 10 个")
 	}
-	if in.endDate.Equal(in.date) {
-		in.endDate = time.Time{}
+	if in.endDate == in.date {
+		in.endDate = core.Date{}
 	}
 	for field, s := range map[string]struct {
 		v string
@@ -174,16 +165,17 @@ func (in *Input) Validate(cat *matrix.Catalog, m Matrix, scope core.Scope, now t
 			return core.Invalid("industries", "未知产业 %q", i)
 		}
 	}
+	today := core.Today(now)
 	if in.Status == "" {
 		in.Status = StatusHeld
-		if in.date.After(now) {
+		if in.date.After(today) {
 			in.Status = StatusPlanned
 		}
 	}
 	if !slices.Contains(Statuses, in.Status) {
 		return core.Invalid("status", "未知活动状态 %q（筹备中/已举办/已取消）", in.Status)
 	}
-	if in.Status == StatusHeld && in.date.After(now) {
+	if in.Status == StatusHeld && in.date.After(today) {
 		return core.Invalid("status", "活动日期尚未到，不能标记为已举办")
 	}
 	for _, l := range []struct {
@@ -205,17 +197,9 @@ func (in *Input) apply(e *Event) {
 	e.Participants, e.Attendees, e.Summary, e.Status = in.Participants, in.Attendees, in.Summary, in.Status
 }
 
-// day formats a stored day as a form shows it.
-func day(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.In(core.Zone()).Format("2006-01-02")
-}
-
 // InputOf returns the editable fields of e (to prefill a form).
 func InputOf(e *Event) Input {
-	return Input{Title: e.Title, Type: e.Type, Date: day(e.Date), EndDate: day(e.EndDate), Place: e.Place, Unit: e.Unit,
+	return Input{Title: e.Title, Type: e.Type, Date: e.Date.String(), EndDate: e.EndDate.String(), Place: e.Place, Unit: e.Unit,
 		CoOrganisers: e.CoOrganisers, ActionLines: e.ActionLines, Industries: e.Industries, Participants: e.Participants,
 		Attendees: e.Attendees, Summary: e.Summary, Status: e.Status}
 }
@@ -270,7 +254,7 @@ func joinRefs(rs []Ref) string {
 func Diff(mine Input, stored *Event, unitName func(string) string) []Change {
 	st := InputOf(stored)
 	norm := func(s string) string { // typed dates compare as days
-		if d, err := projects.ParseDate(s); err == nil && !d.IsZero() {
+		if d, err := core.ParseDate(s); err == nil && !d.IsZero() {
 			return d.String()
 		}
 		return s
@@ -377,7 +361,7 @@ type ListQuery struct {
 	Text       string
 	Type       string
 	Year       string
-	From, To   time.Time // period on the event date, both days inclusive
+	From, To   core.Date // period on the event date, both days inclusive
 	Unit       string
 	Industry   string
 	ActionLine string
@@ -437,9 +421,9 @@ func (q *ListQuery) filters() []search.Filter {
 		}
 	}
 	if !q.From.IsZero() || !q.To.IsZero() {
-		f := search.Filter{Field: "date", From: q.From}
+		f := search.Filter{Field: "date", From: q.From.Time()}
 		if !q.To.IsZero() {
-			f.To = q.To.AddDate(0, 0, 1)
+			f.To = q.To.AddDays(1).Time()
 		}
 		fs = append(fs, f)
 	}
@@ -510,7 +494,7 @@ type Outcome struct {
 type OutcomeProject struct {
 	ID, Name, Stage string
 	Investment      float64
-	Signed          time.Time
+	Signed          core.Date
 }
 
 // Outcome counts, through the engine and within the caller's scope, the
@@ -536,7 +520,8 @@ func (s *Service) Outcome(ctx context.Context, scope core.Scope, id string) (Out
 		p := OutcomeProject{ID: h.ID, Name: h.Title}
 		p.Stage, _ = h.Fields["stage"].(string)
 		p.Investment = number(h.Fields["investment"])
-		p.Signed, _ = h.Fields["signed"].(time.Time)
+		signed, _ := h.Fields["signed"].(time.Time) // the day's start in the office zone
+		p.Signed = core.DateOf(signed)
 		o.Recent = append(o.Recent, p)
 	}
 	return o, nil

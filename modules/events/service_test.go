@@ -26,7 +26,7 @@ func TestValidate(t *testing.T) {
 	cat := matrix.DefaultCatalog()
 	now := time.Date(2025, 6, 1, 0, 0, 0, 0, core.Zone())
 	kfq := core.Scope{Units: []string{"kfq"}}
-	day := func(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, core.Zone()).UTC() }
+	day := func(y, m, d int) core.Date { return core.NewDate(y, time.Month(m), d) }
 	ok := Input{Title: " 新材料沙龙 ", Type: "沙龙", Date: "2024-03-05", Unit: "kfq", Status: "held"}
 	with := func(f func(in *Input)) Input {
 		in := ok
@@ -38,41 +38,41 @@ func TestValidate(t *testing.T) {
 		in     Input
 		scope  core.Scope
 		field  string // "" = valid
-		date   time.Time
-		end    time.Time
+		date   core.Date
+		end    core.Date
 		status string
 	}{
-		{"iso date", ok, kfq, "", day(2024, 3, 5), time.Time{}, StatusHeld},
-		{"slash date", with(func(in *Input) { in.Date = "2024/3/5" }), kfq, "", day(2024, 3, 5), time.Time{}, StatusHeld},
-		{"dotted date", with(func(in *Input) { in.Date = "2024.3.5" }), kfq, "", day(2024, 3, 5), time.Time{}, StatusHeld},
-		{"chinese date", with(func(in *Input) { in.Date = "2024年3月5日" }), kfq, "", day(2024, 3, 5), time.Time{}, StatusHeld},
-		{"rfc3339 from the api", with(func(in *Input) { in.Date = "2024-03-04T16:00:00Z" }), kfq, "", day(2024, 3, 5), time.Time{}, StatusHeld},
+		{"iso date", ok, kfq, "", day(2024, 3, 5), core.Date{}, StatusHeld},
+		{"slash date", with(func(in *Input) { in.Date = "2024/3/5" }), kfq, "", day(2024, 3, 5), core.Date{}, StatusHeld},
+		{"dotted date", with(func(in *Input) { in.Date = "2024.3.5" }), kfq, "", day(2024, 3, 5), core.Date{}, StatusHeld},
+		{"chinese date", with(func(in *Input) { in.Date = "2024年3月5日" }), kfq, "", day(2024, 3, 5), core.Date{}, StatusHeld},
+		{"rfc3339 from the api", with(func(in *Input) { in.Date = "2024-03-04T16:00:00Z" }), kfq, "", day(2024, 3, 5), core.Date{}, StatusHeld},
 		{"two days", with(func(in *Input) { in.EndDate = "2024年3月6日" }), kfq, "", day(2024, 3, 5), day(2024, 3, 6), StatusHeld},
-		{"end on the same day is one day", with(func(in *Input) { in.EndDate = "2024-03-05" }), kfq, "", day(2024, 3, 5), time.Time{}, StatusHeld},
-		{"chinese status", with(func(in *Input) { in.Status = "已取消" }), kfq, "", day(2024, 3, 5), time.Time{}, StatusCancelled},
-		{"status defaults to held in the past", with(func(in *Input) { in.Status = "" }), kfq, "", day(2024, 3, 5), time.Time{}, StatusHeld},
-		{"status defaults to planned ahead", with(func(in *Input) { in.Status = ""; in.Date = "2025-07-01" }), kfq, "", day(2025, 7, 1), time.Time{}, StatusPlanned},
-		{"manager subtree", with(func(in *Input) { in.Unit = "zs-zs" }), core.Scope{Units: []string{"zzfd", "zs-zs"}}, "", day(2024, 3, 5), time.Time{}, StatusHeld},
-		{"impossible date", with(func(in *Input) { in.Date = "2024-02-30" }), kfq, "date", time.Time{}, time.Time{}, ""},
-		{"partial date", with(func(in *Input) { in.Date = "2024-03" }), kfq, "date", time.Time{}, time.Time{}, ""},
-		{"words", with(func(in *Input) { in.Date = "明天" }), kfq, "date", time.Time{}, time.Time{}, ""},
-		{"no date", with(func(in *Input) { in.Date = "" }), kfq, "date", time.Time{}, time.Time{}, ""},
-		{"bad end date", with(func(in *Input) { in.EndDate = "3月6日" }), kfq, "end_date", time.Time{}, time.Time{}, ""},
-		{"end before start", with(func(in *Input) { in.EndDate = "2024.3.4" }), kfq, "end_date", time.Time{}, time.Time{}, ""},
-		{"too long", with(func(in *Input) { in.EndDate = "2024-08-05" }), kfq, "end_date", time.Time{}, time.Time{}, ""},
-		{"no title", with(func(in *Input) { in.Title = "  " }), kfq, "title", time.Time{}, time.Time{}, ""},
-		{"unknown type", with(func(in *Input) { in.Type = "年会" }), kfq, "type", time.Time{}, time.Time{}, ""},
-		{"configured type", with(func(in *Input) { in.Type = "推介会" }), kfq, "", day(2024, 3, 5), time.Time{}, StatusHeld},
-		{"unknown unit", with(func(in *Input) { in.Unit = "mars" }), core.AllUnits, "unit", time.Time{}, time.Time{}, ""},
-		{"other unit", with(func(in *Input) { in.Unit = "gxq" }), kfq, "unit", time.Time{}, time.Time{}, ""},
-		{"negative attendees", with(func(in *Input) { in.Attendees = -1 }), kfq, "attendees", time.Time{}, time.Time{}, ""},
-		{"negative count", with(func(in *Input) { in.Participants.EnterpriseCount = -2 }), kfq, "participants", time.Time{}, time.Time{}, ""},
-		{"unknown action line", with(func(in *Input) { in.ActionLines = []string{"一场晚会"} }), kfq, "action_lines", time.Time{}, time.Time{}, ""},
-		{"unknown industry", with(func(in *Input) { in.Industries = []string{"纺织"} }), kfq, "industries", time.Time{}, time.Time{}, ""},
-		{"unknown status", with(func(in *Input) { in.Status = "done" }), kfq, "status", time.Time{}, time.Time{}, ""},
-		{"held in the future", with(func(in *Input) { in.Date = "2025-07-01" }), kfq, "status", time.Time{}, time.Time{}, ""},
-		{"bad pool id", with(func(in *Input) { in.Participants.Talents = []Ref{{ID: "t 1"}} }), kfq, "participants", time.Time{}, time.Time{}, ""},
-		{"nameless participant", with(func(in *Input) { in.Participants.Talents = []Ref{{}} }), kfq, "participants", time.Time{}, time.Time{}, ""},
+		{"end on the same day is one day", with(func(in *Input) { in.EndDate = "2024-03-05" }), kfq, "", day(2024, 3, 5), core.Date{}, StatusHeld},
+		{"chinese status", with(func(in *Input) { in.Status = "已取消" }), kfq, "", day(2024, 3, 5), core.Date{}, StatusCancelled},
+		{"status defaults to held in the past", with(func(in *Input) { in.Status = "" }), kfq, "", day(2024, 3, 5), core.Date{}, StatusHeld},
+		{"status defaults to planned ahead", with(func(in *Input) { in.Status = ""; in.Date = "2025-07-01" }), kfq, "", day(2025, 7, 1), core.Date{}, StatusPlanned},
+		{"manager subtree", with(func(in *Input) { in.Unit = "zs-zs" }), core.Scope{Units: []string{"zzfd", "zs-zs"}}, "", day(2024, 3, 5), core.Date{}, StatusHeld},
+		{"impossible date", with(func(in *Input) { in.Date = "2024-02-30" }), kfq, "date", core.Date{}, core.Date{}, ""},
+		{"partial date", with(func(in *Input) { in.Date = "2024-03" }), kfq, "date", core.Date{}, core.Date{}, ""},
+		{"words", with(func(in *Input) { in.Date = "明天" }), kfq, "date", core.Date{}, core.Date{}, ""},
+		{"no date", with(func(in *Input) { in.Date = "" }), kfq, "date", core.Date{}, core.Date{}, ""},
+		{"bad end date", with(func(in *Input) { in.EndDate = "3月6日" }), kfq, "end_date", core.Date{}, core.Date{}, ""},
+		{"end before start", with(func(in *Input) { in.EndDate = "2024.3.4" }), kfq, "end_date", core.Date{}, core.Date{}, ""},
+		{"too long", with(func(in *Input) { in.EndDate = "2024-08-05" }), kfq, "end_date", core.Date{}, core.Date{}, ""},
+		{"no title", with(func(in *Input) { in.Title = "  " }), kfq, "title", core.Date{}, core.Date{}, ""},
+		{"unknown type", with(func(in *Input) { in.Type = "年会" }), kfq, "type", core.Date{}, core.Date{}, ""},
+		{"configured type", with(func(in *Input) { in.Type = "推介会" }), kfq, "", day(2024, 3, 5), core.Date{}, StatusHeld},
+		{"unknown unit", with(func(in *Input) { in.Unit = "mars" }), core.AllUnits, "unit", core.Date{}, core.Date{}, ""},
+		{"other unit", with(func(in *Input) { in.Unit = "gxq" }), kfq, "unit", core.Date{}, core.Date{}, ""},
+		{"negative attendees", with(func(in *Input) { in.Attendees = -1 }), kfq, "attendees", core.Date{}, core.Date{}, ""},
+		{"negative count", with(func(in *Input) { in.Participants.EnterpriseCount = -2 }), kfq, "participants", core.Date{}, core.Date{}, ""},
+		{"unknown action line", with(func(in *Input) { in.ActionLines = []string{"一场晚会"} }), kfq, "action_lines", core.Date{}, core.Date{}, ""},
+		{"unknown industry", with(func(in *Input) { in.Industries = []string{"纺织"} }), kfq, "industries", core.Date{}, core.Date{}, ""},
+		{"unknown status", with(func(in *Input) { in.Status = "done" }), kfq, "status", core.Date{}, core.Date{}, ""},
+		{"held in the future", with(func(in *Input) { in.Date = "2025-07-01" }), kfq, "status", core.Date{}, core.Date{}, ""},
+		{"bad pool id", with(func(in *Input) { in.Participants.Talents = []Ref{{ID: "t 1"}} }), kfq, "participants", core.Date{}, core.Date{}, ""},
+		{"nameless participant", with(func(in *Input) { in.Participants.Talents = []Ref{{}} }), kfq, "participants", core.Date{}, core.Date{}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -90,7 +90,7 @@ func TestValidate(t *testing.T) {
 			}
 			var e Event
 			in.apply(&e)
-			if !e.Date.Equal(tt.date) || !e.EndDate.Equal(tt.end) || e.Status != tt.status || e.Title != "新材料沙龙" {
+			if e.Date != tt.date || e.EndDate != tt.end || e.Status != tt.status || e.Title != "新材料沙龙" {
 				t.Errorf("event = %q %v–%v %s, want %v–%v %s", e.Title, e.Date, e.EndDate, e.Status, tt.date, tt.end, tt.status)
 			}
 		})
@@ -139,7 +139,7 @@ func TestListQueryValidate(t *testing.T) {
 		{ListQuery{Sort: "title"}, "sort"},
 		{ListQuery{PerPage: 500}, "per_page"},
 		{ListQuery{Page: 100000, PerPage: 20}, "page"},
-		{ListQuery{From: time.Date(2024, 5, 1, 0, 0, 0, 0, core.Zone()), To: time.Date(2024, 4, 1, 0, 0, 0, 0, core.Zone())}, "to"},
+		{ListQuery{From: core.NewDate(2024, 5, 1), To: core.NewDate(2024, 4, 1)}, "to"},
 	}
 	for _, tt := range tests {
 		err := tt.q.Validate()

@@ -198,7 +198,7 @@ func TestUnitsAccessAndRules(t *testing.T) {
 	if st != 201 {
 		t.Fatalf("create zs-ev: %d %s", st, body)
 	}
-	ev := &events.Event{Title: "测试沙龙", Type: "沙龙", Date: time.Now(), Unit: "zs-ev", Status: events.StatusPlanned}
+	ev := &events.Event{Title: "测试沙龙", Type: "沙龙", Date: core.Today(time.Now()), Unit: "zs-ev", Status: events.StatusPlanned}
 	if err := a.P.Records.Events.Create(ctx, core.System, ev); err != nil {
 		t.Fatal(err)
 	}
@@ -264,7 +264,7 @@ func TestCatalog(t *testing.T) {
 	ctx := context.Background()
 	// Two records using 周市镇 / 沙龙 / an action line, for the removal warnings.
 	for i, unit := range []string{"kfq", "zs-zs"} {
-		ev := &events.Event{Title: fmt.Sprintf("沙龙%d", i), Type: "沙龙", Date: time.Now(), Unit: unit, Status: events.StatusPlanned,
+		ev := &events.Event{Title: fmt.Sprintf("沙龙%d", i), Type: "沙龙", Date: core.Today(time.Now()), Unit: unit, Status: events.StatusPlanned,
 			ActionLines: []string{"一批招商联络站"}, Industries: []string{"新材料"}}
 		if err := a.P.Records.Events.Create(ctx, core.System, ev); err != nil {
 			t.Fatal(err)

@@ -4,11 +4,7 @@
 // user may read every policy.
 package policies
 
-import (
-	"time"
-
-	"zhaoshang/modules/core"
-)
+import "zhaoshang/modules/core"
 
 // DefaultUnit owns policies unless a district unit issues its own.
 const DefaultUnit = "kjj"
@@ -42,9 +38,9 @@ type Policy struct {
 	SupportModes  []string  `bson:"support_modes,omitempty" json:"support_modes,omitempty"`
 	Industries    []string  `bson:"industries,omitempty" json:"industries,omitempty"` // 支持产业
 	Issuer        string    `bson:"issuer" json:"issuer"`                             // 发文单位
-	IssuedOn      time.Time `bson:"issued_on,omitempty" json:"issued_on,omitzero"`
-	EffectiveFrom time.Time `bson:"effective_from,omitempty" json:"effective_from,omitzero"`
-	EffectiveTo   time.Time `bson:"effective_to,omitempty" json:"effective_to,omitzero"` // zero = open-ended
+	IssuedOn      core.Date `bson:"issued_on,omitempty" json:"issued_on,omitzero"`
+	EffectiveFrom core.Date `bson:"effective_from,omitempty" json:"effective_from,omitzero"`
+	EffectiveTo   core.Date `bson:"effective_to,omitempty" json:"effective_to,omitzero"` // zero = open-ended
 	Body          string    `bson:"body,omitempty" json:"body,omitempty"`
 	Clauses       []Clause  `bson:"clauses,omitempty" json:"clauses,omitempty"`
 	Unit          string    `bson:"unit" json:"unit"`

@@ -50,9 +50,7 @@ func TestSearchSchemaAgreesWithProjects(t *testing.T) {
 }
 
 func TestToDoc(t *testing.T) {
-	day := func(y, m, d int) time.Time {
-		return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.FixedZone("CST", 8*3600)).UTC()
-	}
+	day := func(y, m, d int) core.Date { return core.NewDate(y, time.Month(m), d) }
 	tests := []struct {
 		name     string
 		p        Policy

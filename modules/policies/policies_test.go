@@ -7,6 +7,10 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/bson/primitive"
 
 	"zhaoshang/app/testapp"
 	"zhaoshang/modules/core"
@@ -44,6 +48,51 @@ func clause(no string, amount, rate float64) map[string]any {
 	return map[string]any{"no": no, "title": "某条款", "amount": amount, "rate": rate}
 }
 
+// TestLegacyDatesGetPutUnchanged: a policy stored before dates were days
+// (datetimes: a time of day, the office's midnight in UTC) is answered
+// with its office days, and PUT back as GET answered it stores nothing.
+func TestLegacyDatesGetPutUnchanged(t *testing.T) {
+	a := testapp.Start(t)
+	ctx := context.Background()
+	admin := a.Admin(t)
+	st, body := admin.Do("POST", "/api/v1/policies", plan(), nil)
+	var created struct {
+		ID string `json:"id"`
+	}
+	if err := json.Unmarshal([]byte(body), &created); st != 201 || err != nil {
+		t.Fatalf("create: %d %v %.300s", st, err, body)
+	}
+	issued := time.Date(2023, 1, 1, 1, 50, 0, 0, time.UTC)
+	legacy := bson.M{"issued_on": issued, "effective_from": time.Date(2022, 12, 31, 16, 0, 0, 0, time.UTC),
+		"effective_to": time.Date(2025, 12, 30, 16, 0, 0, 0, time.UTC)}
+	if _, err := a.P.Records.Policies.C.UpdateOne(ctx, bson.M{"_id": created.ID}, bson.M{"$set": legacy}); err != nil {
+		t.Fatal(err)
+	}
+	st, body = admin.Do("GET", "/api/v1/policies/"+created.ID, nil, nil)
+	var got map[string]any
+	if err := json.Unmarshal([]byte(body), &got); st != 200 || err != nil {
+		t.Fatalf("GET: %d %v %.300s", st, err, body)
+	}
+	if got["issued_on"] != "2023-01-01" || got["effective_from"] != "2023-01-01" || got["effective_to"] != "2025-12-31" {
+		t.Fatalf("legacy days answered as %v, %v – %v", got["issued_on"], got["effective_from"], got["effective_to"])
+	}
+	put := map[string]any{}
+	for k := range plan() {
+		put[k] = got[k]
+	}
+	put["version"] = got["version"]
+	if st, body := admin.Do("PUT", "/api/v1/policies/"+created.ID, put, nil); st != 200 || !strings.Contains(body, `"version":1,`) {
+		t.Fatalf("PUT unchanged: %d %.300s", st, body)
+	}
+	var raw bson.M
+	if err := a.P.Records.Policies.C.FindOne(ctx, bson.M{"_id": created.ID}).Decode(&raw); err != nil {
+		t.Fatal(err)
+	}
+	if d, ok := raw["issued_on"].(primitive.DateTime); !ok || !d.Time().Equal(issued) || raw["version"] != int64(1) {
+		t.Errorf("stored after an unchanged PUT: issued_on %v, version %v", raw["issued_on"], raw["version"])
+	}
+}
+
 func TestPoliciesAccessAndInput(t *testing.T) {
 	a := testapp.Start(t)
 	ctx := context.Background()
@@ -68,8 +117,8 @@ func TestPoliciesAccessAndInput(t *testing.T) {
 		Issued  string `json:"issued_on"`
 	}
 	_ = json.Unmarshal([]byte(body), &p)
-	if p.Issued != "2022-12-31T16:00:00Z" {
-		t.Errorf("issued_on stored as %s, want 2023-01-01 China time", p.Issued)
+	if p.Issued != "2023-01-01" {
+		t.Errorf("issued_on answered as %s, want the day typed, 2023-01-01", p.Issued)
 	}
 	local := with(plan(), "title", "周市镇促进科技创新高质量发展的若干措施", "doc_no", "周市政发〔2024〕12号", "level", "区级",
 		"issuer", "周市镇人民政府", "unit", "zs-zs", "issued_on", "2024-05-06", "categories", []string{"科技创新政策"})

@@ -3,7 +3,6 @@ package policies
 import (
 	"strings"
 
-	"zhaoshang/modules/core"
 	"zhaoshang/search"
 )
 
@@ -42,13 +41,14 @@ func ToDoc(p *Policy) search.Doc {
 		f["industry"] = p.Industries
 	}
 	if !p.IssuedOn.IsZero() {
-		f["issued"], f["year"] = p.IssuedOn, p.IssuedOn.In(core.Zone()).Format("2006")
+		// Days are indexed as the start of the day in the office zone.
+		f["issued"], f["year"] = p.IssuedOn.Time(), p.IssuedOn.Format("2006")
 	}
 	if !p.EffectiveFrom.IsZero() {
-		f["effective_from"] = p.EffectiveFrom
+		f["effective_from"] = p.EffectiveFrom.Time()
 	}
 	if !p.EffectiveTo.IsZero() {
-		f["effective_to"] = p.EffectiveTo
+		f["effective_to"] = p.EffectiveTo.Time()
 	}
 	return search.Doc{Kind: Kind, ID: p.ID, Version: p.Version, Units: []string{p.Unit}, Title: p.Title,
 		Body: p.Body, Fields: f}

@@ -14,7 +14,6 @@ import (
 
 	"zhaoshang/modules/core"
 	"zhaoshang/modules/matrix"
-	"zhaoshang/modules/projects"
 	"zhaoshang/search"
 )
 
@@ -84,7 +83,7 @@ type Input struct {
 	Clauses       []Clause `json:"clauses"`
 	Unit          string   `json:"unit"`
 
-	issued, from, to time.Time
+	issued, from, to core.Date
 }
 
 func clean(s string) string { return strings.TrimSpace(s) }
@@ -106,15 +105,6 @@ func tooLong(field, v string, n int) error {
 	return nil
 }
 
-// ParseDay parses a day as users type it; the error names the field.
-func ParseDay(field, s string) (time.Time, error) {
-	d, err := projects.ParseDate(s)
-	if err != nil {
-		return time.Time{}, core.Invalid(field, "%s", err.Error())
-	}
-	return d.Time(), nil
-}
-
 // Validate checks in against the vocabularies; now decides the default status.
 func (in *Input) Validate(cat *matrix.Catalog, m Matrix, now time.Time) error {
 	in.Title, in.DocNo, in.Level, in.Status = clean(in.Title), clean(in.DocNo), clean(in.Level), clean(in.Status)
@@ -124,9 +114,9 @@ func (in *Input) Validate(cat *matrix.Catalog, m Matrix, now time.Time) error {
 	for _, d := range []struct {
 		field string
 		s     string
-		dst   *time.Time
+		dst   *core.Date
 	}{{"issued_on", in.IssuedOn, &in.issued}, {"effective_from", in.EffectiveFrom, &in.from}, {"effective_to", in.EffectiveTo, &in.to}} {
-		if *d.dst, err = ParseDay(d.field, d.s); err != nil {
+		if *d.dst, err = core.ParseDateField(d.field, d.s); err != nil {
 			return err
 		}
 	}
@@ -169,7 +159,8 @@ func (in *Input) Validate(cat *matrix.Catalog, m Matrix, now time.Time) error {
 	}
 	if in.Status == "" {
 		in.Status = StatusValid
-		if !in.to.IsZero() && in.to.Before(now) {
+		// 有效期至 its last day: expired once that day has passed.
+		if !in.to.IsZero() && in.to.Before(core.Today(now)) {
 			in.Status = StatusExpired
 		}
 	}
@@ -217,18 +208,11 @@ func (in *Input) apply(p *Policy) {
 	p.Clauses = in.Clauses
 }
 
-func day(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.In(core.Zone()).Format("2006-01-02")
-}
-
 // InputOf returns the editable fields of p (to prefill a form).
 func InputOf(p *Policy) Input {
 	return Input{Title: p.Title, DocNo: p.DocNo, Level: p.Level, Status: p.Status, Categories: p.Categories,
-		SupportModes: p.SupportModes, Industries: p.Industries, Issuer: p.Issuer, IssuedOn: day(p.IssuedOn),
-		EffectiveFrom: day(p.EffectiveFrom), EffectiveTo: day(p.EffectiveTo), Body: p.Body, Clauses: slices.Clone(p.Clauses), Unit: p.Unit}
+		SupportModes: p.SupportModes, Industries: p.Industries, Issuer: p.Issuer, IssuedOn: p.IssuedOn.String(),
+		EffectiveFrom: p.EffectiveFrom.String(), EffectiveTo: p.EffectiveTo.String(), Body: p.Body, Clauses: slices.Clone(p.Clauses), Unit: p.Unit}
 }
 
 // Get loads a policy; every signed-in user may read every policy.
@@ -309,7 +293,7 @@ func clauseText(cs []Clause) string {
 func Diff(mine Input, stored *Policy, unitName func(string) string) []Change {
 	st := InputOf(stored)
 	norm := func(s string) string {
-		if d, err := projects.ParseDate(s); err == nil && !d.IsZero() {
+		if d, err := core.ParseDate(s); err == nil && !d.IsZero() {
 			return d.String()
 		}
 		return s

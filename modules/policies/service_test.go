@@ -19,7 +19,7 @@ func (vocab) Units() []*matrix.Unit                            { return matrix.D
 
 func TestValidate(t *testing.T) {
 	now := time.Date(2025, 6, 1, 0, 0, 0, 0, core.Zone())
-	day := func(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, core.Zone()).UTC() }
+	day := func(y, m, d int) core.Date { return core.NewDate(y, time.Month(m), d) }
 	ok := Input{Title: "某政策", Level: "市级", Issuer: "昆山市科学技术局", Unit: "kjj", IssuedOn: "2023年1月1日",
 		EffectiveFrom: "2023.1.1", EffectiveTo: "2025/12/31", Industries: []string{"新材料", "其他"},
 		Clauses: []Clause{{No: " 4 ", Title: "技术经纪人后补助", Amount: 50, Rate: 3}, {No: "5(1)", Title: "加速器奖励", Amount: 100}}}
@@ -37,6 +37,8 @@ func TestValidate(t *testing.T) {
 	}{
 		{"valid", ok, "", StatusValid},
 		{"expired by date", with(func(in *Input) { in.EffectiveTo = "2024-12-31" }), "", StatusExpired},
+		{"valid through its last day", with(func(in *Input) { in.EffectiveTo = "2025-06-01" }), "", StatusValid},
+		{"expired the day after", with(func(in *Input) { in.EffectiveTo = "2025-05-31" }), "", StatusExpired},
 		{"explicit status kept", with(func(in *Input) { in.Status = StatusExpired }), "", StatusExpired},
 		{"open-ended", with(func(in *Input) { in.EffectiveTo = "" }), "", StatusValid},
 		{"no dates at all", with(func(in *Input) { in.IssuedOn, in.EffectiveFrom, in.EffectiveTo = "", "", "" }), "", StatusValid},
@@ -78,7 +80,7 @@ func TestValidate(t *testing.T) {
 			if p.Status != tt.status {
 				t.Errorf("status = %s, want %s", p.Status, tt.status)
 			}
-			if in.IssuedOn != "" && (!p.IssuedOn.Equal(day(2023, 1, 1)) || !p.EffectiveFrom.Equal(day(2023, 1, 1))) {
+			if in.IssuedOn != "" && (p.IssuedOn != day(2023, 1, 1) || p.EffectiveFrom != day(2023, 1, 1)) {
 				t.Errorf("dates = %v %v", p.IssuedOn, p.EffectiveFrom)
 			}
 			if len(p.Clauses) > 0 && p.Clauses[0].No != "4" {

@@ -29,7 +29,7 @@ func TestLinksStayInScope(t *testing.T) {
 	}
 	day := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
 	for _, x := range []struct{ id, unit string }{{"ev-kfq", "kfq"}, {"ev-gxq", "gxq"}} {
-		if err := e.a.P.Records.Events.Create(ctx, sys, &events.Event{Meta: core.Meta{ID: x.id}, Title: "活动" + x.id, Type: "论坛", Date: day, Unit: x.unit}); err != nil {
+		if err := e.a.P.Records.Events.Create(ctx, sys, &events.Event{Meta: core.Meta{ID: x.id}, Title: "活动" + x.id, Type: "论坛", Date: core.DateOf(day), Unit: x.unit}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -7,6 +7,11 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/bson/primitive"
+	"go.mongodb.org/mongo-driver/mongo"
 
 	"zhaoshang/app/testapp"
 	"zhaoshang/modules/core"
@@ -297,7 +302,7 @@ func TestResourceContract(t *testing.T) {
 	var doc map[string]any
 	_ = json.Unmarshal([]byte(out), &doc)
 	if doc["credit_code"] != "91320583MA1MT8GE3"+checkOf("91320583MA1MT8GE3") || doc["registered_capital"] != 1200.0 ||
-		doc["phone"] != "051257001234" || doc["founded"] != "2019-05-05T16:00:00Z" || doc["unit_name"] != "昆山开发区科技招商分队" {
+		doc["phone"] != "051257001234" || doc["founded"] != "2019-05-06" || doc["unit_name"] != "昆山开发区科技招商分队" {
 		t.Fatalf("stored %s", out)
 	}
 	id := doc["id"].(string)
@@ -365,6 +370,51 @@ func checkOf(first17 string) string {
 
 // TestResourceEditConflictPage: a stale edit form keeps the user's input
 // and shows what differs from the stored record.
+// TestLegacyDealDateGetPutUnchanged: a result's 成交日期 and an
+// enterprise's 成立日期 stored before dates were days (datetimes) are
+// answered as their office days, and PUT back as GET answered them store
+// nothing: same version, the stored datetimes untouched.
+func TestLegacyDealDateGetPutUnchanged(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	resID, _ := e.mk(resources.KindResults, "kfq")
+	entID, _ := e.mk(resources.KindEnterprises, "kfq")
+	dealAt := time.Date(2026, 3, 19, 7, 55, 0, 0, time.UTC)
+	if _, err := e.a.P.Records.Results.C.UpdateOne(ctx, bson.M{"_id": resID}, bson.M{"$set": bson.M{
+		"status": resources.ResultTransferred, "deal_date": dealAt, "deal_amount": 80.0}}); err != nil {
+		t.Fatal(err)
+	}
+	foundedAt := time.Date(2019, 5, 5, 16, 0, 0, 0, time.UTC) // the office's midnight of 2019-05-06, as imports wrote it
+	if _, err := e.a.P.Records.Enterprises.C.UpdateOne(ctx, bson.M{"_id": entID}, bson.M{"$set": bson.M{"founded": foundedAt}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		kind, id, key, day string
+		at                 time.Time
+		coll               *mongo.Collection
+	}{
+		{resources.KindResults, resID, "deal_date", "2026-03-19", dealAt, e.a.P.Records.Results.C},
+		{resources.KindEnterprises, entID, "founded", "2019-05-06", foundedAt, e.a.P.Records.Enterprises.C},
+	} {
+		path := "/api/v1/" + c.kind + "/" + c.id
+		st, out := e.admin.Do("GET", path, nil, nil)
+		var doc map[string]any
+		if err := json.Unmarshal([]byte(out), &doc); st != 200 || err != nil || doc[c.key] != c.day {
+			t.Fatalf("GET %s: %d %v %s = %v; %.300s", path, st, err, c.key, doc[c.key], out)
+		}
+		if st, out := e.admin.Do("PUT", path, doc, nil); st != 200 || !strings.Contains(out, `"version":1,`) {
+			t.Fatalf("PUT %s unchanged: %d %.300s", path, st, out)
+		}
+		var raw bson.M
+		if err := c.coll.FindOne(ctx, bson.M{"_id": c.id}).Decode(&raw); err != nil {
+			t.Fatal(err)
+		}
+		if d, ok := raw[c.key].(primitive.DateTime); !ok || !d.Time().Equal(c.at) || raw["version"] != int64(1) {
+			t.Errorf("%s stored after an unchanged PUT: %s %v, version %v", c.kind, c.key, raw[c.key], raw["version"])
+		}
+	}
+}
+
 func TestResourceEditConflictPage(t *testing.T) {
 	e := newEnv(t)
 	id, b := e.mk(resources.KindTalents, "kfq")

@@ -3,7 +3,6 @@ package resources
 import (
 	"slices"
 	"strconv"
-	"time"
 
 	"zhaoshang/modules/core"
 	"zhaoshang/modules/matrix"
@@ -39,7 +38,7 @@ type Field struct {
 	Max      int  // runes, text types
 	Past     bool // dates: not after today
 	options  func(*matrix.Catalog) []string
-	ref      func(Resource) any // *string, *float64, *time.Time or *[]string
+	ref      func(Resource) any // *string, *float64, *core.Date or *[]string
 }
 
 // Options returns the allowed values of a choice field.
@@ -226,14 +225,14 @@ func KindOf(key string) *Kind {
 	return nil
 }
 
-// Value returns a field's stored value: string, float64, time.Time or []string.
+// Value returns a field's stored value: string, float64, core.Date or []string.
 func (f *Field) Value(r Resource) any {
 	switch p := f.ref(r).(type) {
 	case *string:
 		return *p
 	case *float64:
 		return *p
-	case *time.Time:
+	case *core.Date:
 		return *p
 	case *[]string:
 		return *p
@@ -242,7 +241,7 @@ func (f *Field) Value(r Resource) any {
 }
 
 // Text returns the field's value as a form shows and the importer reads it:
-// days as 2006-01-02 (China time), amounts plain, tags joined by 、; an
+// days as 2006-01-02, amounts plain, tags joined by 、; an
 // unset optional amount or date is "".
 func (f *Field) Text(r Resource) string {
 	switch v := f.Value(r).(type) {
@@ -253,11 +252,8 @@ func (f *Field) Text(r Resource) string {
 			return ""
 		}
 		return strconv.FormatFloat(v, 'f', -1, 64)
-	case time.Time:
-		if v.IsZero() {
-			return ""
-		}
-		return v.In(core.Zone()).Format("2006-01-02")
+	case core.Date:
+		return v.String()
 	case []string:
 		return JoinTags(v)
 	}
@@ -271,8 +267,8 @@ func (f *Field) set(r Resource, v any) {
 		*p = v.(string)
 	case *float64:
 		*p = v.(float64)
-	case *time.Time:
-		*p = v.(time.Time)
+	case *core.Date:
+		*p = v.(core.Date)
 	case *[]string:
 		*p = v.([]string)
 	}

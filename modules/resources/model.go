@@ -5,11 +5,7 @@
 // catalog, the other lists below are fixed by national usage.
 package resources
 
-import (
-	"time"
-
-	"zhaoshang/modules/core"
-)
+import "zhaoshang/modules/core"
 
 // Genders.
 var Genders = []string{"男", "女"}
@@ -72,7 +68,7 @@ type Enterprise struct {
 	Zone              string    `bson:"zone,omitempty" json:"zone,omitempty"` // empty when outside Kunshan
 	LegalPerson       string    `bson:"legal_person,omitempty" json:"legal_person,omitempty"`
 	RegisteredCapital float64   `bson:"registered_capital" json:"registered_capital"` // 注册资本 万元
-	Founded           time.Time `bson:"founded,omitempty" json:"founded,omitzero"`
+	Founded           core.Date `bson:"founded,omitempty" json:"founded,omitzero"`
 	Address           string    `bson:"address,omitempty" json:"address,omitempty"`
 	Contact           string    `bson:"contact,omitempty" json:"contact,omitempty"`
 	Phone             string    `bson:"phone,omitempty" json:"phone,omitempty"`
@@ -90,7 +86,7 @@ type Institute struct {
 	Industry    string    `bson:"industry" json:"industry"`
 	Zone        string    `bson:"zone,omitempty" json:"zone,omitempty"`
 	Level       string    `bson:"level,omitempty" json:"level,omitempty"` // one of InstituteLevels
-	Established time.Time `bson:"established,omitempty" json:"established,omitzero"`
+	Established core.Date `bson:"established,omitempty" json:"established,omitzero"`
 	Summary     string    `bson:"summary,omitempty" json:"summary,omitempty"`
 	Unit        string    `bson:"unit" json:"unit"`
 }
@@ -106,7 +102,7 @@ type TechResult struct {
 	TransferMode string    `bson:"transfer_mode" json:"transfer_mode"`             // one of TransferModes
 	AskingPrice  float64   `bson:"asking_price" json:"asking_price"`               // 意向价格 万元
 	Status       string    `bson:"status" json:"status"`                           // one of ResultStatuses
-	DealDate     time.Time `bson:"deal_date,omitempty" json:"deal_date,omitzero"`
+	DealDate     core.Date `bson:"deal_date,omitempty" json:"deal_date,omitzero"`
 	DealAmount   float64   `bson:"deal_amount,omitempty" json:"deal_amount,omitempty"` // 成交额 万元
 	Summary      string    `bson:"summary,omitempty" json:"summary,omitempty"`
 	Unit         string    `bson:"unit" json:"unit"`

@@ -5,11 +5,9 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"time"
 	"unicode"
 
 	"zhaoshang/importers/cells"
-	"zhaoshang/modules/core"
 )
 
 // Parsers of values as users type them into forms and spreadsheets. Each
@@ -27,16 +25,6 @@ func halfWidth(s string) string {
 		}
 		return r
 	}, s)
-}
-
-// ParseDate reads a calendar day with the one date parser (core.ParseDate):
-// 2024-03-05, 2024/3/5, 2024.3.5, 2024年3月5日, an RFC 3339 time (what the
-// API returns). The day is its start in the office zone, in UTC; "" is the
-// zero time. Impossible days, a month alone (2024-03: which day?) and words
-// (待定) are errors: a day is never guessed.
-func ParseDate(s string) (time.Time, error) {
-	d, err := core.ParseDate(s)
-	return d.Time(), err
 }
 
 // MaxAmount bounds amounts in 万元 (a trillion yuan).

@@ -3,47 +3,9 @@ package resources
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"zhaoshang/importers/cells"
-	"zhaoshang/modules/core"
 )
-
-func TestParseDate(t *testing.T) {
-	day := func(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, core.Zone()).UTC() }
-	tests := []struct {
-		in      string
-		want    time.Time
-		wantErr bool
-	}{
-		{"", time.Time{}, false},
-		{"2024-03-05", day(2024, 3, 5), false},
-		{"2024/3/5", day(2024, 3, 5), false},
-		{"2024.3.5", day(2024, 3, 5), false},
-		{"2024年3月5日", day(2024, 3, 5), false},
-		{" 2024 年 3 月 5 日 ", day(2024, 3, 5), false},
-		{"２０２４年３月５日", day(2024, 3, 5), false},
-		// A month alone or digits without separators are refused (core.ParseDate):
-		// which day was meant is not guessed.
-		{"20240305", time.Time{}, true},
-		{"2024-03", time.Time{}, true},
-		{"2024年3月", time.Time{}, true},
-		{"待定", time.Time{}, true},
-		{"2020-05-04T16:00:00Z", day(2020, 5, 5), false},
-		{"2024-02-30", time.Time{}, true},
-		{"2024-13-01", time.Time{}, true},
-		{"1800-01-01", time.Time{}, true},
-		{"3月5日", time.Time{}, true},
-		{"yesterday", time.Time{}, true},
-		{"2024-3-5-6", time.Time{}, true},
-	}
-	for _, tt := range tests {
-		got, err := ParseDate(tt.in)
-		if (err != nil) != tt.wantErr || !got.Equal(tt.want) {
-			t.Errorf("ParseDate(%q) = %v, %v; want %v, err %v", tt.in, got, err, tt.want, tt.wantErr)
-		}
-	}
-}
 
 func TestParseAmount(t *testing.T) {
 	tests := []struct {

@@ -53,7 +53,7 @@ func EnterpriseToDoc(e *Enterprise) search.Doc {
 		"registered_capital": e.RegisteredCapital, "legal_person": e.LegalPerson, "contacts": e.Contact}
 	common(f, e.CreatedAt, e.UpdatedAt)
 	if !e.Founded.IsZero() {
-		f["founded"] = e.Founded
+		f["founded"] = e.Founded.Time() // a day: its start in the office zone
 	}
 	if len(e.Tags) > 0 {
 		f["tags"] = e.Tags
@@ -68,7 +68,7 @@ func InstituteToDoc(in *Institute) search.Doc {
 		"institution": in.Parent}
 	common(f, in.CreatedAt, in.UpdatedAt)
 	if !in.Established.IsZero() {
-		f["established"] = in.Established
+		f["established"] = in.Established.Time()
 	}
 	return search.Doc{Kind: KindInstitutes, ID: in.ID, Version: in.Version, Units: []string{in.Unit}, Title: in.Name,
 		Body: in.Summary, Fields: f}
@@ -80,7 +80,7 @@ func ResultToDoc(r *TechResult) search.Doc {
 		"status": r.Status, "patent_no": r.PatentNo, "asking_price": r.AskingPrice, "institution": r.Owner}
 	common(f, r.CreatedAt, r.UpdatedAt)
 	if !r.DealDate.IsZero() {
-		f["deal_date"], f["deal_amount"] = r.DealDate, r.DealAmount
+		f["deal_date"], f["deal_amount"] = r.DealDate.Time(), r.DealAmount
 	}
 	return search.Doc{Kind: KindResults, ID: r.ID, Version: r.Version, Units: []string{r.Unit}, Title: r.Title,
 		Body: join(r.PatentNo, r.Summary), Fields: f}

@@ -241,14 +241,14 @@ func (s *Service) parse(k *Kind, f *Field, raw string, cat *matrix.Catalog, befo
 		}
 		return v, nil
 	case TypeDate:
-		t, err := ParseDate(raw)
+		d, err := core.ParseDate(raw)
 		if err != nil {
 			return fail(err)
 		}
-		if f.Past && t.After(s.Now()) {
+		if f.Past && d.After(core.Today(s.Now())) {
 			return nil, core.Invalid(f.Key, "%s不能晚于今天", label)
 		}
-		return t, nil
+		return d, nil
 	case TypePhone:
 		p, err := NormalizePhone(raw)
 		if err != nil {

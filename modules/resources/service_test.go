@@ -158,12 +158,12 @@ func TestCheckNormalisesAndKeepsOldValues(t *testing.T) {
 	}
 	// Every field round-trips through its form text.
 	e := &Enterprise{Name: "甲", CreditCode: "91350100M000100Y43", Industry: "新材料", RegisteredCapital: 1234.5,
-		Founded: time.Date(2019, 5, 6, 0, 0, 0, 0, core.Zone()).UTC(), Tags: []string{"专精特新"}, Unit: "kfq"}
+		Founded: core.NewDate(2019, 5, 6), Tags: []string{"专精特新"}, Unit: "kfq"}
 	back, err := s.Check(ctx, KindEnterprises, InputOf(EnterpriseKind, e), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b := back.(*Enterprise); b.RegisteredCapital != 1234.5 || !b.Founded.Equal(e.Founded) || b.Tags[0] != "专精特新" {
+	if b := back.(*Enterprise); b.RegisteredCapital != 1234.5 || b.Founded != e.Founded || b.Tags[0] != "专精特新" {
 		t.Fatalf("round trip %+v", b)
 	}
 }

@@ -4,11 +4,16 @@ import (
 	"context"
 	"encoding/json"
 	"net/url"
+	"strings"
 	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/bson/primitive"
+	"go.mongodb.org/mongo-driver/mongo"
 
 	"zhaoshang/app/testapp"
 	"zhaoshang/modules/core"
-	"zhaoshang/modules/projects"
 	"zhaoshang/modules/resources"
 	"zhaoshang/modules/transfers"
 	"zhaoshang/modules/users"
@@ -208,6 +213,65 @@ func TestTransfersAPI(t *testing.T) {
 	})
 }
 
+// TestLegacyDatesGetPutUnchanged: a deal's 合同日期 and a broker's training
+// days stored before dates were days (datetimes) are answered as their
+// office days, and PUT back as GET answered them store nothing.
+func TestLegacyDatesGetPutUnchanged(t *testing.T) {
+	e := setup(t)
+	ctx := context.Background()
+	b := post(t, e.officer, "/api/v1/brokers", map[string]any{"name": "王磊", "organisation": orgA, "unit": "kfq",
+		"training": []map[string]any{{"date": "2024-03-01", "course": "技术经纪人初级培训", "hours": 32}}})
+	d := post(t, e.officer, "/api/v1/transfers", map[string]any{"type": "技术转让", "seller": "云麓大学", "buyer": "昆山某精密机械有限公司",
+		"amount": 100, "paid": 80, "contract_no": "2026320583000001", "date": "2026-03-19", "broker_id": b["id"], "unit": "kfq"})
+	dealAt := time.Date(2026, 3, 19, 7, 55, 0, 0, time.UTC)
+	trainedAt := time.Date(2024, 2, 29, 16, 0, 0, 0, time.UTC) // the office's midnight of 2024-03-01
+	if _, err := e.a.P.Records.Deals.C.UpdateOne(ctx, bson.M{"_id": d["id"]}, bson.M{"$set": bson.M{"date": dealAt}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.a.P.Records.Brokers.C.UpdateOne(ctx, bson.M{"_id": b["id"]}, bson.M{"$set": bson.M{"training.0.date": trainedAt}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		path, want string
+		keys       []string
+		day        func(map[string]any) any
+		coll       *mongo.Collection
+		id         any
+		stored     func(bson.M) any
+		at         time.Time
+	}{
+		{"/api/v1/transfers/", "2026-03-19", []string{"type", "title", "seller", "buyer", "amount", "paid", "contract_no", "date",
+			"broker_id", "result_id", "unit", "note", "version"},
+			func(m map[string]any) any { return m["date"] }, e.a.P.Records.Deals.C, d["id"], func(r bson.M) any { return r["date"] }, dealAt},
+		{"/api/v1/brokers/", "2024-03-01", []string{"name", "organisation", "certificate_no", "phone", "training", "unit", "version"},
+			func(m map[string]any) any { return m["training"].([]any)[0].(map[string]any)["date"] }, e.a.P.Records.Brokers.C, b["id"],
+			func(r bson.M) any { return r["training"].(bson.A)[0].(bson.M)["date"] }, trainedAt},
+	} {
+		path := c.path + c.id.(string)
+		st, out := e.admin.Do("GET", path, nil, nil)
+		var got map[string]any
+		if err := json.Unmarshal([]byte(out), &got); st != 200 || err != nil || c.day(got) != c.want {
+			t.Fatalf("GET %s: %d %v; %.300s", path, st, err, out)
+		}
+		put := map[string]any{}
+		for _, k := range c.keys {
+			if v, ok := got[k]; ok {
+				put[k] = v
+			}
+		}
+		if st, out := e.admin.Do("PUT", path, put, nil); st != 200 || !strings.Contains(out, `"version":1,`) {
+			t.Fatalf("PUT %s unchanged: %d %.300s", path, st, out)
+		}
+		var raw bson.M
+		if err := c.coll.FindOne(ctx, bson.M{"_id": c.id}).Decode(&raw); err != nil {
+			t.Fatal(err)
+		}
+		if v, ok := c.stored(raw).(primitive.DateTime); !ok || !v.Time().Equal(c.at) || raw["version"] != int64(1) {
+			t.Errorf("%s stored after an unchanged PUT: %v, version %v", path, c.stored(raw), raw["version"])
+		}
+	}
+}
+
 func TestTransferPages(t *testing.T) {
 	e := setup(t)
 	b := post(t, e.officer, "/api/v1/brokers", map[string]any{"name": "王磊", "organisation": orgA, "unit": "kfq",
@@ -302,9 +366,9 @@ func TestSubsidiesFromEngineMatchRule(t *testing.T) {
 	}
 }
 
-func mustDate(t *testing.T, s string) projects.Date {
+func mustDate(t *testing.T, s string) core.Date {
 	t.Helper()
-	d, err := projects.ParseDate(s)
+	d, err := core.ParseDate(s)
 	if err != nil {
 		t.Fatal(err)
 	}

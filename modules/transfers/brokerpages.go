@@ -11,7 +11,6 @@ import (
 
 	"zhaoshang/app/web"
 	"zhaoshang/modules/core"
-	"zhaoshang/modules/projects"
 )
 
 // BrokersView is the Data of the "brokers" page.
@@ -125,7 +124,7 @@ func brokerForm(c *fiber.Ctx) (BrokerInput, error) {
 			continue
 		}
 		t := TrainingInput{Course: cs}
-		d, err := projects.ParseDate(ds)
+		d, err := core.ParseDate(ds)
 		if err != nil && firstErr == nil {
 			firstErr = core.Invalid("training", "第 %d 条培训记录：%s", len(in.Training)+1, err.Error())
 		}

@@ -8,15 +8,14 @@ import (
 	"strings"
 
 	"zhaoshang/modules/core"
-	"zhaoshang/modules/projects"
 	"zhaoshang/search"
 )
 
 // TrainingInput is one training record as typed.
 type TrainingInput struct {
-	Date   projects.Date `json:"date"`
-	Course string        `json:"course"`
-	Hours  float64       `json:"hours"`
+	Date   core.Date `json:"date"`
+	Course string    `json:"course"`
+	Hours  float64   `json:"hours"`
 }
 
 // BrokerInput is the editable part of a broker, shared by the form and the API.
@@ -73,7 +72,7 @@ func (in *BrokerInput) apply(b *Broker) {
 	b.Name, b.Organisation, b.CertificateNo, b.Phone, b.Unit = in.Name, in.Organisation, in.CertificateNo, in.Phone, in.Unit
 	b.Training = make([]Training, len(in.Training))
 	for i, t := range in.Training {
-		b.Training[i] = Training{Date: t.Date.Time(), Course: t.Course, Hours: t.Hours}
+		b.Training[i] = Training{Date: t.Date, Course: t.Course, Hours: t.Hours}
 	}
 	sort.SliceStable(b.Training, func(i, j int) bool { return b.Training[i].Date.Before(b.Training[j].Date) })
 }
@@ -82,7 +81,7 @@ func (in *BrokerInput) apply(b *Broker) {
 func BrokerInputOf(b *Broker) BrokerInput {
 	in := BrokerInput{Name: b.Name, Organisation: b.Organisation, CertificateNo: b.CertificateNo, Phone: b.Phone, Unit: b.Unit}
 	for _, t := range b.Training {
-		in.Training = append(in.Training, TrainingInput{Date: core.DateOf(t.Date), Course: t.Course, Hours: t.Hours})
+		in.Training = append(in.Training, TrainingInput{Date: t.Date, Course: t.Course, Hours: t.Hours})
 	}
 	return in
 }

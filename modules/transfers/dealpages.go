@@ -4,13 +4,11 @@ import (
 	"errors"
 	"net/url"
 	"strconv"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"zhaoshang/app/web"
 	"zhaoshang/modules/core"
-	"zhaoshang/modules/projects"
 )
 
 // DealsView is the Data of the "transfers" page.
@@ -89,7 +87,7 @@ func (h *Handlers) dealView(c *fiber.Ctx, d *Deal) *DealView {
 		v.Brokers = page.Items
 	}
 	if d == nil {
-		v.Form = DealInput{Unit: defaultUnit(c), Type: TypeTransfer, Date: core.DateOf(today(h.now()))}
+		v.Form = DealInput{Unit: defaultUnit(c), Type: TypeTransfer, Date: core.Today(h.now())}
 		return v
 	}
 	v.Form, v.Version, v.UnitName = DealInputOf(d), d.Version, h.UnitName(d.Unit)
@@ -106,12 +104,6 @@ func (h *Handlers) dealView(c *fiber.Ctx, d *Deal) *DealView {
 	return v
 }
 
-// today is the start of the current day in China time.
-func today(now time.Time) time.Time {
-	y, m, d := now.In(core.Zone()).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, core.Zone()).UTC()
-}
-
 func dealForm(c *fiber.Ctx) (DealInput, error) {
 	in := DealInput{Type: c.FormValue("type"), Title: c.FormValue("title"), Seller: c.FormValue("seller"),
 		Buyer: c.FormValue("buyer"), ContractNo: c.FormValue("contract_no"), BrokerID: c.FormValue("broker_id"),
@@ -123,7 +115,7 @@ func dealForm(c *fiber.Ctx) (DealInput, error) {
 	if in.Paid, err = formAmount(c, "paid"); err != nil {
 		return in, err
 	}
-	in.Date, err = projects.ParseDateField("date", c.FormValue("date"))
+	in.Date, err = core.ParseDateField("date", c.FormValue("date"))
 	return in, err
 }
 

@@ -34,9 +34,7 @@ func Demo(scale int, units []string, years []int, resultIDs []string) ([]*Broker
 		return nil, nil
 	}
 	r := rand.New(rand.NewPCG(2023, 53))
-	day := func(y int) time.Time {
-		return time.Date(y, time.January, 1, 0, 0, 0, 0, core.Zone()).AddDate(0, 0, r.IntN(365)).UTC()
-	}
+	day := func(y int) core.Date { return core.NewDate(y, time.January, 1).AddDays(r.IntN(365)) }
 	stamp := func(t time.Time) core.Meta {
 		return core.Meta{Version: 1, CreatedAt: t, UpdatedAt: t, CreatedBy: "system", UpdatedBy: "system"}
 	}
@@ -50,8 +48,7 @@ func Demo(scale int, units []string, years []int, resultIDs []string) ([]*Broker
 		b := &Broker{Name: demoSurnames[r.IntN(len(demoSurnames))] + demoGiven[r.IntN(len(demoGiven))],
 			Organisation: org, Unit: units[r.IntN(len(units))],
 			CertificateNo: fmt.Sprintf("JSJJR-%04d", i+1)}
-		created := day(years[0])
-		b.Meta = stamp(created)
+		b.Meta = stamp(day(years[0]).Time())
 		b.ID = fmt.Sprintf("br-%04d", i+1)
 		for k := r.IntN(4); k > 0; k-- {
 			y := years[r.IntN(len(years))]
@@ -86,7 +83,7 @@ func Demo(scale int, units []string, years []int, resultIDs []string) ([]*Broker
 			if len(resultIDs) > 0 && r.Float64() < 0.3 {
 				d.ResultID = resultIDs[r.IntN(len(resultIDs))]
 			}
-			d.Meta = stamp(d.Date)
+			d.Meta = stamp(d.Date.Time())
 			d.ID = fmt.Sprintf("td-%05d", n)
 			deals = append(deals, d)
 		}

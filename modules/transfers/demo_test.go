@@ -3,8 +3,6 @@ package transfers
 import (
 	"reflect"
 	"testing"
-
-	"zhaoshang/modules/core"
 )
 
 func TestDemoIsDeterministicAndValid(t *testing.T) {
@@ -32,7 +30,7 @@ func TestDemoIsDeterministicAndValid(t *testing.T) {
 		if err := in.Validate(); err != nil {
 			t.Fatalf("deal %s: %v", d.ID, err)
 		}
-		key := d.ContractNo + "/" + core.DateOf(d.Date).String()[:4]
+		key := d.ContractNo + "/" + d.Date.String()[:4]
 		if seen[key] {
 			t.Fatalf("contract number %s repeats", key)
 		}

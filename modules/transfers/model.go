@@ -3,11 +3,7 @@
 // with their training, plus the broker subsidy the 2023 plan defines.
 package transfers
 
-import (
-	"time"
-
-	"zhaoshang/modules/core"
-)
+import "zhaoshang/modules/core"
 
 // Deal types (labels: templates/labels.go "transfer_type").
 const (
@@ -46,9 +42,9 @@ type Deal struct {
 	Amount     float64 `bson:"amount" json:"amount"`
 	Paid       float64 `bson:"paid" json:"paid"`
 	ContractNo string  `bson:"contract_no" json:"contract_no"` // 技术合同登记号, unique per year
-	// Date is the contract day at midnight China time (stored in UTC); its
-	// year is the year of the registration number and of the subsidy.
-	Date     time.Time `bson:"date" json:"date"`
+	// Date is the contract day; its year is the year of the registration
+	// number and of the subsidy.
+	Date     core.Date `bson:"date" json:"date"`
 	BrokerID string    `bson:"broker_id,omitempty" json:"broker_id,omitempty"`
 	// BrokerName and Organisation are copied from the broker when the deal is
 	// saved: the intermediary that served this contract gets its subsidy,
@@ -60,8 +56,8 @@ type Deal struct {
 	Note         string `bson:"note,omitempty" json:"note,omitempty"`
 }
 
-// Year is the deal's year in China time.
-func (d *Deal) Year() int { return d.Date.In(core.Zone()).Year() }
+// Year is the year of the deal's day.
+func (d *Deal) Year() int { return d.Date.Year() }
 
 // Broker is a registered technology broker (技术经纪人).
 type Broker struct {
@@ -76,7 +72,7 @@ type Broker struct {
 
 // Training is one course a broker attended.
 type Training struct {
-	Date   time.Time `bson:"date" json:"date"`
+	Date   core.Date `bson:"date" json:"date"`
 	Course string    `bson:"course" json:"course"`
 	Hours  float64   `bson:"hours" json:"hours"`
 }

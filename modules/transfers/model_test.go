@@ -11,9 +11,9 @@ import (
 	"zhaoshang/search"
 )
 
-func date(t *testing.T, s string) projects.Date {
+func date(t *testing.T, s string) core.Date {
 	t.Helper()
-	d, err := projects.ParseDate(s)
+	d, err := core.ParseDate(s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +58,7 @@ func TestDealInputValidate(t *testing.T) {
 		{"huge amount", func(in *DealInput) { in.Amount = 2e7 }, "amount"},
 		{"no contract number", func(in *DealInput) { in.ContractNo = "" }, "contract_no"},
 		{"contract number with symbols", func(in *DealInput) { in.ContractNo = "2024/001;" }, "contract_no"},
-		{"no date", func(in *DealInput) { in.Date = projects.Date{} }, "date"},
+		{"no date", func(in *DealInput) { in.Date = core.Date{} }, "date"},
 		{"date far in the future", func(in *DealInput) { in.Date = core.Today(time.Now()).AddDate(2, 0, 0) }, "date"},
 		{"bad broker id", func(in *DealInput) { in.BrokerID = "a b" }, "broker_id"},
 		{"bad result id", func(in *DealInput) { in.ResultID = "r/1" }, "result_id"},
@@ -92,7 +92,7 @@ func TestBrokerInputValidate(t *testing.T) {
 		{"no training", func(in *BrokerInput) { in.Training = nil }, ""},
 		{"no name", func(in *BrokerInput) { in.Name = "" }, "name"},
 		{"no organisation", func(in *BrokerInput) { in.Organisation = " " }, "organisation"},
-		{"training without date", func(in *BrokerInput) { in.Training[0].Date = projects.Date{} }, "training"},
+		{"training without date", func(in *BrokerInput) { in.Training[0].Date = core.Date{} }, "training"},
 		{"training without course", func(in *BrokerInput) { in.Training[0].Course = "" }, "training"},
 		{"training zero hours", func(in *BrokerInput) { in.Training[0].Hours = 0 }, "training"},
 		{"training negative hours", func(in *BrokerInput) { in.Training[0].Hours = -2 }, "training"},
@@ -115,10 +115,10 @@ func TestBrokerInputValidate(t *testing.T) {
 func TestDocsAgreeWithSchema(t *testing.T) {
 	at := time.Date(2024, 12, 31, 20, 0, 0, 0, time.UTC) // 2025-01-01 04:00 China time
 	d := &Deal{Meta: core.Meta{ID: "d1", CreatedAt: at}, Type: TypeLicense, Seller: "甲", Buyer: "乙", Amount: 10, Paid: 5,
-		ContractNo: "2025001", Date: at, BrokerID: "b1", BrokerName: "王磊", Organisation: "某机构", ResultID: "r-1", Unit: "kfq"}
+		ContractNo: "2025001", Date: core.DateOf(at), BrokerID: "b1", BrokerName: "王磊", Organisation: "某机构", ResultID: "r-1", Unit: "kfq"}
 	b := &Broker{Meta: core.Meta{ID: "b1", CreatedAt: at}, Name: "王磊", Organisation: "某机构", CertificateNo: "C1", Unit: "kfq",
-		Training: []Training{{Date: time.Date(2023, 5, 1, 0, 0, 0, 0, core.Zone()).UTC(), Course: "a", Hours: 8},
-			{Date: at, Course: "b", Hours: 16}}}
+		Training: []Training{{Date: core.NewDate(2023, 5, 1), Course: "a", Hours: 8},
+			{Date: core.DateOf(at), Course: "b", Hours: 16}}}
 	dd, bd := DealToDoc(d), BrokerToDoc(b)
 	if dd.Fields["year"] != "2025" || d.Year() != 2025 {
 		t.Errorf("deal year = %v", dd.Fields["year"])

@@ -4,7 +4,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"zhaoshang/modules/core"
 	"zhaoshang/search"
@@ -32,7 +31,7 @@ var SearchSchema = search.Schema{
 func DealToDoc(d *Deal) search.Doc {
 	f := map[string]any{
 		"type": d.Type, "year": strconv.Itoa(d.Year()), "contract_no": d.ContractNo, "amount": d.Amount, "paid": d.Paid,
-		"date": d.Date, "created": d.CreatedAt, "updated": d.UpdatedAt,
+		"date": d.Date.Time(), "created": d.CreatedAt, "updated": d.UpdatedAt,
 		"parties": strings.Join([]string{d.Seller, d.Buyer, d.BrokerName, d.Organisation}, " "),
 	}
 	if d.BrokerID != "" {
@@ -62,9 +61,9 @@ func BrokerToDoc(b *Broker) search.Doc {
 		f["certificate_no"] = b.CertificateNo
 	}
 	var years []string
-	last := time.Time{}
+	var last core.Date
 	for _, t := range b.Training {
-		y := t.Date.In(core.Zone()).Format("2006")
+		y := t.Date.Format("2006")
 		if !slices.Contains(years, y) {
 			years = append(years, y)
 		}
@@ -74,7 +73,7 @@ func BrokerToDoc(b *Broker) search.Doc {
 	}
 	if len(years) > 0 {
 		f["training_years"] = years
-		f["last_trained"] = last
+		f["last_trained"] = last.Time() // a day: its start in the office zone
 	}
 	return search.Doc{Kind: KindBrokers, ID: b.ID, Version: b.Version, Units: []string{b.Unit}, Title: b.Name,
 		Body: strings.TrimSpace(b.Organisation + "\n" + b.CertificateNo), Fields: f}

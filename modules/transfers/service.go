@@ -14,7 +14,6 @@ import (
 	"unicode/utf8"
 
 	"zhaoshang/modules/core"
-	"zhaoshang/modules/projects"
 	"zhaoshang/search"
 )
 
@@ -79,18 +78,18 @@ func NormaliseContractNo(s string) string {
 
 // DealInput is the editable part of a deal, shared by the form and the API.
 type DealInput struct {
-	Type       string        `json:"type"`
-	Title      string        `json:"title"`
-	Seller     string        `json:"seller"`
-	Buyer      string        `json:"buyer"`
-	Amount     float64       `json:"amount"`
-	Paid       float64       `json:"paid"`
-	ContractNo string        `json:"contract_no"`
-	Date       projects.Date `json:"date"`
-	BrokerID   string        `json:"broker_id"`
-	ResultID   string        `json:"result_id"`
-	Unit       string        `json:"unit"`
-	Note       string        `json:"note"`
+	Type       string    `json:"type"`
+	Title      string    `json:"title"`
+	Seller     string    `json:"seller"`
+	Buyer      string    `json:"buyer"`
+	Amount     float64   `json:"amount"`
+	Paid       float64   `json:"paid"`
+	ContractNo string    `json:"contract_no"`
+	Date       core.Date `json:"date"`
+	BrokerID   string    `json:"broker_id"`
+	ResultID   string    `json:"result_id"`
+	Unit       string    `json:"unit"`
+	Note       string    `json:"note"`
 }
 
 // Validate normalises in and checks the rules that need no stored data.
@@ -209,14 +208,14 @@ func (s *Service) link(ctx context.Context, scope core.Scope, in DealInput, d, b
 
 func (in *DealInput) apply(d *Deal) {
 	d.Type, d.Title, d.Seller, d.Buyer = in.Type, in.Title, in.Seller, in.Buyer
-	d.Amount, d.Paid, d.ContractNo, d.Date = in.Amount, in.Paid, in.ContractNo, in.Date.Time()
+	d.Amount, d.Paid, d.ContractNo, d.Date = in.Amount, in.Paid, in.ContractNo, in.Date
 	d.ResultID, d.Unit, d.Note = in.ResultID, in.Unit, in.Note
 }
 
 // DealInputOf returns the editable fields of d (to prefill a form).
 func DealInputOf(d *Deal) DealInput {
 	return DealInput{Type: d.Type, Title: d.Title, Seller: d.Seller, Buyer: d.Buyer, Amount: d.Amount, Paid: d.Paid,
-		ContractNo: d.ContractNo, Date: core.DateOf(d.Date), BrokerID: d.BrokerID, ResultID: d.ResultID,
+		ContractNo: d.ContractNo, Date: d.Date, BrokerID: d.BrokerID, ResultID: d.ResultID,
 		Unit: d.Unit, Note: d.Note}
 }
 

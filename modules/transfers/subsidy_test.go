@@ -38,7 +38,7 @@ func TestSubsidyOf(t *testing.T) {
 }
 
 func deal(org string, y int, m time.Month, paid float64) *Deal {
-	return &Deal{Organisation: org, Paid: paid, Amount: paid, Date: time.Date(y, m, 15, 0, 0, 0, 0, core.Zone()).UTC()}
+	return &Deal{Organisation: org, Paid: paid, Amount: paid, Date: core.NewDate(y, m, 15)}
 }
 
 func TestSubsidiesPerOrganisationPerYear(t *testing.T) {
@@ -55,8 +55,8 @@ func TestSubsidiesPerOrganisationPerYear(t *testing.T) {
 		deal(c, 2024, 2, 0.35),
 		// No broker: no organisation, no subsidy.
 		deal("", 2024, 5, 900),
-		// Date in the first hours of 2025 China time is a 2025 deal even though it is 2024 in UTC.
-		{Organisation: b, Paid: 10, Amount: 10, Date: time.Date(2025, 1, 1, 0, 0, 0, 0, core.Zone()).UTC()},
+		// The day 2025-01-01 is a 2025 deal (its start is 2024 in UTC).
+		{Organisation: b, Paid: 10, Amount: 10, Date: core.NewDate(2025, 1, 1)},
 	}
 	cases := []struct {
 		year int
