@@ -203,7 +203,9 @@ func (in *Input) Validate(cat *matrix.Catalog, m Matrix, now time.Time) error {
 
 func (in *Input) apply(p *Policy) {
 	p.Title, p.DocNo, p.Level, p.Status, p.Issuer, p.Body, p.Unit = in.Title, in.DocNo, in.Level, in.Status, in.Issuer, in.Body, in.Unit
-	p.Categories, p.SupportModes, p.Industries = in.Categories, in.SupportModes, in.Industries
+	// The same choices in another order (a form's) are no change.
+	p.Categories, p.SupportModes = core.KeepOrder(p.Categories, in.Categories), core.KeepOrder(p.SupportModes, in.SupportModes)
+	p.Industries = core.KeepOrder(p.Industries, in.Industries)
 	p.IssuedOn, p.EffectiveFrom, p.EffectiveTo = in.issued, in.from, in.to
 	p.Clauses = in.Clauses
 }

@@ -1,0 +1,458 @@
+package server_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"reflect"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+
+	"zhaoshang/app/testapp"
+)
+
+// editable is one kind of record a user edits: where the API lists and
+// answers it, where its edit form is and where that form posts.
+type editable struct {
+	kind     string
+	list     string                 // API list path (answers {"items": [...]})
+	item     func(id string) string // API item path ("" when the list is the only read)
+	put      func(id string) string // API update path
+	form     func(id string) string // page holding the edit form
+	action   func(id string) string // where the form posts
+	filter   func(item map[string]any) bool
+	sampleOf int // how many records of the list to try
+}
+
+func same(format string) func(string) string {
+	return func(id string) string { return fmt.Sprintf(format, id) }
+}
+
+var editables = []editable{
+	{kind: "projects", list: "/api/v1/projects?limit=200", item: same("/api/v1/projects/%s"), put: same("/api/v1/projects/%s"),
+		form: same("/projects/%s/edit"), action: same("/projects/%s/edit"), sampleOf: 12},
+	{kind: "events", list: "/api/v1/events?limit=100", item: same("/api/v1/events/%s"), put: same("/api/v1/events/%s"),
+		form: same("/events/%s/edit"), action: same("/events/%s/edit"), sampleOf: 6},
+	{kind: "policies", list: "/api/v1/policies?limit=100", item: same("/api/v1/policies/%s"), put: same("/api/v1/policies/%s"),
+		form: same("/policies/%s/edit"), action: same("/policies/%s/edit"), sampleOf: 6},
+	{kind: "talents", list: "/api/v1/talents?limit=100", item: same("/api/v1/talents/%s"), put: same("/api/v1/talents/%s"),
+		form: same("/resources/talents/%s/edit"), action: same("/resources/talents/%s"), sampleOf: 6},
+	{kind: "enterprises", list: "/api/v1/enterprises?limit=100", item: same("/api/v1/enterprises/%s"), put: same("/api/v1/enterprises/%s"),
+		form: same("/resources/enterprises/%s/edit"), action: same("/resources/enterprises/%s"), sampleOf: 6},
+	{kind: "institutes", list: "/api/v1/institutes?limit=100", item: same("/api/v1/institutes/%s"), put: same("/api/v1/institutes/%s"),
+		form: same("/resources/institutes/%s/edit"), action: same("/resources/institutes/%s"), sampleOf: 6},
+	{kind: "results", list: "/api/v1/results?limit=100", item: same("/api/v1/results/%s"), put: same("/api/v1/results/%s"),
+		form: same("/resources/results/%s/edit"), action: same("/resources/results/%s"), sampleOf: 6},
+	{kind: "aftercare", list: "/api/v1/aftercare?limit=100", item: same("/api/v1/aftercare/%s"), put: same("/api/v1/aftercare/%s"),
+		form: same("/aftercare/%s"), action: same("/aftercare/%s"), sampleOf: 6},
+	{kind: "deals", list: "/api/v1/transfers?limit=100", item: same("/api/v1/transfers/%s"), put: same("/api/v1/transfers/%s"),
+		form: same("/transfers/%s"), action: same("/transfers/%s"), sampleOf: 6},
+	{kind: "brokers", list: "/api/v1/brokers?limit=100", item: same("/api/v1/brokers/%s"), put: same("/api/v1/brokers/%s"),
+		form: same("/brokers/%s"), action: same("/brokers/%s"), sampleOf: 6},
+	{kind: "units", list: "/api/v1/units", put: same("/api/v1/units/%s"),
+		form: same("/settings/units/%s"), action: same("/settings/units/%s"), sampleOf: 6},
+}
+
+// TestUnchangedSavesChangeNothing is the lossless-editing property over a
+// sample of the demo records of every kind: the body a GET answered, PUT
+// back, and the edit form, submitted as a browser would without a change,
+// both leave the stored record exactly as it was — same version, same
+// fields (contacts with their e-mails, every list item) — and are answered
+// as unchanged (X-Result: unchanged; the page says 未修改).
+func TestUnchangedSavesChangeNothing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("seeds the demo data")
+	}
+	a := testapp.Start(t)
+	if _, err := a.P.SeedDemo(context.Background(), 1, nil); err != nil {
+		t.Fatal(err)
+	}
+	c := a.Admin(t)
+	for _, k := range editables {
+		t.Run(k.kind, func(t *testing.T) {
+			items := listItems(t, c, k.list)
+			if len(items) == 0 {
+				t.Fatalf("%s: the demo has no records", k.list)
+			}
+			step := max(1, len(items)/k.sampleOf)
+			tried := 0
+			for i := 0; i < len(items) && tried < k.sampleOf; i += step {
+				id, _ := items[i]["id"].(string)
+				tried++
+				before := readItem(t, c, k, id)
+
+				// PUT the body a GET answered.
+				body, _ := json.Marshal(before)
+				st, out := c.Do("PUT", k.put(id), string(body), nil)
+				switch {
+				case st != 200:
+					t.Errorf("%s PUT of its GET body: %d %s", id, st, out)
+				case c.Header.Get("X-Result") != "unchanged":
+					t.Errorf("%s PUT of its GET body answered X-Result %q, want unchanged", id, c.Header.Get("X-Result"))
+				}
+				if after := readItem(t, c, k, id); !reflect.DeepEqual(after, before) {
+					t.Errorf("%s PUT of its GET body changed the record:\n%s", id, diffMaps(before, after))
+					before = after
+				}
+
+				// Submit the edit form as it was shown.
+				page := mustGet(t, c, k.form(id))
+				fields, ok := formFields(page, k.action(id))
+				if !ok {
+					t.Errorf("%s: %s has no form posting to %s", id, k.form(id), k.action(id))
+					continue
+				}
+				st, out = c.Do("POST", k.action(id), []byte(fields.Encode()), map[string]string{"Content-Type": "application/x-www-form-urlencoded"})
+				if st != 303 {
+					t.Errorf("%s unchanged form: %d %s", id, st, snippet(out))
+					continue
+				}
+				if after := readItem(t, c, k, id); !reflect.DeepEqual(after, before) {
+					t.Errorf("%s unchanged form changed the record:\n%s", id, diffMaps(before, after))
+					continue
+				}
+				if next := mustGet(t, c, c.Header.Get("Location")); !strings.Contains(next, "未修改") {
+					t.Errorf("%s: the page after an unchanged save does not say 未修改", id)
+				}
+			}
+			t.Logf("%s: %d records saved unchanged by PUT and by form", k.kind, tried)
+		})
+	}
+}
+
+func listItems(t *testing.T, c *testapp.Client, path string) []map[string]any {
+	t.Helper()
+	st, body := c.Do("GET", path, nil, nil)
+	if st != 200 {
+		t.Fatalf("GET %s: %d %s", path, st, body)
+	}
+	var l struct {
+		Items []map[string]any `json:"items"`
+	}
+	if err := json.Unmarshal([]byte(body), &l); err != nil {
+		t.Fatalf("GET %s: %v", path, err)
+	}
+	return l.Items
+}
+
+// readItem is the record as the API answers it (the list's element for a
+// kind the API reads only as a list).
+func readItem(t *testing.T, c *testapp.Client, k editable, id string) map[string]any {
+	t.Helper()
+	if k.item == nil {
+		for _, it := range listItems(t, c, k.list) {
+			if it["id"] == id {
+				return it
+			}
+		}
+		t.Fatalf("%s: %s not listed", k.list, id)
+	}
+	st, body := c.Do("GET", k.item(id), nil, nil)
+	if st != 200 {
+		t.Fatalf("GET %s: %d %s", k.item(id), st, body)
+	}
+	var m map[string]any
+	if err := json.Unmarshal([]byte(body), &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func diffMaps(a, b map[string]any) string {
+	var out []string
+	for k, v := range a {
+		if !reflect.DeepEqual(v, b[k]) {
+			x, _ := json.Marshal(v)
+			y, _ := json.Marshal(b[k])
+			out = append(out, fmt.Sprintf("  %s: %s → %s", k, x, y))
+		}
+	}
+	for k, v := range b {
+		if _, ok := a[k]; !ok {
+			y, _ := json.Marshal(v)
+			out = append(out, fmt.Sprintf("  %s: (none) → %s", k, y))
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+func snippet(s string) string {
+	if len(s) > 300 {
+		return s[:300] + "…"
+	}
+	return s
+}
+
+// formFields are the values a browser submits from the page's POST form
+// whose action is action, untouched: text inputs, hidden inputs, checked
+// boxes and radios, each select's selected options (its first option when
+// none is), textareas.
+func formFields(page, action string) (url.Values, bool) {
+	doc, err := html.Parse(strings.NewReader(page))
+	if err != nil {
+		return nil, false
+	}
+	var form *html.Node
+	var find func(*html.Node)
+	find = func(n *html.Node) {
+		if form != nil {
+			return
+		}
+		if n.Type == html.ElementNode && n.Data == "form" && strings.EqualFold(attr(n, "method"), "post") && attr(n, "action") == action {
+			form = n
+			return
+		}
+		for ch := n.FirstChild; ch != nil; ch = ch.NextSibling {
+			find(ch)
+		}
+	}
+	find(doc)
+	if form == nil {
+		return nil, false
+	}
+	v := url.Values{}
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode && n.Data == "template" {
+			return // inert: a browser submits no template content
+		}
+		if n.Type == html.ElementNode {
+			name := attr(n, "name")
+			_, disabled := attrOK(n, "disabled")
+			switch {
+			case name == "" || disabled:
+			case n.Data == "input":
+				switch typ := strings.ToLower(attr(n, "type")); typ {
+				case "submit", "button", "reset", "file", "image":
+				case "checkbox", "radio":
+					if _, on := attrOK(n, "checked"); on {
+						val, ok := attrOK(n, "value")
+						if !ok {
+							val = "on"
+						}
+						v.Add(name, val)
+					}
+				default:
+					v.Add(name, attr(n, "value"))
+				}
+			case n.Data == "textarea":
+				text := ""
+				if n.FirstChild != nil {
+					text = n.FirstChild.Data
+				}
+				v.Add(name, strings.TrimPrefix(text, "\n"))
+			case n.Data == "select":
+				var opts []*html.Node
+				collect(n, "option", &opts)
+				_, multiple := attrOK(n, "multiple")
+				chosen := 0
+				for _, o := range opts {
+					if _, sel := attrOK(o, "selected"); sel {
+						v.Add(name, optionValue(o))
+						chosen++
+						if !multiple {
+							break
+						}
+					}
+				}
+				if chosen == 0 && !multiple && len(opts) > 0 {
+					v.Add(name, optionValue(opts[0]))
+				}
+				return
+			}
+		}
+		for ch := n.FirstChild; ch != nil; ch = ch.NextSibling {
+			walk(ch)
+		}
+	}
+	walk(form)
+	return v, true
+}
+
+func collect(n *html.Node, tag string, out *[]*html.Node) {
+	for ch := n.FirstChild; ch != nil; ch = ch.NextSibling {
+		if ch.Type == html.ElementNode && ch.Data == tag {
+			*out = append(*out, ch)
+		}
+		collect(ch, tag, out)
+	}
+}
+
+func optionValue(o *html.Node) string {
+	if v, ok := attrOK(o, "value"); ok {
+		return v
+	}
+	var b strings.Builder
+	for ch := o.FirstChild; ch != nil; ch = ch.NextSibling {
+		if ch.Type == html.TextNode {
+			b.WriteString(ch.Data)
+		}
+	}
+	return strings.TrimSpace(b.String())
+}
+
+func attrOK(n *html.Node, key string) (string, bool) {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val, true
+		}
+	}
+	return "", false
+}
+
+// TestProjectFormKeepsEveryContact: a project with more contacts than a
+// form once had slots for, each with an e-mail, survives its edit page
+// unchanged; removing one row and filling the blank one changes exactly
+// that; a PUT that tries to change a read-only field is refused by name.
+func TestProjectFormKeepsEveryContact(t *testing.T) {
+	a := testapp.Start(t)
+	c := a.Admin(t)
+	var contacts []map[string]string
+	for i := range 6 {
+		contacts = append(contacts, map[string]string{"name": fmt.Sprintf("联系人%d", i+1), "title": "总经理",
+			"phone": fmt.Sprintf("1380000000%d", i), "email": fmt.Sprintf("c%d@example.cn", i+1)})
+	}
+	st, body := c.Do("POST", "/api/v1/projects", map[string]any{"type": "industry", "name": "六位联系人的项目", "unit": "kfq",
+		"contacts": contacts, "action_lines": []string{"一支专业招商队伍", "一个产业链招商图谱"}}, nil)
+	if st != 201 {
+		t.Fatalf("create: %d %s", st, body)
+	}
+	var p struct {
+		ID string `json:"id"`
+	}
+	_ = json.Unmarshal([]byte(body), &p)
+	k := editables[0]
+	before := readItem(t, c, k, p.ID)
+
+	fields, ok := formFields(mustGet(t, c, k.form(p.ID)), k.action(p.ID))
+	if !ok {
+		t.Fatal("no edit form")
+	}
+	if got := len(fields["contact_name"]); got != 7 {
+		t.Errorf("the form has %d contact rows, want 6 and a blank one", got)
+	}
+	form := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
+	if st, out := c.Do("POST", k.action(p.ID), []byte(fields.Encode()), form); st != 303 {
+		t.Fatalf("unchanged form: %d %s", st, snippet(out))
+	}
+	if after := readItem(t, c, k, p.ID); !reflect.DeepEqual(after, before) {
+		t.Fatalf("unchanged form changed the project:\n%s", diffMaps(before, after))
+	}
+
+	// Clear the second row, fill the blank last row.
+	for _, f := range []string{"contact_name", "contact_title", "contact_phone", "contact_email"} {
+		fields[f][1] = ""
+	}
+	fields["contact_name"][6], fields["contact_phone"][6], fields["contact_email"][6] = "新联系人", "0512-57000000", "new@example.cn"
+	if st, out := c.Do("POST", k.action(p.ID), []byte(fields.Encode()), form); st != 303 {
+		t.Fatalf("edited form: %d %s", st, snippet(out))
+	}
+	after := readItem(t, c, k, p.ID)
+	got, _ := json.Marshal(after["contacts"])
+	want := `[{"email":"c1@example.cn","name":"联系人1","phone":"13800000000","title":"总经理"},` +
+		`{"email":"c3@example.cn","name":"联系人3","phone":"13800000002","title":"总经理"},` +
+		`{"email":"c4@example.cn","name":"联系人4","phone":"13800000003","title":"总经理"},` +
+		`{"email":"c5@example.cn","name":"联系人5","phone":"13800000004","title":"总经理"},` +
+		`{"email":"c6@example.cn","name":"联系人6","phone":"13800000005","title":"总经理"},` +
+		`{"email":"new@example.cn","name":"新联系人","phone":"051257000000"}]`
+	if string(got) != want {
+		t.Errorf("contacts after removing row 2 and adding one:\n got %s\nwant %s", got, want)
+	}
+	if after["version"] != before["version"].(float64)+1 {
+		t.Errorf("version %v after one edit of version %v", after["version"], before["version"])
+	}
+
+	// A read-only field changed in a PUT is refused by name; unknown stays unknown.
+	for _, tc := range []struct{ key, want string }{{"stage", "推进阶段"}, {"created_by", "只读"}, {"colour", "未知字段 colour"}} {
+		doc := readItem(t, c, k, p.ID)
+		doc[tc.key] = "x"
+		st, out := c.Do("PUT", k.put(p.ID), doc, nil)
+		if (st != 400 && st != 422) || !strings.Contains(out, tc.want) || !strings.Contains(out, `"field":"`+tc.key+`"`) {
+			t.Errorf("PUT with %s changed: %d %s", tc.key, st, out)
+		}
+	}
+}
+
+// TestEveryTextFieldIsBounded: on every kind, each text field the API
+// takes (and each text item of a list) refuses 6,000 characters — nobody
+// stores a megabyte in a tag or a contact's title and has every list page
+// load it. A field is found to be input by sending a small change first.
+func TestEveryTextFieldIsBounded(t *testing.T) {
+	if testing.Short() {
+		t.Skip("seeds the demo data")
+	}
+	a := testapp.Start(t)
+	if _, err := a.P.SeedDemo(context.Background(), 1, nil); err != nil {
+		t.Fatal(err)
+	}
+	c := a.Admin(t)
+	long := strings.Repeat("长", 6000)
+	for _, k := range editables {
+		t.Run(k.kind, func(t *testing.T) {
+			items := listItems(t, c, k.list)
+			id, _ := items[len(items)/2]["id"].(string)
+			doc := readItem(t, c, k, id)
+			checked := 0
+			for key, v := range doc {
+				var small, big any
+				switch x := v.(type) {
+				case string:
+					small, big = x+"x", long
+				case []any:
+					if len(x) == 0 {
+						continue
+					}
+					if s, ok := x[0].(string); ok {
+						small, big = append([]any{s + "x"}, x[1:]...), append([]any{long}, x[1:]...)
+					} else if m, ok := x[0].(map[string]any); ok {
+						// A list of objects (contacts, clauses): each text of its first item.
+						for sub, sv := range m {
+							if _, ok := sv.(string); !ok {
+								continue
+							}
+							cur := readItem(t, c, k, id)
+							list := cur[key].([]any)
+							item := map[string]any{}
+							for a, b := range list[0].(map[string]any) {
+								item[a] = b
+							}
+							item[sub] = long
+							cur[key] = append([]any{item}, list[1:]...)
+							if st, out := c.Do("PUT", k.put(id), cur, nil); st < 400 {
+								t.Errorf("%s.%s of 6,000 characters accepted: %d %s", key, sub, st, snippet(out))
+							}
+							checked++
+						}
+						continue
+					} else {
+						continue
+					}
+				default:
+					continue
+				}
+				cur := readItem(t, c, k, id)
+				cur[key] = small
+				st, out := c.Do("PUT", k.put(id), cur, nil)
+				if st == 400 && (strings.Contains(out, "只读") || strings.Contains(out, "未知字段")) {
+					continue // not an input field
+				}
+				cur = readItem(t, c, k, id)
+				cur[key] = big
+				if st, _ := c.Do("PUT", k.put(id), cur, nil); st < 400 {
+					// A long text (a policy's body): bounded further out.
+					cur = readItem(t, c, k, id)
+					cur[key] = strings.Repeat("长", 300000)
+					if st, out := c.Do("PUT", k.put(id), cur, nil); st < 400 {
+						t.Errorf("%s of 300,000 characters accepted: %d %s", key, st, snippet(out))
+					}
+					t.Logf("%s: a long text (over 6,000 characters allowed)", key)
+				}
+				checked++
+			}
+			t.Logf("%s: %d text fields checked", k.kind, checked)
+		})
+	}
+}
