@@ -348,13 +348,13 @@ func (s *Service) Delete(ctx context.Context, a core.Actor, scope core.Scope, id
 	if version != e.Version {
 		return &ConflictError{Current: e}
 	}
-	res, err := s.Engine().Search(ctx, search.Query{Kinds: []string{projects.Kind}, Scope: search.Scope{All: true}, Limit: 1,
-		Filters: []search.Filter{{Field: "source_event", Values: []string{id}}}})
+	total, byUnit, err := search.Linking(ctx, s.Engine(), projects.Kind, "source_event", id)
 	if err != nil {
 		return fmt.Errorf("events: delete %s: %w", id, err)
 	}
-	if res.Total > 0 {
-		return core.Invalid("id", "已有 %d 个项目来源于该活动，不能删除；如活动未举办，请将状态改为“已取消”", res.Total)
+	if total > 0 {
+		return core.Invalid("id", "已有 %d 个项目来源于该活动（%s），不能删除；如活动未举办，请将状态改为“已取消”",
+			total, core.HeldBy(byUnit, s.Matrix.Name, "个"))
 	}
 	return s.Repo.Delete(ctx, a, id, version)
 }

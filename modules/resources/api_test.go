@@ -355,7 +355,7 @@ func TestResourceContract(t *testing.T) {
 			Expect: []string{"恒创扩产项目0", "恒创扩产项目1", "关联项目（2）", "另有 1 个其他单位的项目", "/projects/new?enterprise=" + id},
 			Reject: []string{"恒创扩产项目2"}},
 		{Name: "linked record cannot be deleted", As: e.kfq, Method: "DELETE", URL: "/api/v1/enterprises/" + id + "?version=3", Status: 422,
-			Expect: []string{"关联 3 个项目"}},
+			Expect: []string{"已被 3 个项目关联（昆山开发区科技招商分队 2 个、昆山高新区科技招商分队 1 个）"}},
 		{Name: "hub tabs count per kind", As: e.kfq, URL: "/resources", Status: 200,
 			Expect: []string{`data-kind="talents">人才 <span class="muted">1</span>`, `data-kind="enterprises">企业 <span class="muted">1</span>`}},
 		{Name: "hub filter by level survives in links", As: e.admin, URL: "/resources/talents?level=" + url.QueryEscape("国家级") + "&q=" + url.QueryEscape("张伟"),

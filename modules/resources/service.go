@@ -1,7 +1,6 @@
 package resources
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -378,26 +377,12 @@ func (s *Service) checkUnlinked(ctx context.Context, k *Kind, id string) error {
 	if err != nil {
 		return err
 	}
-	res, err := e.Search(ctx, search.Query{Kinds: []string{projectsKind}, Scope: search.Scope{All: true}, Limit: 1,
-		Filters: []search.Filter{{Field: k.LinkField, Values: []string{id}}}, Facets: []string{"unit"}})
-	if err != nil {
-		return fmt.Errorf("resources: projects linking %s %s: %w", k.Key, id, err)
-	}
-	if res.Total == 0 {
-		return nil
-	}
-	units := res.Facets["unit"]
-	ids := make([]string, 0, len(units))
-	for u := range units {
-		ids = append(ids, u)
-	}
-	slices.SortFunc(ids, func(a, b string) int { return cmp.Or(units[b]-units[a], strings.Compare(a, b)) })
-	parts := make([]string, len(ids))
-	for i, u := range ids {
-		parts[i] = fmt.Sprintf("%s %d 个", s.Vocab.Name(u), units[u])
+	total, byUnit, err := search.Linking(ctx, e, projectsKind, k.LinkField, id)
+	if err != nil || total == 0 {
+		return err
 	}
 	return core.Invalid("id", "该%s已被 %d 个项目关联（%s），不能删除；请先在这些项目中解除关联，其他单位的项目请联系该单位",
-		k.Name(), res.Total, strings.Join(parts, "、"))
+		k.Name(), total, core.HeldBy(byUnit, s.Vocab.Name, "个"))
 }
 
 func (s *Service) Delete(ctx context.Context, a core.Actor, scope core.Scope, kind, id string, version int64) error {

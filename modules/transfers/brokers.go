@@ -166,16 +166,6 @@ func (s *Service) UpdateBroker(ctx context.Context, a core.Actor, scope core.Sco
 	return b, nil
 }
 
-// DealCount is how many deals (city-wide) name the broker.
-func (s *Service) DealCount(ctx context.Context, brokerID string) (int, error) {
-	res, err := s.Engine().Search(ctx, search.Query{Kinds: []string{KindDeals}, Scope: search.Scope{All: true}, Limit: 1,
-		Filters: []search.Filter{{Field: "broker_id", Values: []string{brokerID}}}})
-	if err != nil {
-		return 0, fmt.Errorf("transfers: deals of broker %s: %w", brokerID, err)
-	}
-	return res.Total, nil
-}
-
 // DeleteBroker removes a broker in scope who served no deal.
 func (s *Service) DeleteBroker(ctx context.Context, a core.Actor, scope core.Scope, id string, version int64) error {
 	if _, err := s.GetBroker(ctx, scope, id); err != nil {
@@ -183,12 +173,12 @@ func (s *Service) DeleteBroker(ctx context.Context, a core.Actor, scope core.Sco
 	}
 	s.writes.Lock()
 	defer s.writes.Unlock()
-	n, err := s.DealCount(ctx, id)
+	n, byUnit, err := search.Linking(ctx, s.Engine(), KindDeals, "broker_id", id)
 	if err != nil {
 		return err
 	}
 	if n > 0 {
-		return core.Invalid("broker_id", "该经纪人已关联 %d 笔技术合同，不能删除", n)
+		return core.Invalid("broker_id", "该经纪人已关联 %d 笔技术合同（%s），不能删除", n, core.HeldBy(byUnit, s.Units.Name, "笔"))
 	}
 	if err := s.Brokers.Delete(ctx, a, id, version); err != nil {
 		return fmt.Errorf("transfers: delete broker %s: %w", id, err)
