@@ -316,6 +316,14 @@ func TestEventOutcomeAndPages(t *testing.T) {
 	if st, body = form(officer, "/events/new", bad); st != 422 || !strings.Contains(body, "结束日期不能早于开始日期") || !strings.Contains(body, `aria-invalid="true"`) {
 		t.Errorf("bad form: %d %.300s", st, body)
 	}
+	// Every problem at once, each next to its field.
+	bad.Set("title", "")
+	bad.Set("type", "茶话会")
+	bad.Set("place", strings.Repeat("地", 101))
+	if st, body = form(officer, "/events/new", bad); st != 422 || !strings.Contains(body, "有 4 处需要修改") ||
+		strings.Count(body, `class="field-error"`) != 4 || !strings.Contains(body, "请填写活动名称") || !strings.Contains(body, "活动地点最多 100 字") {
+		t.Errorf("form with four problems: %d, field errors %d", st, strings.Count(body, `class="field-error"`))
+	}
 	vals.Set("version", "1")
 	vals.Set("attendees", "45")
 	if st, body = form(officer, "/events/"+ev.ID+"/edit", vals); st != 303 {

@@ -73,14 +73,7 @@ type Input struct {
 // statusSynonyms lets forms, the API and imports use the Chinese labels.
 var statusSynonyms = map[string]string{"筹备中": StatusPlanned, "已举办": StatusHeld, "已取消": StatusCancelled}
 
-func clean(s string) string { return strings.TrimSpace(s) }
-
-func tooLong(field, v string, n int) error {
-	if utf8.RuneCountInString(v) > n {
-		return core.Invalid(field, "最多 %d 字", n)
-	}
-	return nil
-}
+func clean(s string) string { return core.CleanLine(s) }
 
 // cleanList trims, drops empty and repeated entries.
 func cleanList(xs []string) []string {
@@ -96,73 +89,78 @@ func cleanList(xs []string) []string {
 // Validate checks in against the catalog; scope limits the organiser unit.
 // now decides whether an event can already have been held.
 func (in *Input) Validate(cat *matrix.Catalog, m Matrix, scope core.Scope, now time.Time) error {
-	in.Title, in.Type, in.Place, in.Unit, in.Summary = clean(in.Title), clean(in.Type), clean(in.Place), clean(in.Unit), clean(in.Summary)
-	in.Status = clean(in.Status)
+	in.Title, in.Type, in.Place, in.Unit = clean(in.Title), clean(in.Type), clean(in.Place), clean(in.Unit)
+	in.Summary, in.Status = core.CleanText(in.Summary), clean(in.Status)
 	if k, ok := statusSynonyms[in.Status]; ok {
 		in.Status = k
 	}
 	in.CoOrganisers, in.ActionLines, in.Industries = cleanList(in.CoOrganisers), cleanList(in.ActionLines), cleanList(in.Industries)
+	var ps core.Problems
 	var err error
-	if in.date, err = core.ParseDateField("date", in.Date); err != nil {
-		return err
-	}
-	if in.endDate, err = core.ParseDateField("end_date", in.EndDate); err != nil {
-		return err
+	in.date, err = core.ParseDateField("date", in.Date)
+	ps.Check("date", err)
+	dateRead := err == nil
+	in.endDate, err = core.ParseDateField("end_date", in.EndDate)
+	ps.Check("end_date", err)
+	if in.Title == "" {
+		ps.Add("title", "请填写活动名称")
 	}
 	switch {
-	case in.Title == "":
-		return core.Invalid("title", "请填写活动名称")
 	case in.Type == "":
-		return core.Invalid("type", "请选择活动类型")
+		ps.Add("type", "请选择活动类型")
 	case !slices.Contains(cat.EventTypes, in.Type):
-		return core.Invalid("type", "未知活动类型 %q（可选：%s）", in.Type, strings.Join(cat.EventTypes, "、"))
+		ps.Add("type", "未知活动类型 %q（可选：%s）", in.Type, strings.Join(cat.EventTypes, "、"))
+	}
+	switch {
+	case in.date.IsZero() && dateRead:
+		ps.Add("date", "请填写活动日期（如 2024-03-05 或 2024年3月5日）")
 	case in.date.IsZero():
-		return core.Invalid("date", "请填写活动日期（如 2024-03-05 或 2024年3月5日）")
 	case !in.endDate.IsZero() && in.endDate.Before(in.date):
-		return core.Invalid("end_date", "结束日期不能早于开始日期")
+		ps.Add("end_date", "结束日期不能早于开始日期")
 	case !in.endDate.IsZero() && in.endDate.DaysSince(in.date) > 90:
-		return core.Invalid("end_date", "活动持续时间不能超过 90 天")
+		ps.Add("end_date", "活动持续时间不能超过 90 天")
+	}
+	switch {
 	case in.Unit == "" || !m.HasUnit(in.Unit):
-		return core.Invalid("unit", "请选择主办单位")
+		ps.Add("unit", "请选择主办单位")
 	case !scope.Allows(in.Unit):
-		return core.Invalid("unit", "只能选择本人所属（或下属）单位作为主办单位")
+		ps.Add("unit", "只能选择本人所属（或下属）单位作为主办单位")
+	}
+	switch {
 	case in.Attendees < 0:
-		return core.Invalid("attendees", "参会人数不能为负数")
+		ps.Add("attendees", "参会人数不能为负数")
 	case in.Attendees > 100000:
-		return core.Invalid("attendees", "参会人数过大")
-	case in.Participants.EnterpriseCount < 0:
-		return core.Invalid("participants", "参与企业数不能为负数")
-	case in.Participants.TalentCount < 0:
-		return core.Invalid("participants", "参与人才数不能为负数")
-	case len(in.CoOrganisers) > 10:
-		return core.Invalid("co_organisers", "协办单位最多 10 个")
-	case len(in.Industries) > 10:
-		return core.Invalid("industries", "产业最多 10 个")
+		ps.Add("attendees", "参会人数过大")
+	}
+	if in.Participants.EnterpriseCount < 0 {
+		ps.Add("participants", "参与企业数不能为负数")
+	}
+	if in.Participants.TalentCount < 0 {
+		ps.Add("participants", "参与人才数不能为负数")
+	}
+	if len(in.CoOrganisers) > 10 {
+		ps.Add("co_organisers", "协办单位最多 10 个")
+	}
+	if len(in.Industries) > 10 {
+		ps.Add("industries", "产业最多 10 个")
 	}
 	if in.endDate == in.date {
 		in.endDate = core.Date{}
 	}
-	for field, s := range map[string]struct {
-		v string
-		n int
-	}{"title": {in.Title, 100}, "place": {in.Place, 100}, "summary": {in.Summary, 5000}} {
-		if err := tooLong(field, s.v, s.n); err != nil {
-			return err
-		}
-	}
+	ps.Length("title", "活动名称", in.Title, core.MaxName)
+	ps.Length("place", "活动地点", in.Place, core.MaxName)
+	ps.Length("summary", "活动简介", in.Summary, core.MaxText)
 	for _, c := range in.CoOrganisers {
-		if err := tooLong("co_organisers", c, 100); err != nil {
-			return err
-		}
+		ps.Length("co_organisers", "每个协办单位", c, core.MaxName)
 	}
 	for _, l := range in.ActionLines {
 		if !slices.Contains(cat.ActionLines, l) {
-			return core.Invalid("action_lines", "未知“七个一”行动 %q", l)
+			ps.Add("action_lines", "未知“七个一”行动 %q", l)
 		}
 	}
 	for _, i := range in.Industries {
 		if !slices.ContainsFunc(cat.Industries, func(x matrix.Industry) bool { return x.Name == i }) {
-			return core.Invalid("industries", "未知产业 %q", i)
+			ps.Add("industries", "未知产业 %q", i)
 		}
 	}
 	today := core.Today(now)
@@ -172,21 +170,21 @@ func (in *Input) Validate(cat *matrix.Catalog, m Matrix, scope core.Scope, now t
 			in.Status = StatusPlanned
 		}
 	}
-	if !slices.Contains(Statuses, in.Status) {
-		return core.Invalid("status", "未知活动状态 %q（筹备中/已举办/已取消）", in.Status)
-	}
-	if in.Status == StatusHeld && in.date.After(today) {
-		return core.Invalid("status", "活动日期尚未到，不能标记为已举办")
+	switch {
+	case !slices.Contains(Statuses, in.Status):
+		ps.Add("status", "未知活动状态 %q（筹备中/已举办/已取消）", in.Status)
+	case in.Status == StatusHeld && in.date.After(today):
+		ps.Add("status", "活动日期尚未到，不能标记为已举办")
 	}
 	for _, l := range []struct {
 		kind string
 		refs []Ref
 	}{{KindEnterprises, in.Participants.Enterprises}, {KindTalents, in.Participants.Talents}} {
 		if err := checkRefs(l.kind, l.refs); err != nil {
-			return core.Invalid("participants", "%s", err.Error())
+			ps.Add("participants", "%s", err.Error())
 		}
 	}
-	return nil
+	return ps.Err()
 }
 
 var idRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
