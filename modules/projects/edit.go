@@ -170,6 +170,7 @@ func (in *Input) Validate(cat Catalog, v Vocab, scope core.Scope) error {
 		if c.Email != "" && !emailRE.MatchString(c.Email) {
 			ps.Add("contacts", "联系人 %s 的邮箱 %q 格式不正确", who, c.Email)
 		}
+		ps.Length("contacts", "联系人 "+who+" 的电话", c.Phone, core.MaxPhone)
 		phone, err := ContactPhone(line(c.Phone))
 		if err != nil {
 			ps.Add("contacts", "联系人 %s 的%v", who, err)
