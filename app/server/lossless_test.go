@@ -23,8 +23,17 @@ type editable struct {
 	put      func(id string) string // API update path
 	form     func(id string) string // page holding the edit form
 	action   func(id string) string // where the form posts
-	filter   func(item map[string]any) bool
-	sampleOf int // how many records of the list to try
+	idKey    string                 // the list item's key holding the id ("id" when empty)
+	sampleOf int                    // how many records of the list to try
+}
+
+func (k editable) id(item map[string]any) string {
+	key := k.idKey
+	if key == "" {
+		key = "id"
+	}
+	id, _ := item[key].(string)
+	return id
 }
 
 func same(format string) func(string) string {
@@ -54,6 +63,8 @@ var editables = []editable{
 		form: same("/brokers/%s"), action: same("/brokers/%s"), sampleOf: 6},
 	{kind: "units", list: "/api/v1/units", put: same("/api/v1/units/%s"),
 		form: same("/settings/units/%s"), action: same("/settings/units/%s"), sampleOf: 6},
+	{kind: "users", list: "/api/v1/users", item: same("/api/v1/users/%s"), put: same("/api/v1/users/%s"),
+		form: same("/users/%s"), action: same("/users/%s"), idKey: "username", sampleOf: 8},
 }
 
 // TestUnchangedSavesChangeNothing is the lossless-editing property over a
@@ -80,7 +91,7 @@ func TestUnchangedSavesChangeNothing(t *testing.T) {
 			step := max(1, len(items)/k.sampleOf)
 			tried := 0
 			for i := 0; i < len(items) && tried < k.sampleOf; i += step {
-				id, _ := items[i]["id"].(string)
+				id := k.id(items[i])
 				tried++
 				before := readItem(t, c, k, id)
 
@@ -144,7 +155,7 @@ func readItem(t *testing.T, c *testapp.Client, k editable, id string) map[string
 	t.Helper()
 	if k.item == nil {
 		for _, it := range listItems(t, c, k.list) {
-			if it["id"] == id {
+			if k.id(it) == id {
 				return it
 			}
 		}
@@ -393,7 +404,7 @@ func TestEveryTextFieldIsBounded(t *testing.T) {
 	for _, k := range editables {
 		t.Run(k.kind, func(t *testing.T) {
 			items := listItems(t, c, k.list)
-			id, _ := items[len(items)/2]["id"].(string)
+			id := k.id(items[len(items)/2])
 			doc := readItem(t, c, k, id)
 			checked := 0
 			for key, v := range doc {
@@ -454,5 +465,64 @@ func TestEveryTextFieldIsBounded(t *testing.T) {
 			}
 			t.Logf("%s: %d text fields checked", k.kind, checked)
 		})
+	}
+}
+
+// TestUserEdit: an admin changes a user's name, role and units (form and
+// API) under the rules of creation; no admin changes their own role; a
+// changed user name or status in a PUT is refused as read-only.
+func TestUserEdit(t *testing.T) {
+	a := testapp.Start(t)
+	c := a.Admin(t)
+	if st, out := c.Do("POST", "/api/v1/users", map[string]any{"username": "kfq_new", "name": "新同事", "role": "officer",
+		"units": []string{"kfq"}, "password": "Start-2025x"}, nil); st != 201 {
+		t.Fatalf("create: %d %s", st, out)
+	}
+	k := editable{list: "/api/v1/users", item: same("/api/v1/users/%s")}
+	u := readItem(t, c, k, "kfq_new")
+	u["name"], u["role"], u["units"] = "新同事（调岗）", "manager", []string{"gxq", "kfq"}
+	if st, out := c.Do("PUT", "/api/v1/users/kfq_new", u, nil); st != 200 || c.Header.Get("X-Result") != "updated" {
+		t.Fatalf("edit: %d %s", st, out)
+	}
+	got := readItem(t, c, k, "kfq_new")
+	if got["role"] != "manager" || got["name"] != "新同事（调岗）" || fmt.Sprint(got["units"]) != "[gxq kfq]" {
+		t.Errorf("after the edit: %v", got)
+	}
+	for _, tc := range []struct {
+		user  string
+		set   map[string]any
+		field string
+	}{
+		{"kfq_new", map[string]any{"role": "field", "units": []string{"gxq", "kfq"}}, "units"}, // field staff: one unit
+		{"kfq_new", map[string]any{"units": []string{"nowhere"}}, "units"},
+		{"kfq_new", map[string]any{"role": "boss"}, "role"},
+		{"kfq_new", map[string]any{"username": "other"}, "username"},
+		{"kfq_new", map[string]any{"disabled": true}, "disabled"},
+		{"admin", map[string]any{"role": "officer", "units": []string{"kfq"}}, "role"}, // not one's own role
+	} {
+		doc := readItem(t, c, k, tc.user)
+		for key, v := range tc.set {
+			doc[key] = v
+		}
+		st, out := c.Do("PUT", "/api/v1/users/"+tc.user, doc, nil)
+		if st < 400 || !strings.Contains(out, `"field":"`+tc.field+`"`) {
+			t.Errorf("PUT %s with %v: %d %s, want the field %s refused", tc.user, tc.set, st, out, tc.field)
+		}
+	}
+	// The page: the users list links each user's edit page, which saves.
+	if list := mustGet(t, c, "/users"); !strings.Contains(list, `href="/users/kfq_new"`) {
+		t.Error("the users page does not link the edit page")
+	}
+	fields, ok := formFields(mustGet(t, c, "/users/kfq_new"), "/users/kfq_new")
+	if !ok {
+		t.Fatal("no edit form")
+	}
+	fields.Set("name", "新同事")
+	form := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
+	if st, out := c.Do("POST", "/users/kfq_new", []byte(fields.Encode()), form); st != 303 {
+		t.Fatalf("form: %d %s", st, snippet(out))
+	}
+	if got := readItem(t, c, k, "kfq_new"); got["name"] != "新同事" || got["role"] != "manager" {
+		t.Errorf("after the form: %v", got)
 	}
 }

@@ -34,6 +34,8 @@ func (h *Handlers) Access() web.Rules {
 		"GET /users": web.Admin, "POST /users": web.Admin, "POST /users/:id/disable": web.Admin,
 		"POST /users/:id/enable": web.Admin, "POST /users/:id/password": web.Admin,
 		"GET /api/v1/users": web.Admin, "POST /api/v1/users": web.Admin,
+		"GET /users/:id": web.Admin, "POST /users/:id": web.Admin,
+		"GET /api/v1/users/:id": web.Admin, "PUT /api/v1/users/:id": web.Admin,
 	}
 }
 
@@ -50,8 +52,94 @@ func (h *Handlers) Routes(r fiber.Router) {
 	r.Post("/users/:id/disable", admin, h.disableForm)
 	r.Post("/users/:id/enable", admin, h.enableForm)
 	r.Post("/users/:id/password", admin, h.passwordForm)
+	r.Get("/users/:id", admin, h.editPage)
+	r.Post("/users/:id", admin, h.editForm)
 	r.Get("/api/v1/users", admin, h.apiList)
 	r.Post("/api/v1/users", admin, h.apiCreate)
+	r.Get("/api/v1/users/:id", admin, h.apiGet)
+	r.Put("/api/v1/users/:id", admin, h.apiUpdate)
+}
+
+// EditView is the Data of the "user_edit" page.
+type EditView struct {
+	User     *User
+	Edit     UserEdit
+	Roles    []string
+	Units    []UnitOption
+	UnitName func(string) string
+	Version  int64
+	Self     bool
+	web.FormState
+}
+
+func (h *Handlers) editView(c *fiber.Ctx, u *User, e UserEdit, version int64) EditView {
+	me := web.Me(c)
+	return EditView{User: u, Edit: e, Roles: Roles, Units: h.Units.Options(), UnitName: h.Units.Name, Version: version,
+		Self: me != nil && me.Username == u.ID}
+}
+
+func (h *Handlers) editPage(c *fiber.Ctx) error {
+	u, err := h.Svc.Get(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return web.Fail(c, err)
+	}
+	return web.Page(c, "user_edit", "编辑用户 "+u.ID, "users", h.editView(c, u, UserEdit{Name: u.Name, Role: u.Role, Units: u.Units}, u.Version))
+}
+
+func (h *Handlers) editForm(c *fiber.Ctx) error {
+	u, err := h.Svc.Get(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return web.Fail(c, err)
+	}
+	n := formUser(c)
+	e := UserEdit{Name: n.Name, Role: n.Role, Units: n.Units}
+	version, _ := strconv.ParseInt(c.FormValue("version"), 10, 64)
+	saved, err := h.Svc.Update(c.UserContext(), web.Actor(c), h.Units, u.ID, version, e)
+	if err == nil {
+		web.Saved(c, version, saved.Version)
+		return c.Redirect("/users", fiber.StatusSeeOther)
+	}
+	v := h.editView(c, u, e, version)
+	if errors.Is(err, core.ErrConflict) {
+		web.Flash(c, "error", "该用户刚被他人修改，请核对后重试")
+		return c.Redirect("/users/"+u.ID, fiber.StatusSeeOther)
+	}
+	return web.FormFailed(c, err, &v.FormState, func() error { return web.Page(c, "user_edit", "编辑用户 "+u.ID, "users", v) }, nil, "users")
+}
+
+func (h *Handlers) apiGet(c *fiber.Ctx) error {
+	u, err := h.Svc.Get(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return web.Fail(c, err)
+	}
+	return c.JSON(toAPI(u))
+}
+
+type updateRequest struct {
+	UserEdit
+	Version int64 `json:"version"`
+}
+
+func (h *Handlers) apiUpdate(c *fiber.Ctx) error {
+	var req updateRequest
+	if err := web.DecodeEdit(c, &req, func() (any, error) {
+		u, err := h.Svc.Get(c.UserContext(), c.Params("id"))
+		if err != nil {
+			return nil, err
+		}
+		return toAPI(u), nil
+	}); err != nil {
+		return web.Fail(c, err)
+	}
+	if req.Version <= 0 {
+		return web.Fail(c, &web.BadInput{Field: "version", Message: "须提供读取时的 version"})
+	}
+	u, err := h.Svc.Update(c.UserContext(), web.Actor(c), h.Units, c.Params("id"), req.Version, req.UserEdit)
+	if err != nil {
+		return web.Fail(c, err)
+	}
+	web.Result(c, req.Version, u.Version)
+	return c.JSON(toAPI(u))
 }
 
 // PageView is the Data of the "users" page.

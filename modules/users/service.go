@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
@@ -233,6 +234,53 @@ func (s *Service) EnsureAdmin(ctx context.Context, password string) (created boo
 // Get loads a user by name.
 func (s *Service) Get(ctx context.Context, username string) (*User, error) {
 	return s.repo.Get(ctx, username)
+}
+
+// UserEdit is what an admin changes on an account: its name, role and
+// units (the user name stays; status and password have their own actions).
+type UserEdit struct {
+	Name  string   `json:"name"`
+	Role  string   `json:"role"`
+	Units []string `json:"units"`
+}
+
+// Update changes a user's name, role and units under the rules of Create,
+// if version is the stored one (else core.ErrConflict). An admin keeps
+// their own role. Saving what is stored writes nothing (Repo.Update).
+func (s *Service) Update(ctx context.Context, a core.Actor, tree UnitTree, username string, version int64, e UserEdit) (*User, error) {
+	u, err := s.repo.Get(ctx, username)
+	if err != nil {
+		return nil, err
+	}
+	if version != u.Version {
+		return nil, fmt.Errorf("users: update %s version %d: %w", username, version, core.ErrConflict)
+	}
+	n := NewUser{Username: username, Name: core.CleanLine(e.Name), Role: e.Role, Units: e.Units}
+	if err := n.Validate(tree); err != nil {
+		return nil, err
+	}
+	if username == a.User && n.Role != u.Role {
+		return nil, core.Invalid("role", "不能修改自己的角色（请由另一位系统管理员修改）")
+	}
+	if utf8.RuneCountInString(n.Name) > 40 {
+		return nil, core.Invalid("name", "姓名最多 40 字")
+	}
+	before := *u
+	u.Name, u.Role = n.Name, n.Role
+	var units []string
+	for _, x := range n.Units {
+		if !slices.Contains(units, x) {
+			units = append(units, x)
+		}
+	}
+	u.Units = core.KeepOrder(u.Units, units)
+	if n.Role == RoleAdmin && len(n.Units) == 0 {
+		u.Units = nil
+	}
+	if err := s.repo.Update(ctx, a, u, &before); err != nil {
+		return nil, fmt.Errorf("users: update %s: %w", username, err)
+	}
+	return u, nil
 }
 
 // SetDisabled enables or disables an account; disabling ends its sessions.
