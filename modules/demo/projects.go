@@ -134,6 +134,7 @@ func (x *generator) project(g gen, i int, typ, stage string, held []*events.Even
 			p.Score = float64(60 + i%30)
 		}
 	}
+	p.Assessment = scoreSheet(p.Score)
 	p.Decisions = decisionRecord(p)
 
 	// Milestones after entering 过程管理, cut at leaving it (aftercare keeps
@@ -183,6 +184,33 @@ func (x *generator) project(g gen, i int, typ, stage string, held []*events.Even
 	}
 	x.followUp(g, p)
 	return p
+}
+
+// scoreSheet is a score sheet over the default criteria whose total is
+// score: each criterion its share of its maximum, in half points, the
+// rounding made up on the criteria that have room. No score, no sheet.
+func scoreSheet(score float64) []projects.ScoreItem {
+	if score <= 0 {
+		return nil
+	}
+	sheet := slices.Clone(projects.DefaultCriteria)
+	total := 0.0
+	for i := range sheet {
+		sheet[i].Score = math.Round(sheet[i].Max*score/100*2) / 2
+		total += sheet[i].Score
+	}
+	for i := 0; total != score && i < 1000; i++ {
+		c := &sheet[i%len(sheet)]
+		switch {
+		case total < score && c.Score+0.5 <= c.Max:
+			c.Score += 0.5
+			total += 0.5
+		case total > score && c.Score >= 0.5:
+			c.Score -= 0.5
+			total -= 0.5
+		}
+	}
+	return sheet
 }
 
 // decisionRecord is the decision record the generated score and approval

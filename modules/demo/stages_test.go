@@ -33,3 +33,21 @@ func TestProjectsMeetTheirStageConditions(t *testing.T) {
 		t.Errorf("projects failing their stage: %v", bad)
 	}
 }
+
+// A scored demo project has its score sheet: the page shows the scores the
+// total is made of, and saving the sheet as shown keeps the total.
+func TestScoreSheetsAddUp(t *testing.T) {
+	for _, score := range []float64{40, 55.5, 70, 94, 97.5, 98} {
+		sheet := scoreSheet(score)
+		total := 0.0
+		for i, it := range sheet {
+			if it.Score < 0 || it.Score > it.Max || it.Criterion != projects.DefaultCriteria[i].Criterion {
+				t.Errorf("%v: item %+v", score, it)
+			}
+			total += it.Score
+		}
+		if total != score {
+			t.Errorf("sheet for %v adds up to %v: %+v", score, total, sheet)
+		}
+	}
+}

@@ -581,6 +581,11 @@ func (h *Handlers) formError(c *fiber.Ctx, id string, err error) error {
 
 func (h *Handlers) stageForm(c *fiber.Ctx) error {
 	version, _ := strconv.ParseInt(c.FormValue("version"), 10, 64)
+	if c.FormValue("to") == "" {
+		// The page offers no stage by default: pressing 变更阶段 without
+		// choosing one must not move the project back to the first.
+		return back(c, c.Params("id"), "error", "请选择要转入的阶段")
+	}
 	p, err := h.move(c, c.Params("id"), stageRequest{To: c.FormValue("to"), Version: version, Note: c.FormValue("note")})
 	if err != nil {
 		return h.formError(c, c.Params("id"), err)
