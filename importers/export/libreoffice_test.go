@@ -10,11 +10,8 @@ import (
 	"time"
 
 	"zhaoshang/app/platform"
-	"zhaoshang/app/testapp"
 	"zhaoshang/importers/batch"
-	"zhaoshang/importers/sheet"
 	"zhaoshang/modules/core"
-	"zhaoshang/modules/users"
 )
 
 // soffice is LibreOffice's command, or "" (the test then skips, unless
@@ -74,15 +71,8 @@ func TestLibreOfficeResavedExportsReimportUnchanged(t *testing.T) {
 		t.Skip("seeds the demo data and runs LibreOffice")
 	}
 	bin := soffice(t)
-	a := testapp.Start(t)
+	a := demoApp(t)
 	ctx := context.Background()
-	if _, err := a.P.SeedDemo(ctx, 1, nil); err != nil {
-		t.Fatal(err)
-	}
-	admin, err := a.P.Users.Get(ctx, "admin")
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, kind := range platform.ExportKinds {
 		t.Run(kind, func(t *testing.T) {
 			run, err := a.P.Exporter(kind, core.AllUnits, nil)
@@ -97,19 +87,9 @@ func TestLibreOfficeResavedExportsReimportUnchanged(t *testing.T) {
 			for _, format := range []string{"xlsx", "csv"} {
 				file := resave(t, bin, kind+".xlsx", buf.Bytes(), format)
 				name := kind + "." + format
-				book, err := sheet.Open(name, bytes.NewReader(file), int64(len(file)), sheet.DefaultLimits)
-				if err != nil {
-					t.Fatalf("%s: %v", name, err)
-				}
-				rep, err := a.P.Imports.Run(ctx, batch.Request{Kind: kind, File: name, Book: book,
-					Actor: core.Actor{User: admin.ID}, Scope: users.ScopeOf(admin, a.P.Matrix), Unit: "kfq", DryRun: true})
-				book.Close()
-				if err != nil {
-					t.Fatalf("%s: %v", name, err)
-				}
+				rep := dryImport(t, a, kind, name, file)
 				if rep.Rows != n || rep.Unchanged != rep.Rows {
-					t.Errorf("%s resaved by LibreOffice and re-imported: rows %d of %d exported, created %d, updated %d, unchanged %d, review %d, rejected %d; errors %+v, reviews %+v",
-						name, rep.Rows, n, rep.Created, rep.Updated, rep.Unchanged, rep.Review, rep.Rejected, first(rep.Errors), first(rep.Reviews))
+					t.Errorf("%s (%d rows exported) resaved by LibreOffice and re-imported: %s", name, n, counts(rep))
 					for _, o := range rep.Outcomes[:min(len(rep.Outcomes), 400)] {
 						if o.Action == batch.ActUpdate {
 							t.Logf("  row %d %s: %s", o.Row, o.Name, o.Message)

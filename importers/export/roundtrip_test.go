@@ -11,13 +11,11 @@ import (
 	"zhaoshang/app/testapp"
 	"zhaoshang/importers/batch"
 	"zhaoshang/importers/export"
-	"zhaoshang/importers/sheet"
 	"zhaoshang/modules/core"
 	"zhaoshang/modules/events"
 	"zhaoshang/modules/policies"
 	"zhaoshang/modules/projects"
 	"zhaoshang/modules/resources"
-	"zhaoshang/modules/users"
 	"zhaoshang/search"
 )
 
@@ -79,24 +77,10 @@ func TestDemoProjectsExportReimportsUnchanged(t *testing.T) {
 		}
 		return buf.Bytes()
 	}
-	admin, err := a.P.Users.Get(ctx, "admin")
-	if err != nil {
-		t.Fatal(err)
-	}
 	for name, file := range map[string][]byte{"store": viaStore(), "kept records": viaEngine()} {
-		book, err := sheet.Open("projects.xlsx", bytes.NewReader(file), int64(len(file)), sheet.DefaultLimits)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rep, err := a.P.Imports.Run(ctx, batch.Request{Kind: projects.Kind, File: "projects.xlsx", Book: book,
-			Actor: core.Actor{User: admin.ID}, Scope: users.ScopeOf(admin, a.P.Matrix), Unit: "kfq", DryRun: true})
-		book.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
+		rep := dryImport(t, a, projects.Kind, "projects.xlsx", file)
 		if rep.Rows < 3000 || rep.Updated != 0 || rep.Review != 0 || rep.Rejected != 0 || rep.Created != 0 || rep.Unchanged != rep.Rows {
-			t.Errorf("export via %s re-imported: rows %d, created %d, updated %d, unchanged %d, review %d, rejected %d; errors %+v, reviews %+v",
-				name, rep.Rows, rep.Created, rep.Updated, rep.Unchanged, rep.Review, rep.Rejected, first(rep.Errors), first(rep.Reviews))
+			t.Errorf("export via %s re-imported: %s", name, counts(rep))
 		}
 	}
 }
@@ -117,34 +101,30 @@ func TestDemoDaysExportImportRoundTrip(t *testing.T) {
 	if _, err := a.P.SeedDemo(ctx, 1, nil); err != nil {
 		t.Fatal(err)
 	}
-	admin, err := a.P.Users.Get(ctx, "admin")
-	if err != nil {
-		t.Fatal(err)
-	}
 	names, r := a.P.Matrix.Name, a.P.Records
 	kind := resources.KindOf
 	t.Run(events.Kind, func(t *testing.T) {
-		roundTrip(t, a, admin, r.Events, events.ExportSheet(names), func(e *events.Event) map[string]core.Date {
+		roundTrip(t, a, r.Events, events.ExportSheet(names), func(e *events.Event) map[string]core.Date {
 			return map[string]core.Date{"date": e.Date, "end_date": e.EndDate}
 		})
 	})
 	t.Run(policies.Kind, func(t *testing.T) {
-		roundTrip(t, a, admin, r.Policies, policies.ExportSheet(names), func(p *policies.Policy) map[string]core.Date {
+		roundTrip(t, a, r.Policies, policies.ExportSheet(names), func(p *policies.Policy) map[string]core.Date {
 			return map[string]core.Date{"issued_on": p.IssuedOn, "effective_from": p.EffectiveFrom, "effective_to": p.EffectiveTo}
 		})
 	})
 	t.Run(resources.KindEnterprises, func(t *testing.T) {
-		roundTrip(t, a, admin, r.Enterprises, resources.ExportSheet[*resources.Enterprise](kind(resources.KindEnterprises), names),
+		roundTrip(t, a, r.Enterprises, resources.ExportSheet[*resources.Enterprise](kind(resources.KindEnterprises), names),
 			func(e *resources.Enterprise) map[string]core.Date { return map[string]core.Date{"founded": e.Founded} })
 	})
 	t.Run(resources.KindInstitutes, func(t *testing.T) {
-		roundTrip(t, a, admin, r.Institutes, resources.ExportSheet[*resources.Institute](kind(resources.KindInstitutes), names),
+		roundTrip(t, a, r.Institutes, resources.ExportSheet[*resources.Institute](kind(resources.KindInstitutes), names),
 			func(in *resources.Institute) map[string]core.Date {
 				return map[string]core.Date{"established": in.Established}
 			})
 	})
 	t.Run(resources.KindResults, func(t *testing.T) {
-		roundTrip(t, a, admin, r.Results, resources.ExportSheet[*resources.TechResult](kind(resources.KindResults), names),
+		roundTrip(t, a, r.Results, resources.ExportSheet[*resources.TechResult](kind(resources.KindResults), names),
 			func(x *resources.TechResult) map[string]core.Date {
 				return map[string]core.Date{"deal_date": x.DealDate}
 			})
@@ -157,7 +137,7 @@ func TestDemoDaysExportImportRoundTrip(t *testing.T) {
 func roundTrip[T any, P interface {
 	*T
 	core.Record
-}](t *testing.T, a *testapp.App, admin *users.User, repo *core.Repo[T, P], sh export.Sheet[P], days func(P) map[string]core.Date) {
+}](t *testing.T, a *testapp.App, repo *core.Repo[T, P], sh export.Sheet[P], days func(P) map[string]core.Date) {
 	ctx := context.Background()
 	legacy := 0
 	err := repo.Each(ctx, func(p P) error {
@@ -188,19 +168,8 @@ func roundTrip[T any, P interface {
 		t.Fatal(err)
 	}
 	for name, file := range map[string][]byte{"store": viaStore.Bytes(), "kept records": viaEngine.Bytes()} {
-		book, err := sheet.Open(repo.Kind+".xlsx", bytes.NewReader(file), int64(len(file)), sheet.DefaultLimits)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rep, err := a.P.Imports.Run(ctx, batch.Request{Kind: repo.Kind, File: repo.Kind + ".xlsx", Book: book,
-			Actor: core.Actor{User: admin.ID}, Scope: users.ScopeOf(admin, a.P.Matrix), Unit: "kfq", DryRun: true})
-		book.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if rep.Rows < 20 || rep.Unchanged != rep.Rows {
-			t.Errorf("%s export via %s re-imported: rows %d, created %d, updated %d, unchanged %d, review %d, rejected %d; errors %+v, reviews %+v",
-				repo.Kind, name, rep.Rows, rep.Created, rep.Updated, rep.Unchanged, rep.Review, rep.Rejected, first(rep.Errors), first(rep.Reviews))
+		if rep := dryImport(t, a, repo.Kind, repo.Kind+".xlsx", file); rep.Rows < 20 || rep.Unchanged != rep.Rows {
+			t.Errorf("%s export via %s re-imported: %s", repo.Kind, name, counts(rep))
 		}
 	}
 }

@@ -190,18 +190,7 @@ func (p *eventPlanner) Build(c *batch.Candidate, cur core.Record) (core.Record, 
 	}
 	out, changed, err := events.ImportBuild(in, stored, p.cat, p.k.Matrix, p.env.Scope, p.env.Now)
 	if err != nil {
-		if fes := core.FieldErrors(err); len(fes) > 0 {
-			var ps core.Problems
-			for _, fe := range fes {
-				k, ok := eventFieldKeys[fe.Field]
-				if !ok {
-					k = fe.Field
-				}
-				ps.Add(k, "%s", fe.Message)
-			}
-			return nil, false, ps.Err()
-		}
-		return nil, false, err
+		return nil, false, onColumns(err, eventFieldKeys)
 	}
 	return out, !changed, nil
 }

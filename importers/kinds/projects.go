@@ -290,16 +290,24 @@ func importError(err error) error {
 	if ge, ok := projects.AsGateError(err); ok {
 		return core.Invalid("stage", "%s", ge.Message)
 	}
-	if fes := core.FieldErrors(err); len(fes) > 0 {
-		var ps core.Problems
-		for _, fe := range fes {
-			k, ok := fieldKeys[fe.Field]
-			if !ok {
-				k = fe.Field
-			}
-			ps.Add(k, "%s", fe.Message)
-		}
-		return ps.Err()
+	return onColumns(err, fieldKeys)
+}
+
+// onColumns names a module's field errors by the import keys of their
+// columns (keys: module field → import key; others keep their name), all of
+// them; any other error is returned as it is.
+func onColumns(err error, keys map[string]string) error {
+	fes := core.FieldErrors(err)
+	if len(fes) == 0 {
+		return err
 	}
-	return err
+	var ps core.Problems
+	for _, fe := range fes {
+		k, ok := keys[fe.Field]
+		if !ok {
+			k = fe.Field
+		}
+		ps.Add(k, "%s", fe.Message)
+	}
+	return ps.Err()
 }
