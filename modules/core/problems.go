@@ -90,3 +90,21 @@ func FieldErrors(err error) []*FieldError {
 	}
 	return out
 }
+
+// AllProblems joins the field errors of several checks into one answer
+// (every problem at once); a check that failed otherwise (a store error,
+// a refused access) is returned alone.
+func AllProblems(errs ...error) error {
+	var ps Problems
+	for _, err := range errs {
+		if err == nil {
+			continue
+		}
+		fes := FieldErrors(err)
+		if len(fes) == 0 {
+			return err
+		}
+		ps = append(ps, fes...)
+	}
+	return ps.Err()
+}

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"errors"
 	"strings"
 	"testing"
 )
@@ -51,5 +52,29 @@ func TestProblems(t *testing.T) {
 	}
 	if s := p.Summary(); !strings.HasPrefix(s, "有 3 处需要修改：请填写名称；") {
 		t.Errorf("Summary = %q", s)
+	}
+}
+
+func TestAllProblems(t *testing.T) {
+	stop := errors.New("store down")
+	cases := []struct {
+		name   string
+		errs   []error
+		fields []string
+		other  error
+	}{
+		{"none", []error{nil, nil}, nil, nil},
+		{"joined", []error{Invalid("a", "x"), nil, (&Problems{{Field: "b"}, {Field: "c"}}).Err()}, []string{"a", "b", "c"}, nil},
+		{"another error wins", []error{Invalid("a", "x"), stop}, nil, stop},
+	}
+	for _, tc := range cases {
+		err := AllProblems(tc.errs...)
+		var got []string
+		for _, fe := range FieldErrors(err) {
+			got = append(got, fe.Field)
+		}
+		if strings.Join(got, ",") != strings.Join(tc.fields, ",") || tc.other != nil && !errors.Is(err, tc.other) || tc.fields == nil && tc.other == nil && err != nil {
+			t.Errorf("%s: %v (fields %v)", tc.name, err, got)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package transfers_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -404,5 +405,21 @@ func TestDealLinksStayInScope(t *testing.T) {
 	d["note"] = "officer's edit"
 	if st, out := e.officer.Do("PUT", "/api/v1/transfers/"+d["id"].(string), d, nil); st != 200 {
 		t.Fatalf("officer saving a deal with its standing links: %d %s", st, out)
+	}
+}
+
+// A deal with several problems names every one at once.
+func TestDealReportsEveryProblem(t *testing.T) {
+	e := setup(t)
+	st, out := e.officer.Do("POST", "/api/v1/transfers", map[string]any{"type": "买卖", "seller": "", "buyer": "昆山某公司",
+		"amount": 100, "paid": 200, "contract_no": "no!", "date": "2024-03-05", "unit": "gxq"}, nil)
+	var got struct{ Errors []struct{ Field string } }
+	_ = json.Unmarshal([]byte(out), &got)
+	var fields []string
+	for _, x := range got.Errors {
+		fields = append(fields, x.Field)
+	}
+	if st != 422 || fmt.Sprint(fields) != "[type seller paid contract_no unit]" {
+		t.Fatalf("deal with five problems: %d %s", st, out)
 	}
 }

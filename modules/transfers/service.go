@@ -94,53 +94,56 @@ type DealInput struct {
 
 // Validate normalises in and checks the rules that need no stored data.
 func (in *DealInput) Validate() error {
-	cl := strings.TrimSpace
+	cl := core.CleanLine
 	in.Type, in.Title, in.Seller, in.Buyer = normaliseType(cl(in.Type)), cl(in.Title), cl(in.Seller), cl(in.Buyer)
 	in.ContractNo, in.BrokerID, in.ResultID = NormaliseContractNo(in.ContractNo), cl(in.BrokerID), cl(in.ResultID)
-	in.Unit, in.Note = cl(in.Unit), cl(in.Note)
+	in.Unit, in.Note = cl(in.Unit), core.CleanText(in.Note)
+	var ps core.Problems
 	switch {
 	case in.Type == "":
-		return core.Invalid("type", "请选择合同类型")
+		ps.Add("type", "请选择合同类型")
 	case !slices.Contains(Types, in.Type):
-		return core.Invalid("type", "未知合同类型 %q（技术开发/转让/许可/咨询/服务）", in.Type)
-	case in.Seller == "":
-		return core.Invalid("seller", "请填写卖方（技术供给方）")
-	case in.Buyer == "":
-		return core.Invalid("buyer", "请填写买方（技术需求方）")
+		ps.Add("type", "未知合同类型 %q（技术开发/转让/许可/咨询/服务）", in.Type)
 	}
-	if err := amountErr("amount", in.Amount); err != nil {
-		return err
+	if in.Seller == "" {
+		ps.Add("seller", "请填写卖方（技术供给方）")
 	}
-	if err := amountErr("paid", in.Paid); err != nil {
-		return err
+	if in.Buyer == "" {
+		ps.Add("buyer", "请填写买方（技术需求方）")
+	}
+	amountOK := amountErr("amount", in.Amount) == nil && amountErr("paid", in.Paid) == nil
+	ps.Check("amount", amountErr("amount", in.Amount))
+	ps.Check("paid", amountErr("paid", in.Paid))
+	switch {
+	case !amountOK:
+	case in.Amount == 0:
+		ps.Add("amount", "请填写合同金额（万元）")
+	case in.Paid > in.Amount:
+		ps.Add("paid", "实际支付金额（%s 万元）不能超过合同金额（%s 万元）", fmtWan(in.Paid), fmtWan(in.Amount))
 	}
 	switch {
-	case in.Amount == 0:
-		return core.Invalid("amount", "请填写合同金额（万元）")
-	case in.Paid > in.Amount:
-		return core.Invalid("paid", "实际支付金额（%s 万元）不能超过合同金额（%s 万元）", fmtWan(in.Paid), fmtWan(in.Amount))
 	case in.ContractNo == "":
-		return core.Invalid("contract_no", "请填写技术合同登记号")
+		ps.Add("contract_no", "请填写技术合同登记号")
 	case !contractRE.MatchString(in.ContractNo):
-		return core.Invalid("contract_no", "技术合同登记号只能由数字、字母和“-”组成（4–40 位）")
+		ps.Add("contract_no", "技术合同登记号只能由数字、字母和“-”组成（4–40 位）")
+	}
+	switch {
 	case in.Date.IsZero():
-		return core.Invalid("date", "请填写合同日期")
+		ps.Add("date", "请填写合同日期")
 	case in.Date.After(core.Today(time.Now()).AddDate(1, 0, 0)):
-		return core.Invalid("date", "合同日期不能晚于一年之后")
-	case in.BrokerID != "" && !idRE.MatchString(in.BrokerID):
-		return core.Invalid("broker_id", "技术经纪人编号格式不正确")
-	case in.ResultID != "" && !idRE.MatchString(in.ResultID):
-		return core.Invalid("result_id", "科技成果编号格式不正确")
+		ps.Add("date", "合同日期不能晚于一年之后")
 	}
-	for _, f := range []struct {
-		field, v string
-		n        int
-	}{{"title", in.Title, 100}, {"seller", in.Seller, 100}, {"buyer", in.Buyer, 100}, {"note", in.Note, 2000}} {
-		if err := tooLong(f.field, f.v, f.n); err != nil {
-			return err
-		}
+	if in.BrokerID != "" && !idRE.MatchString(in.BrokerID) {
+		ps.Add("broker_id", "技术经纪人编号格式不正确")
 	}
-	return nil
+	if in.ResultID != "" && !idRE.MatchString(in.ResultID) {
+		ps.Add("result_id", "科技成果编号格式不正确")
+	}
+	ps.Length("title", "合同名称", in.Title, core.MaxName)
+	ps.Length("seller", "卖方", in.Seller, core.MaxName)
+	ps.Length("buyer", "买方", in.Buyer, core.MaxName)
+	ps.Length("note", "备注", in.Note, 2000)
+	return ps.Err()
 }
 
 func fmtWan(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
@@ -221,14 +224,9 @@ func DealInputOf(d *Deal) DealInput {
 
 // CreateDeal validates and stores a deal.
 func (s *Service) CreateDeal(ctx context.Context, a core.Actor, scope core.Scope, in DealInput) (*Deal, error) {
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
-	if err := s.checkUnit(in.Unit, scope); err != nil {
-		return nil, err
-	}
 	d := &Deal{}
-	if err := s.link(ctx, scope, in, d, nil); err != nil {
+	verr := in.Validate() // first: it normalises in
+	if err := core.AllProblems(verr, s.checkUnit(in.Unit, scope), s.link(ctx, scope, in, d, nil)); err != nil {
 		return nil, err
 	}
 	in.apply(d)
@@ -264,14 +262,9 @@ func (s *Service) UpdateDeal(ctx context.Context, a core.Actor, scope core.Scope
 	if version != d.Version {
 		return nil, fmt.Errorf("transfers: deal %s version %d: %w", id, version, core.ErrConflict)
 	}
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
-	if err := s.checkUnit(in.Unit, scope); err != nil {
-		return nil, err
-	}
 	before := *d
-	if err := s.link(ctx, scope, in, d, &before); err != nil {
+	verr := in.Validate() // first: it normalises in
+	if err := core.AllProblems(verr, s.checkUnit(in.Unit, scope), s.link(ctx, scope, in, d, &before)); err != nil {
 		return nil, err
 	}
 	in.apply(d)
