@@ -236,23 +236,22 @@ func (s *Service) Create(ctx context.Context, a core.Actor, scope core.Scope, in
 	if in.Stage == "" {
 		in.Stage = StageSearch
 	}
-	if err := in.Validate(cat, s.Vocab, scope); err != nil {
-		return nil, err
-	}
+	verr := in.Validate(cat, s.Vocab, scope)
+	var serr error
 	if in.Stage != StageSearch && in.Stage != StagePush && in.Stage != StageAttract {
-		return nil, core.Invalid("stage", "新建项目只能处于资源搜索、资源推送或资源招引阶段，之后的阶段须逐步推进")
+		serr = core.Invalid("stage", "新建项目只能处于资源搜索、资源推送或资源招引阶段，之后的阶段须逐步推进")
+	}
+	if in.Officer == "" && (s.Links == nil || s.Links.Member(ctx, in.Unit, a.User)) {
+		in.Officer = a.User
+	}
+	if err := core.AllProblems(verr, serr, s.checkLinks(ctx, scope, &in, nil)); err != nil {
+		return nil, err // every problem at once
 	}
 	if !in.ConfirmDuplicate {
 		// The check is advisory: with the engine down the write still succeeds.
 		if cands, err := s.Duplicates(ctx, in, ""); err == nil && len(cands) > 0 {
 			return nil, &DuplicateWarning{Candidates: cands}
 		}
-	}
-	if in.Officer == "" && (s.Links == nil || s.Links.Member(ctx, in.Unit, a.User)) {
-		in.Officer = a.User
-	}
-	if err := s.checkLinks(ctx, scope, &in, nil); err != nil {
-		return nil, err
 	}
 	p := &Project{}
 	in.apply(p)
@@ -347,11 +346,9 @@ func (s *Service) Update(ctx context.Context, a core.Actor, scope core.Scope, id
 		return nil, core.Invalid("stage", "阶段不在编辑中修改，请用“推进阶段”（API：POST /api/v1/projects/%s/stage）", p.ID)
 	}
 	in.Stage = ""
-	if err := in.Validate(cat, s.Vocab, scope); err != nil {
-		return nil, err
-	}
+	verr := in.Validate(cat, s.Vocab, scope)
 	stored := InputOf(p)
-	if err := s.checkLinks(ctx, scope, &in, &stored); err != nil {
+	if err := core.AllProblems(verr, s.checkLinks(ctx, scope, &in, &stored)); err != nil {
 		return nil, err
 	}
 	before := *p

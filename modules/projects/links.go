@@ -41,26 +41,29 @@ func (s *Service) checkLinks(ctx context.Context, scope core.Scope, in *Input, b
 	if s.Links == nil {
 		return nil
 	}
+	var ps core.Problems
 	for _, l := range linkFields {
 		id := clean(l.get(in))
 		if id == "" || (before != nil && clean(l.get(before)) == id) {
 			continue
 		}
 		if len(id) > 64 {
-			return core.Invalid(l.field, "%s编号无效", l.label)
+			ps.Add(l.field, "%s编号无效", l.label)
+			continue
 		}
 		if err := s.Links.Visible(ctx, scope, l.kind, id); err != nil {
 			if errors.Is(err, core.ErrForbidden) {
-				return core.Invalid(l.field, "%s %s 属于其他单位，无权关联", l.label, id)
+				ps.Add(l.field, "%s %s 属于其他单位，无权关联", l.label, id)
+			} else {
+				ps.Add(l.field, "%s %s 不存在", l.label, id)
 			}
-			return core.Invalid(l.field, "%s %s 不存在", l.label, id)
 		}
 	}
 	if in.Officer != "" && (before == nil || before.Officer != in.Officer || before.Unit != in.Unit) &&
 		!s.Links.Member(ctx, in.Unit, in.Officer) {
-		return core.Invalid("officer", "负责人 %s 不是该项目责任单位的成员", in.Officer)
+		ps.Add("officer", "负责人 %s 不是该项目责任单位的成员", in.Officer)
 	}
-	return nil
+	return ps.Err()
 }
 
 // checkOfficer is checkLinks for a bulk assignment of p to officer.
