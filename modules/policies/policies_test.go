@@ -272,3 +272,21 @@ func TestPoliciesAccessAndInput(t *testing.T) {
 		t.Errorf("officer edit form: %d", st)
 	}
 }
+
+// A policy with several problems names every one at once.
+func TestPolicyReportsEveryProblem(t *testing.T) {
+	a := testapp.Start(t)
+	admin := a.Admin(t)
+	bad := plan()
+	bad["title"], bad["level"], bad["effective_from"] = "", "乡级", "2024-13-01"
+	st, out := admin.Do("POST", "/api/v1/policies", bad, nil)
+	var got struct{ Errors []struct{ Field string } }
+	_ = json.Unmarshal([]byte(out), &got)
+	var fields []string
+	for _, x := range got.Errors {
+		fields = append(fields, x.Field)
+	}
+	if st != 422 || strings.Join(fields, ",") != "effective_from,title,level" {
+		t.Fatalf("policy with three problems: %d %s", st, out)
+	}
+}

@@ -86,7 +86,7 @@ type Input struct {
 	issued, from, to core.Date
 }
 
-func clean(s string) string { return strings.TrimSpace(s) }
+func clean(s string) string { return core.CleanLine(s) }
 
 func cleanList(xs []string) []string {
 	var out []string
@@ -108,53 +108,53 @@ func tooLong(field, v string, n int) error {
 // Validate checks in against the vocabularies; now decides the default status.
 func (in *Input) Validate(cat *matrix.Catalog, m Matrix, now time.Time) error {
 	in.Title, in.DocNo, in.Level, in.Status = clean(in.Title), clean(in.DocNo), clean(in.Level), clean(in.Status)
-	in.Issuer, in.Body, in.Unit = clean(in.Issuer), strings.TrimSpace(strings.ReplaceAll(in.Body, "\r\n", "\n")), clean(in.Unit)
+	in.Issuer, in.Body, in.Unit = clean(in.Issuer), core.CleanText(in.Body), clean(in.Unit)
 	in.Categories, in.SupportModes, in.Industries = cleanList(in.Categories), cleanList(in.SupportModes), cleanList(in.Industries)
-	var err error
+	var ps core.Problems
 	for _, d := range []struct {
 		field string
 		s     string
 		dst   *core.Date
 	}{{"issued_on", in.IssuedOn, &in.issued}, {"effective_from", in.EffectiveFrom, &in.from}, {"effective_to", in.EffectiveTo, &in.to}} {
-		if *d.dst, err = core.ParseDateField(d.field, d.s); err != nil {
-			return err
-		}
+		var err error
+		*d.dst, err = core.ParseDateField(d.field, d.s)
+		ps.Check(d.field, err)
 	}
-	switch {
-	case in.Title == "":
-		return core.Invalid("title", "请填写政策标题")
-	case !slices.Contains(Levels, in.Level):
-		return core.Invalid("level", "请选择级别（%s）", strings.Join(Levels, "、"))
-	case in.Issuer == "":
-		return core.Invalid("issuer", "请填写发文单位")
-	case !in.from.IsZero() && !in.to.IsZero() && in.to.Before(in.from):
-		return core.Invalid("effective_to", "失效日期不能早于生效日期")
-	case in.Unit == "" || !m.HasUnit(in.Unit):
-		return core.Invalid("unit", "请选择维护单位")
-	case len(in.Clauses) > 100:
-		return core.Invalid("clauses", "条款最多 100 条")
+	if in.Title == "" {
+		ps.Add("title", "请填写政策标题")
 	}
-	for field, s := range map[string]struct {
-		v string
-		n int
-	}{"title": {in.Title, 200}, "doc_no": {in.DocNo, 60}, "issuer": {in.Issuer, 100}, "body": {in.Body, 100000}} {
-		if err := tooLong(field, s.v, s.n); err != nil {
-			return err
-		}
+	if !slices.Contains(Levels, in.Level) {
+		ps.Add("level", "请选择级别（%s）", strings.Join(Levels, "、"))
 	}
+	if in.Issuer == "" {
+		ps.Add("issuer", "请填写发文单位")
+	}
+	if !in.from.IsZero() && !in.to.IsZero() && in.to.Before(in.from) {
+		ps.Add("effective_to", "失效日期不能早于生效日期")
+	}
+	if in.Unit == "" || !m.HasUnit(in.Unit) {
+		ps.Add("unit", "请选择维护单位")
+	}
+	if len(in.Clauses) > 100 {
+		ps.Add("clauses", "条款最多 100 条（现有 %d 条）", len(in.Clauses))
+	}
+	ps.Length("title", "政策标题", in.Title, 200)
+	ps.Length("doc_no", "文号", in.DocNo, 60)
+	ps.Length("issuer", "发文单位", in.Issuer, core.MaxName)
+	ps.Length("body", "政策原文", in.Body, 100000)
 	for _, c := range in.Categories {
 		if !slices.Contains(Categories, c) {
-			return core.Invalid("categories", "未知分类 %q", c)
+			ps.Add("categories", "未知分类 %q", c)
 		}
 	}
 	for _, s := range in.SupportModes {
 		if !slices.Contains(SupportModes, s) {
-			return core.Invalid("support_modes", "未知支持方式 %q", s)
+			ps.Add("support_modes", "未知支持方式 %q", s)
 		}
 	}
 	for _, i := range in.Industries {
 		if i != OtherIndustry && !slices.ContainsFunc(cat.Industries, func(x matrix.Industry) bool { return x.Name == i }) {
-			return core.Invalid("industries", "未知产业 %q", i)
+			ps.Add("industries", "未知产业 %q", i)
 		}
 	}
 	if in.Status == "" {
@@ -165,28 +165,28 @@ func (in *Input) Validate(cat *matrix.Catalog, m Matrix, now time.Time) error {
 		}
 	}
 	if !slices.Contains(Statuses, in.Status) {
-		return core.Invalid("status", "状态须为“有效”或“失效”")
+		ps.Add("status", "状态须为“有效”或“失效”")
 	}
 	seen := map[string]bool{}
 	for i := range in.Clauses {
 		c := &in.Clauses[i]
-		c.No, c.Title, c.Text, c.Unit = clean(c.No), clean(c.Title), clean(c.Text), clean(c.Unit)
+		c.No, c.Title, c.Text, c.Unit = clean(c.No), clean(c.Title), core.CleanText(c.Text), clean(c.Unit)
 		n := i + 1
 		switch {
 		case c.No == "":
-			return core.Invalid("clauses", "第 %d 条缺少条款号（如 4、5(1)）", n)
+			ps.Add("clauses", "第 %d 条缺少条款号（如 4、5(1)）", n)
 		case seen[c.No]:
-			return core.Invalid("clauses", "条款号 %s 重复：同一政策的条款号须唯一（如 5(1)、5(2)），以便后道服务准确引用", c.No)
+			ps.Add("clauses", "条款号 %s 重复：同一政策的条款号须唯一（如 5(1)、5(2)），以便后道服务准确引用", c.No)
 		case c.Title == "":
-			return core.Invalid("clauses", "第 %d 条（%s）缺少名称", n, c.No)
+			ps.Add("clauses", "第 %d 条（%s）缺少名称", n, c.No)
 		case math.IsNaN(c.Amount) || math.IsInf(c.Amount, 0) || math.IsNaN(c.Rate) || math.IsInf(c.Rate, 0):
-			return core.Invalid("clauses", "第 %d 条（%s）的金额或比例无效", n, c.No)
+			ps.Add("clauses", "第 %d 条（%s）的金额或比例无效", n, c.No)
 		case c.Amount < 0:
-			return core.Invalid("clauses", "第 %d 条（%s）的金额不能为负数", n, c.No)
+			ps.Add("clauses", "第 %d 条（%s）的金额不能为负数", n, c.No)
 		case c.Amount > 1e7:
-			return core.Invalid("clauses", "第 %d 条（%s）的金额过大（单位为万元）", n, c.No)
+			ps.Add("clauses", "第 %d 条（%s）的金额过大（单位为万元）", n, c.No)
 		case c.Rate < 0 || c.Rate > 100:
-			return core.Invalid("clauses", "第 %d 条（%s）的比例须在 0–100（%%）之间", n, c.No)
+			ps.Add("clauses", "第 %d 条（%s）的比例须在 0–100（%%）之间", n, c.No)
 		}
 		seen[c.No] = true
 		for field, s := range map[string]struct {
@@ -194,11 +194,11 @@ func (in *Input) Validate(cat *matrix.Catalog, m Matrix, now time.Time) error {
 			n int
 		}{"no": {c.No, 20}, "title": {c.Title, 100}, "text": {c.Text, 2000}, "unit": {c.Unit, 40}} {
 			if utf8.RuneCountInString(s.v) > s.n {
-				return core.Invalid("clauses", "第 %d 条的%s最多 %d 字", n, map[string]string{"no": "条款号", "title": "名称", "text": "内容", "unit": "适用对象"}[field], s.n)
+				ps.Add("clauses", "第 %d 条的%s最多 %d 字", n, map[string]string{"no": "条款号", "title": "名称", "text": "内容", "unit": "适用对象"}[field], s.n)
 			}
 		}
 	}
-	return nil
+	return ps.Err()
 }
 
 func (in *Input) apply(p *Policy) {

@@ -391,7 +391,7 @@ func (s *Service) mutate(ctx context.Context, a core.Actor, scope core.Scope, id
 
 // AddFollowUp records a 跟进记录 and optionally sets the next action.
 func (s *Service) AddFollowUp(ctx context.Context, a core.Actor, scope core.Scope, id string, f FollowUp, next string, due Date) (*Project, error) {
-	f.Text, f.Kind = clean(f.Text), clean(f.Kind)
+	f.Text, f.Kind = core.CleanText(f.Text), clean(f.Kind)
 	if f.Text == "" {
 		return nil, core.Invalid("text", "请填写跟进内容")
 	}
@@ -418,7 +418,7 @@ func (s *Service) AddInstruction(ctx context.Context, a core.Actor, scope core.S
 	if role != "manager" && role != "admin" {
 		return nil, fmt.Errorf("projects: instruction by %s: %w", role, core.ErrForbidden)
 	}
-	text = clean(text)
+	text = core.CleanText(text)
 	if text == "" {
 		return nil, core.Invalid("text", "请填写批示内容")
 	}
@@ -521,7 +521,7 @@ func (s *Service) Decide(ctx context.Context, a core.Actor, scope core.Scope, ro
 	if role != "manager" && role != "admin" {
 		return nil, fmt.Errorf("projects: decision by %s: %w", role, core.ErrForbidden)
 	}
-	veto, note = clean(veto), clean(note)
+	veto, note = clean(veto), core.CleanText(note)
 	if !approved && veto == "" && note == "" {
 		return nil, core.Invalid("veto", "不予通过须写明原因（一票否决：环保/安全/能耗，或其他原因）")
 	}
@@ -560,7 +560,7 @@ func (s *Service) Withdraw(ctx context.Context, a core.Actor, scope core.Scope, 
 	if role != "manager" && role != "admin" {
 		return nil, fmt.Errorf("projects: withdraw decision by %s: %w", role, core.ErrForbidden)
 	}
-	note = clean(note)
+	note = core.CleanText(note)
 	if err := tooLong("note", note, 1000); err != nil {
 		return nil, err
 	}

@@ -203,7 +203,7 @@ func (s *Service) Check(ctx context.Context, kind string, in Input, before Resou
 // parse reads one field's text into its stored type.
 func (s *Service) parse(k *Kind, f *Field, raw string, cat *matrix.Catalog, before Resource) (any, error) {
 	label := k.Label(f.Key)
-	raw = strings.TrimSpace(strings.ReplaceAll(raw, "\r\n", "\n"))
+	raw = core.CleanText(raw) // control, bidirectional and zero-width characters go
 	if raw == "" && f.Required {
 		return nil, core.Invalid(f.Key, "%s不能为空", label)
 	}
@@ -211,7 +211,7 @@ func (s *Service) parse(k *Kind, f *Field, raw string, cat *matrix.Catalog, befo
 	switch f.Type {
 	case TypeText, TypeLongText:
 		if f.Type == TypeText {
-			raw = strings.Join(strings.Fields(raw), " ")
+			raw = core.CleanLine(raw)
 		}
 		if n := utf8.RuneCountInString(raw); f.Max > 0 && n > f.Max {
 			return nil, core.Invalid(f.Key, "%s最多 %d 字（现为 %d 字）", label, f.Max, n)
