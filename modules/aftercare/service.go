@@ -71,52 +71,49 @@ type Input struct {
 
 var idRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
-func tooLong(field, v string, n int) error {
-	if utf8.RuneCountInString(v) > n {
-		return core.Invalid(field, "最多 %d 字", n)
-	}
-	return nil
-}
-
 // Validate normalises in and checks the rules that need no stored data.
 func (in *Input) Validate() error {
-	cl := strings.TrimSpace
-	in.ProjectID, in.Title, in.Detail, in.Resolution = cl(in.ProjectID), cl(in.Title), cl(in.Detail), cl(in.Resolution)
+	cl := core.CleanLine
+	in.ProjectID, in.Title, in.Detail, in.Resolution = cl(in.ProjectID), cl(in.Title), core.CleanText(in.Detail), core.CleanText(in.Resolution)
 	in.Type, in.Status = normalise(cl(in.Type)), normalise(cl(in.Status))
 	in.Owner, in.PolicyID, in.ClauseNo = strings.ToLower(cl(in.Owner)), cl(in.PolicyID), cl(in.ClauseNo)
 	if in.Status == "" {
 		in.Status = StatusPending
 	}
+	var ps core.Problems
 	switch {
 	case in.Type == "":
-		return core.Invalid("type", "请选择服务类型")
+		ps.Add("type", "请选择服务类型")
 	case !slices.Contains(Types, in.Type):
-		return core.Invalid("type", "未知服务类型 %q", in.Type)
-	case in.Title == "":
-		return core.Invalid("title", "请填写诉求标题")
-	case in.Owner == "":
-		return core.Invalid("owner", "请填写责任人")
+		ps.Add("type", "未知服务类型 %q", in.Type)
+	}
+	if in.Title == "" {
+		ps.Add("title", "请填写诉求标题")
+	}
+	if in.Owner == "" {
+		ps.Add("owner", "请填写责任人")
+	}
+	switch {
 	case !slices.Contains(Statuses, in.Status):
-		return core.Invalid("status", "未知办理状态 %q", in.Status)
-	case in.Due.IsZero():
-		return core.Invalid("due", "请填写办结期限")
+		ps.Add("status", "未知办理状态 %q", in.Status)
 	case (in.Status == StatusResolved || in.Status == StatusClosed) && in.Resolution == "":
-		return core.Invalid("resolution", "已解决或已关闭的诉求须填写办理结果")
+		ps.Add("resolution", "已解决或已关闭的诉求须填写办理结果")
+	}
+	if in.Due.IsZero() {
+		ps.Add("due", "请填写办结期限")
+	}
+	switch {
 	case in.PolicyID != "" && !idRE.MatchString(in.PolicyID):
-		return core.Invalid("policy_id", "政策编号格式不正确")
+		ps.Add("policy_id", "政策编号格式不正确")
 	case in.ClauseNo != "" && in.PolicyID == "":
-		return core.Invalid("policy_id", "填写条款号时须同时填写政策编号")
+		ps.Add("policy_id", "填写条款号时须同时填写政策编号")
 	}
-	for _, f := range []struct {
-		field, v string
-		n        int
-	}{{"title", in.Title, 100}, {"detail", in.Detail, 5000}, {"resolution", in.Resolution, 5000},
-		{"owner", in.Owner, 32}, {"clause_no", in.ClauseNo, 20}} {
-		if err := tooLong(f.field, f.v, f.n); err != nil {
-			return err
-		}
-	}
-	return nil
+	ps.Length("title", "诉求标题", in.Title, core.MaxName)
+	ps.Length("detail", "诉求内容", in.Detail, core.MaxText)
+	ps.Length("resolution", "办理结果", in.Resolution, core.MaxText)
+	ps.Length("owner", "责任人", in.Owner, 32)
+	ps.Length("clause_no", "条款号", in.ClauseNo, 20)
+	return ps.Err()
 }
 
 // checkOwner makes sure the owner is an active user who can see the unit.
