@@ -30,42 +30,38 @@ type BrokerInput struct {
 
 // Validate normalises in and checks the rules that need no stored data.
 func (in *BrokerInput) Validate() error {
-	cl := strings.TrimSpace
+	cl := core.CleanLine
 	in.Name, in.Organisation, in.Phone, in.Unit = cl(in.Name), cl(in.Organisation), cl(in.Phone), cl(in.Unit)
-	in.CertificateNo = strings.ToUpper(strings.Join(strings.Fields(in.CertificateNo), ""))
-	switch {
-	case in.Name == "":
-		return core.Invalid("name", "请填写经纪人姓名")
-	case in.Organisation == "":
-		return core.Invalid("organisation", "请填写所属中介机构")
-	case len(in.Training) > 100:
-		return core.Invalid("training", "培训记录最多 100 条")
+	in.CertificateNo = strings.ToUpper(strings.Join(strings.Fields(cl(in.CertificateNo)), ""))
+	var ps core.Problems
+	if in.Name == "" {
+		ps.Add("name", "请填写经纪人姓名")
 	}
-	for _, f := range []struct {
-		field, v string
-		n        int
-	}{{"name", in.Name, 50}, {"organisation", in.Organisation, 100}, {"certificate_no", in.CertificateNo, 40},
-		{"phone", in.Phone, 30}} {
-		if err := tooLong(f.field, f.v, f.n); err != nil {
-			return err
-		}
+	if in.Organisation == "" {
+		ps.Add("organisation", "请填写所属中介机构")
 	}
+	if len(in.Training) > 100 {
+		ps.Add("training", "培训记录最多 100 条（现有 %d 条）", len(in.Training))
+	}
+	ps.Length("name", "姓名", in.Name, 50)
+	ps.Length("organisation", "中介机构", in.Organisation, core.MaxName)
+	ps.Length("certificate_no", "证书编号", in.CertificateNo, 40)
+	ps.Length("phone", "电话", in.Phone, core.MaxPhone)
 	for i := range in.Training {
 		t := &in.Training[i]
 		t.Course = cl(t.Course)
-		switch {
-		case t.Date.IsZero():
-			return core.Invalid("training", "第 %d 条培训记录缺少日期", i+1)
-		case t.Course == "":
-			return core.Invalid("training", "第 %d 条培训记录缺少课程名称", i+1)
-		case math.IsNaN(t.Hours) || t.Hours <= 0 || t.Hours > 1000:
-			return core.Invalid("training", "第 %d 条培训记录的学时须大于 0 且不超过 1000", i+1)
+		if t.Date.IsZero() {
+			ps.Add("training", "第 %d 条培训记录缺少日期", i+1)
 		}
-		if err := tooLong("training", t.Course, 100); err != nil {
-			return err
+		if t.Course == "" {
+			ps.Add("training", "第 %d 条培训记录缺少课程名称", i+1)
 		}
+		if math.IsNaN(t.Hours) || t.Hours <= 0 || t.Hours > 1000 {
+			ps.Add("training", "第 %d 条培训记录的学时须大于 0 且不超过 1000", i+1)
+		}
+		ps.Length("training", fmt.Sprintf("第 %d 条培训记录的课程名称", i+1), t.Course, 100)
 	}
-	return nil
+	return ps.Err()
 }
 
 func (in *BrokerInput) apply(b *Broker) {

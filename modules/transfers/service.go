@@ -50,13 +50,6 @@ var (
 	contractRE = regexp.MustCompile(`^[0-9A-Z][0-9A-Z-]{3,39}$`)
 )
 
-func tooLong(field, v string, n int) error {
-	if utf8.RuneCountInString(v) > n {
-		return core.Invalid(field, "最多 %d 字", n)
-	}
-	return nil
-}
-
 // amountErr checks a 万元 amount: finite, not negative, plausible.
 func amountErr(field string, v float64) error {
 	switch {

@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
@@ -126,33 +125,35 @@ type NewUser struct {
 // Validate checks a NewUser against the roles and known units.
 func (n *NewUser) Validate(tree UnitTree) error {
 	n.Username = strings.ToLower(strings.TrimSpace(n.Username))
-	n.Name = strings.TrimSpace(n.Name)
+	n.Name = core.CleanLine(n.Name)
+	var ps core.Problems
 	if !usernameRE.MatchString(n.Username) {
-		return core.Invalid("username", "用户名须为 2–32 位小写字母、数字或 _ -，以字母开头")
+		ps.Add("username", "用户名须为 2–32 位小写字母、数字或 _ -，以字母开头")
 	}
 	if n.Name == "" {
 		n.Name = n.Username
 	}
+	ps.Length("name", "姓名", n.Name, 40)
 	if !slices.Contains(Roles, n.Role) {
-		return core.Invalid("role", "未知角色 %q", n.Role)
+		ps.Add("role", "未知角色 %q", n.Role)
 	}
-	if n.Role != RoleAdmin && len(n.Units) == 0 {
-		return core.Invalid("units", "除系统管理员外，用户必须属于至少一个单位")
-	}
-	if n.Role == RoleField && len(n.Units) != 1 {
-		return core.Invalid("units", "区镇填报员只能属于一个单位")
+	switch {
+	case n.Role != RoleAdmin && len(n.Units) == 0:
+		ps.Add("units", "除系统管理员外，用户必须属于至少一个单位")
+	case n.Role == RoleField && len(n.Units) != 1:
+		ps.Add("units", "区镇填报员只能属于一个单位")
 	}
 	for _, u := range n.Units {
 		if !tree.HasUnit(u) {
-			return core.Invalid("units", "未知单位 %q", u)
+			ps.Add("units", "未知单位 %q", u)
 		}
 	}
 	if n.Password != "" {
 		if err := CheckPolicy(n.Password); err != nil {
-			return core.Invalid("password", "%s", err.Error())
+			ps.Add("password", "%s", err.Error())
 		}
 	}
-	return nil
+	return ps.Err()
 }
 
 // Create adds a user; it returns the password (generated when not given).
@@ -261,9 +262,6 @@ func (s *Service) Update(ctx context.Context, a core.Actor, tree UnitTree, usern
 	}
 	if username == a.User && n.Role != u.Role {
 		return nil, core.Invalid("role", "不能修改自己的角色（请由另一位系统管理员修改）")
-	}
-	if utf8.RuneCountInString(n.Name) > 40 {
-		return nil, core.Invalid("name", "姓名最多 40 字")
 	}
 	before := *u
 	u.Name, u.Role = n.Name, n.Role
