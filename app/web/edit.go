@@ -15,8 +15,11 @@ import (
 // the body may be the record as its GET answered: a key v has no field for
 // is accepted, and ignored, when current (the record as GET answers it now)
 // holds the same value under it; one that differs is refused by name as
-// read-only, one the record does not have stays unknown. current is called
-// only when the body holds such keys.
+// read-only, one the record does not have stays unknown. Fields of the
+// answer tagged `edit:"derived"` (a unit's name, days overdue: worked out
+// when answering) are always ignored, and so is everything when the body's
+// version is not the stored one — the update then answers its conflict.
+// current is called only when the body holds such keys.
 func DecodeEdit(c *fiber.Ctx, v any, current func() (any, error)) error {
 	body := c.Body()
 	var raw map[string]json.RawMessage
@@ -81,11 +84,16 @@ func readOnlySame(raw map[string]json.RawMessage, keys []string, current func() 
 	if err := json.Unmarshal(b, &stored); err != nil {
 		return err
 	}
+	if v, ok := raw["version"]; ok && !sameJSON(v, stored["version"]) {
+		return nil // a stale body: the update answers 409 with what changed
+	}
+	derived := derivedFields(reflect.TypeOf(cur))
 	slices.Sort(keys)
 	var wrong []string
 	for _, k := range keys {
 		s, ok := stored[k]
 		switch {
+		case derived[k]:
 		case !ok && !isNull(raw[k]):
 			return &BadInput{Field: k, Message: "未知字段 " + k}
 		case ok && !sameJSON(s, raw[k]):
@@ -96,6 +104,34 @@ func readOnlySame(raw map[string]json.RawMessage, keys []string, current func() 
 		return &BadInput{Field: wrong[0], Message: fmt.Sprintf("只读字段不能在更新中修改：%s（须与读取时一致，或省去）", strings.Join(wrong, "、"))}
 	}
 	return nil
+}
+
+// derivedFields are the JSON keys of t's fields tagged `edit:"derived"`
+// (its embedded structs' included).
+func derivedFields(t reflect.Type) map[string]bool {
+	out := map[string]bool{}
+	if t == nil {
+		return out
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return out
+	}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		switch {
+		case f.Anonymous && tag == "":
+			for k := range derivedFields(f.Type) {
+				out[k] = true
+			}
+		case f.Tag.Get("edit") == "derived" && tag != "" && tag != "-":
+			out[tag] = true
+		}
+	}
+	return out
 }
 
 // jsonFields are the lower-cased JSON keys a struct type decodes (its

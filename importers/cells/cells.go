@@ -23,7 +23,7 @@ func Fold(s string) string {
 	return strings.TrimSpace(width.Narrow.String(s))
 }
 
-var amountRE = regexp.MustCompile(`^([+-]?\d+(?:\.\d+)?)\s*(亿元|亿|万元|万|元)?$`)
+var amountRE = regexp.MustCompile(`^([+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)\s*(亿元|亿|万元|万|元)?$`)
 
 // ParseAmount reads an amount and returns it in 万元: 1200, "1,200",
 // "500万元", "500万", "1.2亿" (= 12000), "3000000元" (= 300). "" is 0 with
@@ -42,15 +42,19 @@ func ParseAmount(s string) (wan float64, ok bool, err error) {
 	if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
 		return 0, false, fmt.Errorf("无法识别的金额 %q", s)
 	}
+	if v < 0 {
+		return 0, false, fmt.Errorf("金额不能为负数：%q", s)
+	}
 	switch m[2] {
 	case "亿", "亿元":
 		v *= 10000
 	case "元":
 		v /= 10000
+	default:
+		return v, true, nil // in 万元 as written: exact, so a value saved unchanged stays as stored
 	}
-	if v < 0 {
-		return 0, false, fmt.Errorf("金额不能为负数：%q", s)
-	}
+	// A converted amount drops the float noise of the conversion (1.2亿 is
+	// 12000, not 11999.999999999998).
 	return math.Round(v*1e6) / 1e6, true, nil
 }
 

@@ -81,10 +81,10 @@ func (h *Handlers) fail(c *fiber.Ctx, err error) error {
 // APIItem is a request in API answers.
 type APIItem struct {
 	*Request
-	UnitName    string `json:"unit_name"`
-	Overdue     bool   `json:"overdue"`
-	DaysOverdue int    `json:"days_overdue"`
-	ClauseTitle string `json:"clause_title,omitempty"`
+	UnitName    string `json:"unit_name" edit:"derived"`
+	Overdue     bool   `json:"overdue" edit:"derived"`
+	DaysOverdue int    `json:"days_overdue" edit:"derived"`
+	ClauseTitle string `json:"clause_title,omitempty" edit:"derived"`
 }
 
 func (h *Handlers) item(c *fiber.Ctx, r *Request, withClause bool) APIItem {

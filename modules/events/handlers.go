@@ -66,7 +66,7 @@ func queryFrom(c *fiber.Ctx) (ListQuery, error) {
 // apiItem is an event in API answers.
 type apiItem struct {
 	*Event
-	UnitName string `json:"unit_name"`
+	UnitName string `json:"unit_name" edit:"derived"`
 }
 
 func (h *Handlers) item(e *Event) apiItem { return apiItem{e, h.Svc.Matrix.Name(e.Unit)} }

@@ -191,9 +191,10 @@ var idRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
 func (in *Input) apply(e *Event) {
 	e.Title, e.Type, e.Date, e.EndDate, e.Place, e.Unit = in.Title, in.Type, in.date, in.endDate, in.Place, in.Unit
-	// A form lists choices in the catalog's order: the same choices in
-	// another order are no change (core.KeepOrder).
-	e.CoOrganisers = core.KeepOrder(e.CoOrganisers, in.CoOrganisers)
+	// A form lists choices (action lines, industries) in the catalog's
+	// order: the same choices in another order are no change (core.KeepOrder).
+	// Co-organisers are typed, one per line: their order is the user's.
+	e.CoOrganisers = in.CoOrganisers
 	e.ActionLines, e.Industries = core.KeepOrder(e.ActionLines, in.ActionLines), core.KeepOrder(e.Industries, in.Industries)
 	e.Participants, e.Attendees, e.Summary, e.Status = in.Participants, in.Attendees, in.Summary, in.Status
 }

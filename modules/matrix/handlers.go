@@ -130,9 +130,9 @@ func (h *Handlers) members(ctx context.Context, unit string) ([]Member, int, err
 type apiUnit struct {
 	*Unit
 	Focus       []string `json:"focus"`
-	ParentName  string   `json:"parent_name,omitempty"`
-	MemberCount int      `json:"member_count"`
-	Members     []Member `json:"members"`
+	ParentName  string   `json:"parent_name,omitempty" edit:"derived"`
+	MemberCount int      `json:"member_count" edit:"derived"`
+	Members     []Member `json:"members" edit:"derived"`
 }
 
 func (h *Handlers) toAPIUnit(ctx context.Context, u *Unit) (apiUnit, error) {

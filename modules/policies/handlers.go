@@ -82,7 +82,7 @@ func queryFrom(c *fiber.Ctx) (ListQuery, error) {
 // apiItem is a policy in API answers.
 type apiItem struct {
 	*Policy
-	UnitName string `json:"unit_name"`
+	UnitName string `json:"unit_name" edit:"derived"`
 }
 
 func (h *Handlers) item(p *Policy) apiItem { return apiItem{p, h.Svc.Matrix.Name(p.Unit)} }

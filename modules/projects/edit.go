@@ -99,6 +99,8 @@ func amount(field string, v float64) error {
 // Validate checks in against the rules and vocabulary; scope limits units.
 // It reports every problem at once (core.Problems), not the first.
 func (in *Input) Validate(cat Catalog, v Vocab, scope core.Scope) error {
+	// in may share its lists with a stored record (InputOf): clean copies.
+	in.Tags, in.Contacts = slices.Clone(in.Tags), slices.Clone(in.Contacts)
 	line := core.CleanLine
 	in.Name, in.Industry, in.Zone, in.Unit = line(in.Name), line(in.Industry), line(in.Zone), line(in.Unit)
 	in.Officer, in.Enterprise, in.CreditCode = line(in.Officer), line(in.Enterprise), strings.ToUpper(line(in.CreditCode))
@@ -209,7 +211,7 @@ func (in *Input) apply(p *Project) {
 	p.ResultID = clean(in.ResultID)
 	p.Contacts = in.Contacts
 	p.Investment, p.RegisteredCapital, p.CapitalArrived = in.Investment, in.RegisteredCapital, in.CapitalArrived
-	p.SourceEvent, p.Tags, p.ActionLines = clean(in.SourceEvent), core.KeepOrder(p.Tags, in.Tags), core.KeepOrder(p.ActionLines, in.ActionLines)
+	p.SourceEvent, p.Tags, p.ActionLines = clean(in.SourceEvent), in.Tags, core.KeepOrder(p.ActionLines, in.ActionLines)
 	p.NextAction, p.NextDue = in.NextAction, in.NextDue
 	p.Milestones = Milestones(in.Milestones)
 }

@@ -116,7 +116,7 @@ func (h *Handlers) withStaleDays(c *fiber.Ctx, q *ListQuery) {
 // apiItem is a project in API answers.
 type apiItem struct {
 	*Project
-	UnitName string `json:"unit_name"`
+	UnitName string `json:"unit_name" edit:"derived"`
 }
 
 func (h *Handlers) apiList(c *fiber.Ctx) error {

@@ -289,7 +289,8 @@ func formInput(c *fiber.Ctx) (Input, error) {
 		*f.dst, err = ParseDateField(f.name, c.FormValue(f.name))
 		ps.Check(f.name, err)
 	}
-	for _, t := range strings.FieldsFunc(c.FormValue("tags"), func(r rune) bool { return r == ',' || r == '，' || r == '、' || r == ' ' }) {
+	// Tags are separated by commas (or 、), not spaces: "AI 芯片" is one tag.
+	for _, t := range strings.FieldsFunc(c.FormValue("tags"), func(r rune) bool { return r == ',' || r == '，' || r == '、' }) {
 		in.Tags = append(in.Tags, t)
 	}
 	c.Request().PostArgs().VisitAll(func(k, v []byte) {

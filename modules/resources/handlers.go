@@ -265,7 +265,7 @@ func (h *Handlers) apiUpdate(c *fiber.Ctx, k *Kind, patch bool) error {
 	if err := decodeInput(c, k, &in); err != nil {
 		return web.Fail(c, err)
 	}
-	if err := web.CheckReadOnly(c, func(key string) bool { return readOnly[key] }, func() (any, error) {
+	if err := web.CheckReadOnly(c, func(key string) bool { return readOnly[key] && key != "unit_name" }, func() (any, error) {
 		cur, err := h.load(c, k)
 		if err != nil {
 			return nil, err

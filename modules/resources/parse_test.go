@@ -25,8 +25,9 @@ func TestParseAmount(t *testing.T) {
 		{"abc", 0, "无法识别"},
 		{"NaN", 0, "无法识别"},
 		{"Inf", 0, "无法识别"},
-		{"1e12", 0, "无法识别"},
-		{"2亿", 20000, ""}, // the importer's parser: forms read what ledgers hold
+		{"1e12", 0, "过大"},
+		{"1.5e3", 1500, ""}, // a JSON number as an API client may write it
+		{"2亿", 20000, ""},   // the importer's parser: forms read what ledgers hold
 		{"1200元", 0.12, ""},
 		{"20000亿", 0, "过大"},
 	}

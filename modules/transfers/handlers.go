@@ -106,7 +106,7 @@ func dealQueryFrom(c *fiber.Ctx) (DealQuery, error) {
 // DealItem is a deal in API answers.
 type DealItem struct {
 	*Deal
-	UnitName string `json:"unit_name"`
+	UnitName string `json:"unit_name" edit:"derived"`
 }
 
 func (h *Handlers) apiDeals(c *fiber.Ctx) error {
@@ -223,8 +223,8 @@ func brokerQueryFrom(c *fiber.Ctx) (BrokerQuery, error) {
 // BrokerItem is a broker in API answers.
 type BrokerItem struct {
 	*Broker
-	UnitName      string  `json:"unit_name"`
-	TrainingHours float64 `json:"training_hours"`
+	UnitName      string  `json:"unit_name" edit:"derived"`
+	TrainingHours float64 `json:"training_hours" edit:"derived"`
 }
 
 func (h *Handlers) brokerItem(b *Broker) BrokerItem {

@@ -92,7 +92,9 @@ func (h *Handlers) editForm(c *fiber.Ctx) error {
 		return web.Fail(c, err)
 	}
 	n := formUser(c)
-	e := UserEdit{Name: n.Name, Role: n.Role, Units: n.Units}
+	// The list picks units in the tree's order; the same units are no change
+	// (the first stays the default unit).
+	e := UserEdit{Name: n.Name, Role: n.Role, Units: core.KeepOrder(u.Units, n.Units)}
 	version, _ := strconv.ParseInt(c.FormValue("version"), 10, 64)
 	saved, err := h.Svc.Update(c.UserContext(), web.Actor(c), h.Units, u.ID, version, e)
 	if err == nil {
@@ -259,7 +261,7 @@ type apiUser struct {
 	Units     []string `json:"units"`
 	Disabled  bool     `json:"disabled"`
 	Version   int64    `json:"version"`
-	LastLogin string   `json:"last_login,omitempty"`
+	LastLogin string   `json:"last_login,omitempty" edit:"derived"`
 }
 
 func toAPI(u *User) apiUser {

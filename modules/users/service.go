@@ -257,7 +257,11 @@ func (s *Service) Update(ctx context.Context, a core.Actor, tree UnitTree, usern
 		return nil, fmt.Errorf("users: update %s version %d: %w", username, version, core.ErrConflict)
 	}
 	n := NewUser{Username: username, Name: core.CleanLine(e.Name), Role: e.Role, Units: e.Units}
-	if err := n.Validate(tree); err != nil {
+	var nerr error
+	if n.Name == "" {
+		nerr = core.Invalid("name", "请填写姓名") // not silently the user name, as on create
+	}
+	if err := core.AllProblems(n.Validate(tree), nerr); err != nil {
 		return nil, err
 	}
 	if username == a.User && n.Role != u.Role {
@@ -271,7 +275,7 @@ func (s *Service) Update(ctx context.Context, a core.Actor, tree UnitTree, usern
 			units = append(units, x)
 		}
 	}
-	u.Units = core.KeepOrder(u.Units, units)
+	u.Units = units // the first is the default unit of the user's new records
 	if n.Role == RoleAdmin && len(n.Units) == 0 {
 		u.Units = nil
 	}
