@@ -3,8 +3,8 @@ package server
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"zhaoshang/app/web"
 	"zhaoshang/modules/core"
+	"zhaoshang/modules/web"
 )
 
 // authorize checks the signed-in user's role against the action the route

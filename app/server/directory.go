@@ -8,13 +8,13 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"zhaoshang/app/web"
 	"zhaoshang/modules/core"
 	"zhaoshang/modules/events"
 	"zhaoshang/modules/projects"
 	"zhaoshang/modules/resources"
 	"zhaoshang/modules/transfers"
 	"zhaoshang/modules/users"
+	"zhaoshang/modules/web"
 	"zhaoshang/templates"
 )
 

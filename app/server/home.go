@@ -3,9 +3,9 @@ package server
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"zhaoshang/app/web"
 	"zhaoshang/modules/projects"
 	"zhaoshang/modules/users"
+	"zhaoshang/modules/web"
 )
 
 // HomeView is the Data of the "home" page (工作台).

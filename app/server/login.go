@@ -6,8 +6,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"zhaoshang/app/web"
 	"zhaoshang/modules/users"
+	"zhaoshang/modules/web"
 	"zhaoshang/templates"
 )
 

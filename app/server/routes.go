@@ -5,7 +5,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"zhaoshang/app/web"
 	"zhaoshang/importers/export"
 	"zhaoshang/modules/aftercare"
 	"zhaoshang/modules/core"
@@ -20,6 +19,7 @@ import (
 	"zhaoshang/modules/resources"
 	"zhaoshang/modules/transfers"
 	"zhaoshang/modules/users"
+	"zhaoshang/modules/web"
 	"zhaoshang/templates"
 )
 
@@ -111,7 +111,7 @@ func (s *srv) routes(app *fiber.App) {
 	pu := &push.Handlers{Svc: s.p.Push, Audit: s.p.Users}
 	pu.Routes(app)
 	s.access.Add(pu.Access())
-	xh := &export.Handlers{Vocab: func(ctx context.Context) (export.Vocab, error) { return ImportVocab(ctx, s.p.Matrix) }}
+	xh := &imports.TemplateHandlers{Vocab: func(ctx context.Context) (export.Vocab, error) { return ImportVocab(ctx, s.p.Matrix) }}
 	xh.Routes(app)
 	s.access.Add(xh.Access())
 	ih := &imports.Handlers{Svc: &imports.Service{Imports: s.p.Imports, Mappings: imports.NewMappings(s.p.Store.DB, s.p.Users)},

@@ -7,8 +7,8 @@ import (
 
 	"zhaoshang/app/server"
 	"zhaoshang/app/testapp"
-	"zhaoshang/app/web"
 	"zhaoshang/modules/users"
+	"zhaoshang/modules/web"
 )
 
 func TestEveryRouteHasAnAccessRule(t *testing.T) {

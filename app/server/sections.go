@@ -3,9 +3,9 @@ package server
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"zhaoshang/app/web"
 	"zhaoshang/modules/aftercare"
 	"zhaoshang/modules/projects"
+	"zhaoshang/modules/web"
 	"zhaoshang/templates"
 )
 

@@ -16,7 +16,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 
 	"zhaoshang/app/platform"
-	"zhaoshang/app/web"
+	"zhaoshang/modules/web"
 	"zhaoshang/templates"
 )
 

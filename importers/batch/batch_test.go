@@ -15,10 +15,10 @@ import (
 
 	"zhaoshang/app/testapp"
 	"zhaoshang/importers/batch"
-	"zhaoshang/importers/cells"
 	"zhaoshang/importers/header"
 	"zhaoshang/importers/sheet"
 	"zhaoshang/modules/core"
+	"zhaoshang/modules/core/cells"
 	"zhaoshang/modules/projects"
 	"zhaoshang/search"
 )

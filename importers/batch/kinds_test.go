@@ -13,9 +13,9 @@ import (
 
 	"zhaoshang/app/testapp"
 	"zhaoshang/importers/batch"
-	"zhaoshang/importers/cells"
 	"zhaoshang/importers/export"
 	"zhaoshang/modules/core"
+	"zhaoshang/modules/core/cells"
 	"zhaoshang/modules/events"
 	"zhaoshang/modules/policies"
 	"zhaoshang/modules/resources"

@@ -8,8 +8,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"zhaoshang/importers/cells"
 	"zhaoshang/importers/sheet"
+	"zhaoshang/modules/core/cells"
 )
 
 // rejectedWriter streams the rejected and review rows into an .xlsx copy

@@ -13,10 +13,10 @@ import (
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
 
-	"zhaoshang/importers/cells"
 	"zhaoshang/importers/header"
 	"zhaoshang/importers/sheet"
 	"zhaoshang/modules/core"
+	"zhaoshang/modules/core/cells"
 )
 
 // Importer runs imports of the registered kinds.

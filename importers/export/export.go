@@ -15,13 +15,10 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"zhaoshang/importers/cells"
 	"zhaoshang/importers/header"
 	"zhaoshang/modules/core"
+	"zhaoshang/modules/core/cells"
 )
-
-// ContentType is the MIME type of an .xlsx file.
-const ContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 // Type says how a column's cells are written.
 type Type int

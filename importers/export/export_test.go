@@ -12,11 +12,11 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"zhaoshang/importers/cells"
 	"zhaoshang/importers/export"
 	"zhaoshang/importers/header"
 	"zhaoshang/importers/sheet"
 	"zhaoshang/modules/core"
+	"zhaoshang/modules/core/cells"
 )
 
 func TestSafeCell(t *testing.T) {

@@ -16,8 +16,8 @@ import (
 	"strings"
 	"unicode"
 
-	"zhaoshang/importers/cells"
 	"zhaoshang/importers/sheet"
+	"zhaoshang/modules/core/cells"
 )
 
 // ScanRows is how many leading non-blank rows Detect looks at.

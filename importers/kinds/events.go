@@ -6,9 +6,9 @@ import (
 	"strings"
 
 	"zhaoshang/importers/batch"
-	"zhaoshang/importers/cells"
 	"zhaoshang/importers/header"
 	"zhaoshang/modules/core"
+	"zhaoshang/modules/core/cells"
 	"zhaoshang/modules/events"
 	"zhaoshang/modules/matrix"
 )

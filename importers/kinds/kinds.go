@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"zhaoshang/importers/cells"
+	"zhaoshang/modules/core/cells"
 	"zhaoshang/modules/matrix"
 )
 

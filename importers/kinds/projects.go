@@ -7,9 +7,9 @@ import (
 	"strings"
 
 	"zhaoshang/importers/batch"
-	"zhaoshang/importers/cells"
 	"zhaoshang/importers/header"
 	"zhaoshang/modules/core"
+	"zhaoshang/modules/core/cells"
 	"zhaoshang/modules/matrix"
 	"zhaoshang/modules/projects"
 	"zhaoshang/modules/users"

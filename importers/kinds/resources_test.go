@@ -7,9 +7,9 @@ import (
 	"testing"
 
 	"zhaoshang/importers/batch"
-	"zhaoshang/importers/cells"
 	"zhaoshang/importers/header"
 	"zhaoshang/modules/core"
+	"zhaoshang/modules/core/cells"
 	"zhaoshang/modules/resources"
 )
 

@@ -6,9 +6,9 @@ import (
 	"strconv"
 	"strings"
 
-	"zhaoshang/importers/cells"
 	"zhaoshang/importers/header"
 	"zhaoshang/modules/core"
+	"zhaoshang/modules/core/cells"
 )
 
 // Helpers shared by the adapters of the resource, event and policy kinds:

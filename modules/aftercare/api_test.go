@@ -220,8 +220,8 @@ func TestForProject(t *testing.T) {
 	svc := aftercare.NewService(e.a.P.Records.Aftercare, projects.NewService(e.a.P.Projects, nil), e.a.P.Users, e.a.P.Matrix)
 	a := core.Actor{User: "kfq_li"}
 	kfq := core.Scope{Units: []string{"kfq"}}
-	due := func(off int) projects.Date {
-		d, _ := projects.ParseDate(day(off))
+	due := func(off int) core.Date {
+		d, _ := core.ParseDate(day(off))
 		return d
 	}
 	for i, off := range []int{20, -5, 3} {

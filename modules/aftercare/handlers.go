@@ -8,9 +8,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"zhaoshang/app/web"
 	"zhaoshang/modules/core"
 	"zhaoshang/modules/projects"
+	"zhaoshang/modules/web"
 )
 
 // Handlers serves the aftercare pages and API.
@@ -317,7 +317,7 @@ func formInput(c *fiber.Ctx) (Input, error) {
 	in := Input{ProjectID: c.FormValue("project_id"), Type: c.FormValue("type"), Title: c.FormValue("title"),
 		Detail: c.FormValue("detail"), Owner: c.FormValue("owner"), Status: c.FormValue("status"),
 		Resolution: c.FormValue("resolution"), PolicyID: c.FormValue("policy_id"), ClauseNo: c.FormValue("clause_no")}
-	d, err := projects.ParseDateField("due", c.FormValue("due"))
+	d, err := core.ParseDateField("due", c.FormValue("due"))
 	in.Due = d
 	return in, err
 }

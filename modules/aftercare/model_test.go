@@ -48,9 +48,9 @@ func TestOverdue(t *testing.T) {
 	}
 }
 
-func mustDate(t *testing.T, s string) projects.Date {
+func mustDate(t *testing.T, s string) core.Date {
 	t.Helper()
-	d, err := projects.ParseDate(s)
+	d, err := core.ParseDate(s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +77,7 @@ func TestInputValidate(t *testing.T) {
 		{"long title", func(in *Input) { in.Title = strings.Repeat("长", 101) }, "title", ""},
 		{"no owner", func(in *Input) { in.Owner = "" }, "owner", ""},
 		{"bad status", func(in *Input) { in.Status = "done" }, "status", ""},
-		{"no due", func(in *Input) { in.Due = projects.Date{} }, "due", ""},
+		{"no due", func(in *Input) { in.Due = core.Date{} }, "due", ""},
 		{"resolved without resolution", func(in *Input) { in.Status = StatusResolved }, "resolution", ""},
 		{"closed without resolution", func(in *Input) { in.Status = "已关闭" }, "resolution", ""},
 		{"resolved with resolution", func(in *Input) { in.Status, in.Resolution = StatusResolved, "已协调人社局办结" }, "", StatusResolved},

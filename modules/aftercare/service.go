@@ -57,16 +57,16 @@ func (s *Service) now() time.Time {
 // Input is the editable part of a request, shared by the form and the API.
 // ProjectID is read on create only: a request stays with its project.
 type Input struct {
-	ProjectID  string        `json:"project_id"`
-	Type       string        `json:"type"`
-	Title      string        `json:"title"`
-	Detail     string        `json:"detail"`
-	Owner      string        `json:"owner"`
-	Due        projects.Date `json:"due"`
-	Status     string        `json:"status"`
-	Resolution string        `json:"resolution"`
-	PolicyID   string        `json:"policy_id"`
-	ClauseNo   string        `json:"clause_no"`
+	ProjectID  string    `json:"project_id"`
+	Type       string    `json:"type"`
+	Title      string    `json:"title"`
+	Detail     string    `json:"detail"`
+	Owner      string    `json:"owner"`
+	Due        core.Date `json:"due"`
+	Status     string    `json:"status"`
+	Resolution string    `json:"resolution"`
+	PolicyID   string    `json:"policy_id"`
+	ClauseNo   string    `json:"clause_no"`
 }
 
 var idRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)

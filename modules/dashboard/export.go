@@ -6,7 +6,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"zhaoshang/importers/cells"
+	"zhaoshang/modules/core/cells"
 )
 
 // Sheet is one widget as a table: a header row and data rows whose cells

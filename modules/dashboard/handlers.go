@@ -10,8 +10,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"zhaoshang/app/web"
 	"zhaoshang/modules/core"
+	"zhaoshang/modules/web"
 	"zhaoshang/templates"
 )
 

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"zhaoshang/modules/core"
-	"zhaoshang/modules/projects"
 )
 
 // Period kinds: a calendar year, the plan period 2023–2025 (昆科字〔2023〕53号)
@@ -78,11 +77,11 @@ func ParsePeriod(year, period, from, to string, now time.Time) (Period, error) {
 	case period == PeriodPlan:
 		p = PlanPeriod()
 	case period == PeriodRange || (period == "" && (from != "" || to != "")):
-		f, err := projects.ParseDateField("from", from)
+		f, err := core.ParseDateField("from", from)
 		if err != nil {
 			return p, err
 		}
-		t, err := projects.ParseDateField("to", to)
+		t, err := core.ParseDateField("to", to)
 		if err != nil {
 			return p, err
 		}

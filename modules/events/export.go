@@ -5,8 +5,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"zhaoshang/app/web"
 	"zhaoshang/importers/export"
+	"zhaoshang/modules/web"
 	"zhaoshang/templates"
 )
 
@@ -53,7 +53,7 @@ func (h *Handlers) exportList(c *fiber.Ctx) error {
 		return web.QueryFail(c, err)
 	}
 	sheet := ExportSheet(h.Svc.Matrix.Name)
-	return export.Download(c, h.Audit, Kind, "活动台账", "events", func(w io.Writer) (int, error) {
+	return web.Download(c, h.Audit, Kind, "活动台账", "events", func(w io.Writer) (int, error) {
 		if !ok {
 			return export.Write(w, sheet, func(func(*Event) error) error { return nil })
 		}

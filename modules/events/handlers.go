@@ -5,8 +5,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"zhaoshang/app/web"
 	"zhaoshang/modules/core"
+	"zhaoshang/modules/web"
 )
 
 // Handlers serves the event pages and API.

@@ -8,10 +8,10 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"zhaoshang/app/web"
 	"zhaoshang/modules/core"
 	"zhaoshang/modules/matrix"
 	"zhaoshang/modules/projects"
+	"zhaoshang/modules/web"
 )
 
 // stageOrder is the pipeline order the outcome block shows.

@@ -7,9 +7,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"zhaoshang/app/web"
 	"zhaoshang/importers/batch"
 	"zhaoshang/modules/core"
+	"zhaoshang/modules/web"
 )
 
 // apiFail answers an API error: bad parameters are 400 naming the field,

@@ -10,9 +10,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"zhaoshang/app/web"
 	"zhaoshang/importers/batch"
 	"zhaoshang/modules/core"
+	"zhaoshang/modules/web"
 )
 
 // AuditKind names import batches in the audit log.

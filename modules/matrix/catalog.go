@@ -8,8 +8,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"zhaoshang/importers/cells"
 	"zhaoshang/modules/core"
+	"zhaoshang/modules/core/cells"
 	"zhaoshang/templates"
 )
 

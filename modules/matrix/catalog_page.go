@@ -9,9 +9,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"zhaoshang/app/web"
-	"zhaoshang/importers/cells"
 	"zhaoshang/modules/core"
+	"zhaoshang/modules/core/cells"
+	"zhaoshang/modules/web"
 	"zhaoshang/templates"
 )
 

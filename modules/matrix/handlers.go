@@ -11,9 +11,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"zhaoshang/app/web"
 	"zhaoshang/modules/core"
 	"zhaoshang/modules/users"
+	"zhaoshang/modules/web"
 	"zhaoshang/templates"
 )
 

@@ -5,8 +5,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"zhaoshang/app/web"
 	"zhaoshang/importers/export"
+	"zhaoshang/modules/web"
 )
 
 // ExportSheet is the policy library as exported. Keys are the import keys
@@ -51,7 +51,7 @@ func (h *Handlers) exportList(c *fiber.Ctx) error {
 		return web.QueryFail(c, err)
 	}
 	sheet := ExportSheet(h.Svc.Matrix.Name)
-	return export.Download(c, h.Audit, Kind, "政策库", "policies", func(w io.Writer) (int, error) {
+	return web.Download(c, h.Audit, Kind, "政策库", "policies", func(w io.Writer) (int, error) {
 		return export.Records(c.UserContext(), w, sheet, h.Svc.Repo, sq)
 	})
 }

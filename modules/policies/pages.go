@@ -10,9 +10,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"zhaoshang/app/web"
 	"zhaoshang/modules/core"
 	"zhaoshang/modules/matrix"
+	"zhaoshang/modules/web"
 )
 
 // filterKeys are the list filters kept in the URL.

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"unicode"
 
-	"zhaoshang/importers/cells"
+	"zhaoshang/modules/core/cells"
 )
 
 // FormatContacts writes contacts as one cell (the 其他联系人 column of

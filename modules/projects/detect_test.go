@@ -4,6 +4,8 @@ import (
 	"archive/zip"
 	"bytes"
 	"testing"
+
+	"zhaoshang/modules/core"
 )
 
 func zipWith(name string) []byte {
@@ -47,9 +49,9 @@ func TestParseDate(t *testing.T) {
 		{"2024-02-30", "", false}, {"待定", "", false}, {"3月5日", "", false}, {"2024-13-01", "", false},
 		{"2024-02-29", "2024-02-29", true}, {"2023-02-29", "", false},
 	} {
-		d, err := ParseDate(c.in)
+		d, err := core.ParseDate(c.in)
 		if (err == nil) != c.ok || (c.ok && d.String() != c.want) {
-			t.Errorf("ParseDate(%q) = %q, %v", c.in, d.String(), err)
+			t.Errorf("core.ParseDate(%q) = %q, %v", c.in, d.String(), err)
 		}
 	}
 }

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"unicode"
 
-	"zhaoshang/importers/cells"
+	"zhaoshang/modules/core/cells"
 	"zhaoshang/search"
 )
 

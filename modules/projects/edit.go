@@ -12,8 +12,8 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"zhaoshang/importers/cells"
 	"zhaoshang/modules/core"
+	"zhaoshang/modules/core/cells"
 )
 
 // Catalog is the configurable vocabulary the project rules need.
@@ -57,13 +57,13 @@ type Input struct {
 	Tags              []string  `json:"tags"`
 	ActionLines       []string  `json:"action_lines"`
 	NextAction        string    `json:"next_action"`
-	NextDue           Date      `json:"next_due"`
+	NextDue           core.Date `json:"next_due"`
 	Milestones        struct {
-		Signed     Date `json:"signed"`
-		Registered Date `json:"registered"`
-		Started    Date `json:"started"`
-		Producing  Date `json:"producing"`
-		Funded     Date `json:"funded"`
+		Signed     core.Date `json:"signed"`
+		Registered core.Date `json:"registered"`
+		Started    core.Date `json:"started"`
+		Producing  core.Date `json:"producing"`
+		Funded     core.Date `json:"funded"`
 	} `json:"milestones"`
 	Stage string `json:"stage"` // create only
 	// ConfirmDuplicate saves a new project even when its name or credit code
@@ -182,9 +182,9 @@ func (in *Input) Validate(cat Catalog, v Vocab, scope core.Scope) error {
 	m := in.Milestones
 	order := []struct {
 		label string
-		d     Date
+		d     core.Date
 	}{{"签约", m.Signed}, {"注册", m.Registered}, {"开工", m.Started}, {"投产", m.Producing}}
-	var last Date
+	var last core.Date
 	lastLabel := ""
 	for _, o := range order {
 		if o.d.IsZero() {
@@ -307,7 +307,7 @@ func isEmpty(v any) bool {
 
 func show(v any) any {
 	switch x := v.(type) {
-	case Date:
+	case core.Date:
 		return x.String()
 	case []string:
 		return strings.Join(x, "、")
@@ -392,7 +392,7 @@ func (s *Service) mutate(ctx context.Context, a core.Actor, scope core.Scope, id
 }
 
 // AddFollowUp records a 跟进记录 and optionally sets the next action.
-func (s *Service) AddFollowUp(ctx context.Context, a core.Actor, scope core.Scope, id string, f FollowUp, next string, due Date) (*Project, error) {
+func (s *Service) AddFollowUp(ctx context.Context, a core.Actor, scope core.Scope, id string, f FollowUp, next string, due core.Date) (*Project, error) {
 	f.Text, f.Kind = core.CleanText(f.Text), clean(f.Kind)
 	if f.Text == "" {
 		return nil, core.Invalid("text", "请填写跟进内容")

@@ -5,8 +5,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"zhaoshang/app/web"
 	"zhaoshang/importers/export"
+	"zhaoshang/modules/web"
 	"zhaoshang/templates"
 )
 
@@ -64,7 +64,7 @@ func (h *Handlers) exportList(c *fiber.Ctx) error {
 		return web.QueryFail(c, err)
 	}
 	sheet := ExportSheet(h.Names.Name)
-	return export.Download(c, h.Audit, Kind, "项目台账", "projects", func(w io.Writer) (int, error) {
+	return web.Download(c, h.Audit, Kind, "项目台账", "projects", func(w io.Writer) (int, error) {
 		if !ok {
 			return export.Write(w, sheet, func(func(*Project) error) error { return nil })
 		}

@@ -7,8 +7,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"zhaoshang/app/web"
 	"zhaoshang/modules/core"
+	"zhaoshang/modules/web"
 )
 
 // Names resolves unit ids and user names for pages.
@@ -97,10 +97,10 @@ func queryFrom(c *fiber.Ctx) (ListQuery, error) {
 	if q.Page, q.PerPage, err = web.Paging(c); err != nil {
 		return q, err
 	}
-	if q.From, err = ParseDateField("from", c.Query("from")); err != nil {
+	if q.From, err = core.ParseDateField("from", c.Query("from")); err != nil {
 		return q, err
 	}
-	if q.To, err = ParseDateField("to", c.Query("to")); err != nil {
+	if q.To, err = core.ParseDateField("to", c.Query("to")); err != nil {
 		return q, err
 	}
 	return q, nil
@@ -273,10 +273,10 @@ func (h *Handlers) apiStage(c *fiber.Ctx) error {
 }
 
 type followUpRequest struct {
-	Kind       string `json:"kind"`
-	Text       string `json:"text"`
-	NextAction string `json:"next_action"`
-	NextDue    Date   `json:"next_due"`
+	Kind       string    `json:"kind"`
+	Text       string    `json:"text"`
+	NextAction string    `json:"next_action"`
+	NextDue    core.Date `json:"next_due"`
 }
 
 func (h *Handlers) apiFollowUp(c *fiber.Ctx) error {

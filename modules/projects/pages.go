@@ -12,9 +12,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"zhaoshang/app/web"
-	"zhaoshang/importers/cells"
 	"zhaoshang/modules/core"
+	"zhaoshang/modules/core/cells"
+	"zhaoshang/modules/web"
 	"zhaoshang/templates"
 )
 
@@ -282,11 +282,11 @@ func formInput(c *fiber.Ctx) (Input, error) {
 	}
 	for _, f := range []struct {
 		name string
-		dst  *Date
+		dst  *core.Date
 	}{{"next_due", &in.NextDue}, {"signed", &in.Milestones.Signed}, {"registered", &in.Milestones.Registered},
 		{"started", &in.Milestones.Started}, {"producing", &in.Milestones.Producing}, {"funded", &in.Milestones.Funded}} {
 		var err error
-		*f.dst, err = ParseDateField(f.name, c.FormValue(f.name))
+		*f.dst, err = core.ParseDateField(f.name, c.FormValue(f.name))
 		ps.Check(f.name, err)
 	}
 	// Tags are separated by commas (or 、), not spaces: "AI 芯片" is one tag.
@@ -595,7 +595,7 @@ func (h *Handlers) stageForm(c *fiber.Ctx) error {
 }
 
 func (h *Handlers) followUpForm(c *fiber.Ctx) error {
-	due, err := ParseDateField("next_due", c.FormValue("next_due"))
+	due, err := core.ParseDateField("next_due", c.FormValue("next_due"))
 	if err == nil {
 		_, err = h.Svc.AddFollowUp(c.UserContext(), web.Actor(c), web.Me(c).Scope, c.Params("id"),
 			FollowUp{Kind: c.FormValue("kind"), Text: c.FormValue("text")}, c.FormValue("next_action"), due)

@@ -31,7 +31,7 @@ var SearchSchema = withHistoryFields(search.Schema{
 // from the stored history on every write, so imports, undo, backward moves
 // and deletions keep every figure exact without separate counters.
 //
-//   - EnteredField(S) (Date): when the project first entered stage S; absent if never.
+//   - EnteredField(S) (core.Date): when the project first entered stage S; absent if never.
 //   - DaysField(S) (Number): whole days spent in S over all its visits, set
 //     once the project has left S (a stay still running has no end yet).
 //   - DaysKeyField(S) (Keyword): the same days zero-padded (DaysKey), so that

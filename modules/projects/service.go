@@ -41,7 +41,7 @@ type ListQuery struct {
 	// From/To bound the creation day (period), inclusive; with DateField
 	// the day of that milestone ("signed", "funded") instead, and with
 	// Entered the day the project first entered that stage.
-	From, To  Date
+	From, To  core.Date
 	DateField string
 	// Entered (a stage) lists projects that entered it (in From–To when
 	// set); Reached (a stage) those that entered it afterwards (without

@@ -9,8 +9,8 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"zhaoshang/importers/cells"
 	"zhaoshang/modules/core"
+	"zhaoshang/modules/core/cells"
 )
 
 // Gate is one condition a project must meet to be in a stage. The table

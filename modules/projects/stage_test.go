@@ -3,10 +3,12 @@ package projects
 import (
 	"testing"
 	"time"
+
+	"zhaoshang/modules/core"
 )
 
 func TestCheckMove(t *testing.T) {
-	signed, _ := ParseDate("2024-03-05")
+	signed, _ := core.ParseDate("2024-03-05")
 	approved := &Approval{By: "mgr", Approved: true}
 	vetoed := &Approval{By: "mgr", Veto: "能耗"}
 	cases := []struct {

@@ -74,7 +74,7 @@ func walk(t *testing.T, steps int, disabled []string) {
 			cp := *p
 			switch rng.IntN(3) {
 			case 0:
-				cp.Milestones.Signed = []Date{{}, signed}[rng.IntN(2)]
+				cp.Milestones.Signed = []core.Date{{}, signed}[rng.IntN(2)]
 			case 1:
 				cp.CreditCode = codes[rng.IntN(len(codes))]
 			default:
@@ -113,7 +113,7 @@ func walk(t *testing.T, steps int, disabled []string) {
 			in := InputOf(p)
 			in.Stage = target
 			if rng.IntN(3) == 0 {
-				in.Milestones.Signed = Date{}
+				in.Milestones.Signed = core.Date{}
 			}
 			run := ImportRun{By: "o", At: at, Note: note, Manager: rng.IntN(2) == 0, Batch: "imp-1"}
 			var np *Project

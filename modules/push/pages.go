@@ -9,8 +9,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"zhaoshang/app/web"
 	"zhaoshang/modules/core"
+	"zhaoshang/modules/web"
 	"zhaoshang/templates"
 )
 

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"zhaoshang/importers/cells"
 	"zhaoshang/modules/core"
+	"zhaoshang/modules/core/cells"
 	"zhaoshang/modules/projects"
 	"zhaoshang/modules/resources"
 	"zhaoshang/search"

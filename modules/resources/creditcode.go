@@ -1,6 +1,6 @@
 package resources
 
-import "zhaoshang/importers/cells"
+import "zhaoshang/modules/core/cells"
 
 // CreditCodeCheckChar returns the 18th character of a 统一社会信用代码 whose
 // first 17 characters are given (cells.CreditCodeCheckChar, GB 32100-2015).

@@ -6,8 +6,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"zhaoshang/app/web"
 	"zhaoshang/importers/export"
+	"zhaoshang/modules/web"
 	"zhaoshang/search"
 )
 
@@ -78,7 +78,7 @@ func (h *Handlers) exportList(c *fiber.Ctx, k *Kind) error {
 	if err != nil {
 		return web.Fail(c, err)
 	}
-	return export.Download(c, h.Audit, k.Key, k.Name()+"台账", k.Key, func(w io.Writer) (int, error) {
+	return web.Download(c, h.Audit, k.Key, k.Name()+"台账", k.Key, func(w io.Writer) (int, error) {
 		return st.export(c.UserContext(), w, k, h.Units.Name, sq, ok)
 	})
 }

@@ -10,9 +10,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"zhaoshang/app/web"
 	"zhaoshang/modules/core"
 	"zhaoshang/modules/matrix"
+	"zhaoshang/modules/web"
 )
 
 // Units lists and names the matrix units for pickers and pages.

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"unicode"
 
-	"zhaoshang/importers/cells"
+	"zhaoshang/modules/core/cells"
 )
 
 // Parsers of values as users type them into forms and spreadsheets. Each

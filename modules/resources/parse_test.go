@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"zhaoshang/importers/cells"
+	"zhaoshang/modules/core/cells"
 )
 
 func TestParseAmount(t *testing.T) {

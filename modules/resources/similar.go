@@ -4,7 +4,7 @@ import (
 	"strings"
 	"unicode"
 
-	"zhaoshang/importers/cells"
+	"zhaoshang/modules/core/cells"
 )
 
 // Company names are written with and without their place and legal-form

@@ -8,8 +8,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"zhaoshang/app/web"
 	"zhaoshang/modules/core"
+	"zhaoshang/modules/web"
 )
 
 // Units lists and names units for the users pages.

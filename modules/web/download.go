@@ -1,4 +1,4 @@
-package export
+package web
 
 import (
 	"fmt"
@@ -9,9 +9,11 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"zhaoshang/app/web"
 	"zhaoshang/modules/core"
 )
+
+// XLSX is the MIME type of an .xlsx file.
+const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 // Download answers an export request: write produces the workbook (into a
 // temp file, so that a failure still gets a proper error answer and memory
@@ -21,7 +23,7 @@ import (
 func Download(c *fiber.Ctx, a core.Auditor, kind, name, ascii string, write func(io.Writer) (int, error)) error {
 	tmp, err := os.CreateTemp("", "zs-export-*.xlsx")
 	if err != nil {
-		return web.Fail(c, fmt.Errorf("export: temp file: %w", err))
+		return Fail(c, fmt.Errorf("export: temp file: %w", err))
 	}
 	// Unlinked at once where the system allows it, so that not even a
 	// killed process leaves the file behind; else removed on Close.
@@ -36,14 +38,14 @@ func Download(c *fiber.Ctx, a core.Auditor, kind, name, ascii string, write func
 	}
 	if err != nil {
 		f.Close()
-		return web.Fail(c, err)
+		return Fail(c, err)
 	}
 	if a != nil {
-		a.Audit(c.UserContext(), web.Actor(c), core.AuditEntry{Action: "export", Kind: kind,
+		a.Audit(c.UserContext(), Actor(c), core.AuditEntry{Action: "export", Kind: kind,
 			Note: fmt.Sprintf("%d 行 %s?%s", n, c.Path(), c.Request().URI().QueryString())})
 	}
 	day := time.Now().In(core.Zone()).Format("20060102")
-	c.Set(fiber.HeaderContentType, ContentType)
+	c.Set(fiber.HeaderContentType, XLSX)
 	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s-%s.xlsx"; filename*=UTF-8''%s`,
 		ascii, day, url.PathEscape(name+"-"+day+".xlsx")))
 	c.Set("X-Export-Rows", fmt.Sprint(n))
