@@ -17,6 +17,7 @@ import (
 	"zhaoshang/importers/sheet"
 	"zhaoshang/modules/core"
 	"zhaoshang/modules/users"
+	"zhaoshang/modules/web"
 )
 
 // exitCode ends the command with a code and no further message (the output
@@ -138,7 +139,7 @@ func importUndo(ctx context.Context, id, as string, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	if !batch.MayUndo(j, u.ID, u.Role == users.RoleManager || u.Role == users.RoleAdmin, scope) {
+	if !batch.MayUndo(j, u.ID, web.May(u.Role, web.Manager), scope) {
 		return usagef("只有导入人本人或该单位的管理者可以撤销批次 %s", id)
 	}
 	if _, err := p.Imports.Undo(ctx, core.Actor{User: u.ID}, id); err != nil {

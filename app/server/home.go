@@ -34,7 +34,7 @@ func (s *srv) home(c *fiber.Ctx) error {
 		return web.Fail(c, err)
 	}
 	v := HomeView{Total: total, Stages: projects.Stages, Counts: counts, Person: s.personName,
-		IsManager: me.Role == users.RoleManager || me.Role == users.RoleAdmin, OverdueLink: "/projects?overdue=1&sort=next_due"}
+		IsManager: me.May(web.Manager), OverdueLink: "/projects?overdue=1&sort=next_due"}
 	v.ScopeLabel = "全部单位"
 	if !me.Scope.All {
 		v.ScopeLabel = ""

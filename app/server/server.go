@@ -55,39 +55,23 @@ func NewWithRules(p *platform.Platform) (*fiber.App, web.Rules, error) {
 	app.Use(accessLog(p.Log))
 	app.Use(securityHeaders)
 
-	app.Get("/healthz", func(c *fiber.Ctx) error { return c.JSON(fiber.Map{"status": "ok"}) })
-	app.Get("/readyz", func(c *fiber.Ctx) error {
-		ctx, cancel := context.WithTimeout(c.UserContext(), 3*time.Second)
-		defer cancel()
-		if part, err := p.Ready(ctx); err != nil {
-			// Without the search engine the app still stores every write
-			// (the outbox catches the index up later): degraded. Without
-			// Mongo nothing works.
-			status := "unavailable"
-			if part == "search" {
-				status = "degraded"
-			}
-			return c.Status(503).JSON(fiber.Map{"status": status, "failing": part, "error": err.Error()})
-		}
-		return c.JSON(fiber.Map{"status": "ok"})
-	})
-	app.Get("/favicon.ico", func(c *fiber.Ctx) error { return c.SendStatus(fiber.StatusNoContent) })
+	s := &srv{p: p, limiter: &limiter{max: max(p.Cfg.LoginPerMinute, 1), window: time.Minute, users: p.Users, log: p.Log.Warn}}
+	// Probes answer before any session is looked up.
+	s.mount(app, s.probes())
 	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(templates.Static()), MaxAge: 3600}))
 
-	s := &srv{p: p, limiter: &limiter{max: max(p.Cfg.LoginPerMinute, 1), window: time.Minute, users: p.Users, log: p.Log.Warn}}
 	app.Use(s.directory)
 	app.Use(s.session)
 	app.Use(s.csrf)
-	app.Use(s.authorize)
 	s.routes(app)
-	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
-	return app, s.access, nil
+	app.Use(s.notFound)
+	return app, web.RulesOf(s.table), nil
 }
 
 type srv struct {
 	p       *platform.Platform
 	limiter *limiter
-	access  web.Rules
+	table   []web.Route // every route mounted, with its action
 	people  peopleCache
 }
 
@@ -133,4 +117,27 @@ func securityHeaders(c *fiber.Ctx) error {
 	c.Set("Referrer-Policy", "same-origin")
 	c.Set("Cross-Origin-Opener-Policy", "same-origin")
 	return c.Next()
+}
+
+// probes are the health checks and the favicon, public and session-free.
+func (s *srv) probes() []web.Route {
+	return []web.Route{
+		web.GET("/healthz", web.Public, func(c *fiber.Ctx) error { return c.JSON(fiber.Map{"status": "ok"}) }),
+		web.GET("/readyz", web.Public, func(c *fiber.Ctx) error {
+			ctx, cancel := context.WithTimeout(c.UserContext(), 3*time.Second)
+			defer cancel()
+			if part, err := s.p.Ready(ctx); err != nil {
+				// Without the search engine the app still stores every write
+				// (the outbox catches the index up later): degraded. Without
+				// Mongo nothing works.
+				status := "unavailable"
+				if part == "search" {
+					status = "degraded"
+				}
+				return c.Status(503).JSON(fiber.Map{"status": status, "failing": part, "error": err.Error()})
+			}
+			return c.JSON(fiber.Map{"status": "ok"})
+		}),
+		web.GET("/favicon.ico", web.Public, func(c *fiber.Ctx) error { return c.SendStatus(fiber.StatusNoContent) }),
+	}
 }

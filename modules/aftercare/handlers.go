@@ -25,31 +25,22 @@ type Handlers struct {
 	PersonName func(username string) string
 }
 
-// Access declares the access class of every route Routes registers.
-func (h *Handlers) Access() web.Rules {
-	return web.Rules{
-		"GET /aftercare": web.Signed, "GET /aftercare/new": web.Write, "POST /aftercare/new": web.Write,
-		"GET /aftercare/:id": web.Signed, "POST /aftercare/:id": web.Write, "POST /aftercare/:id/delete": web.Manager,
-		"GET /api/v1/aftercare": web.Signed, "POST /api/v1/aftercare": web.Write,
-		"GET /api/v1/aftercare/:id": web.Signed, "PUT /api/v1/aftercare/:id": web.Write,
-		"DELETE /api/v1/aftercare/:id": web.Manager,
+// Routes is the module's route table, each route with the action it needs.
+func (h *Handlers) Routes() []web.Route {
+	return []web.Route{
+		web.GET("/aftercare", web.Signed, h.listPage),
+		web.GET("/aftercare/new", web.Write, h.newPage),
+		web.POST("/aftercare/new", web.Write, h.createForm),
+		web.GET("/aftercare/:id", web.Signed, h.detailPage),
+		web.POST("/aftercare/:id", web.Write, h.editForm),
+		web.POST("/aftercare/:id/delete", web.Manager, h.deleteForm),
+
+		web.GET("/api/v1/aftercare", web.Signed, h.apiList),
+		web.POST("/api/v1/aftercare", web.Write, h.apiCreate),
+		web.GET("/api/v1/aftercare/:id", web.Signed, h.apiGet),
+		web.PUT("/api/v1/aftercare/:id", web.Write, h.apiUpdate),
+		web.DELETE("/api/v1/aftercare/:id", web.Manager, h.apiDelete),
 	}
-}
-
-// Routes registers the aftercare routes.
-func (h *Handlers) Routes(r fiber.Router) {
-	r.Get("/aftercare", h.listPage)
-	r.Get("/aftercare/new", h.newPage)
-	r.Post("/aftercare/new", h.createForm)
-	r.Get("/aftercare/:id", h.detailPage)
-	r.Post("/aftercare/:id", h.editForm)
-	r.Post("/aftercare/:id/delete", web.RequireManager, h.deleteForm)
-
-	r.Get("/api/v1/aftercare", h.apiList)
-	r.Post("/api/v1/aftercare", h.apiCreate)
-	r.Get("/api/v1/aftercare/:id", h.apiGet)
-	r.Put("/api/v1/aftercare/:id", h.apiUpdate)
-	r.Delete("/api/v1/aftercare/:id", web.RequireManager, h.apiDelete)
 }
 
 func queryFrom(c *fiber.Ctx) (ListQuery, error) {
@@ -325,7 +316,7 @@ func formInput(c *fiber.Ctx) (Input, error) {
 func (h *Handlers) formView(c *fiber.Ctx, r *Request, p *projects.Project) *FormView {
 	me := web.Me(c)
 	v := &FormView{Request: r, Project: p, Types: Types, Statuses: Statuses, Errors: map[string]string{},
-		Manager: me.Role == "manager" || me.Role == "admin", Today: core.Today(h.Svc.now()).String(), Person: h.person}
+		Manager: me.May(web.Manager), Today: core.Today(h.Svc.now()).String(), Person: h.person}
 	unit := ""
 	switch {
 	case r != nil:

@@ -28,29 +28,22 @@ type Handlers struct {
 	EventTitle func(ctx context.Context, scope core.Scope, id string) string
 }
 
-// Access declares the access class of every route Routes registers. Every
-// signed-in user may open the cockpit; the figures are limited to their scope.
-func (h *Handlers) Access() web.Rules {
-	return web.Rules{"GET /dashboard": web.Signed, "GET /api/v1/dashboard": web.Signed,
-		"GET /api/v1/dashboard/stuck": web.Signed, "GET /dashboard/export.xlsx": web.Signed,
-		"GET /api/v1/dashboard/funnel": web.Signed, "GET /api/v1/dashboard/trends": web.Signed,
-		"GET /dashboard/funnel.xlsx": web.Signed, "GET /dashboard/trends.xlsx": web.Signed,
-		"GET /dashboard/report": web.Signed, "GET /dashboard/report.xlsx": web.Signed, "GET /api/v1/dashboard/report": web.Signed}
-}
-
-// Routes registers the cockpit routes.
-func (h *Handlers) Routes(r fiber.Router) {
-	r.Get("/dashboard", h.page)
-	r.Get("/api/v1/dashboard", h.api)
-	r.Get("/api/v1/dashboard/stuck", h.stuckAPI)
-	r.Get("/api/v1/dashboard/funnel", h.funnelAPI)
-	r.Get("/api/v1/dashboard/trends", h.trendsAPI)
-	r.Get("/dashboard/export.xlsx", h.export)
-	r.Get("/dashboard/funnel.xlsx", h.funnelExport)
-	r.Get("/dashboard/trends.xlsx", h.trendsExport)
-	r.Get("/dashboard/report", h.reportPage)
-	r.Get("/dashboard/report.xlsx", h.reportExport)
-	r.Get("/api/v1/dashboard/report", h.reportAPI)
+// Routes is the module's route table, each route with the action it needs.
+// Every signed-in user may open the cockpit; the figures are limited to their scope.
+func (h *Handlers) Routes() []web.Route {
+	return []web.Route{
+		web.GET("/dashboard", web.Signed, h.page),
+		web.GET("/api/v1/dashboard", web.Signed, h.api),
+		web.GET("/api/v1/dashboard/stuck", web.Signed, h.stuckAPI),
+		web.GET("/api/v1/dashboard/funnel", web.Signed, h.funnelAPI),
+		web.GET("/api/v1/dashboard/trends", web.Signed, h.trendsAPI),
+		web.GET("/dashboard/export.xlsx", web.Signed, h.export),
+		web.GET("/dashboard/funnel.xlsx", web.Signed, h.funnelExport),
+		web.GET("/dashboard/trends.xlsx", web.Signed, h.trendsExport),
+		web.GET("/dashboard/report", web.Signed, h.reportPage),
+		web.GET("/dashboard/report.xlsx", web.Signed, h.reportExport),
+		web.GET("/api/v1/dashboard/report", web.Signed, h.reportAPI),
+	}
 }
 
 // period reads year=, period=plan or from=&to=.

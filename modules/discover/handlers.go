@@ -23,16 +23,13 @@ type Handlers struct {
 }
 
 // Access: every signed-in user searches; scope is applied in the engine query.
-func (h *Handlers) Access() web.Rules {
-	return web.Rules{"GET /search": web.Signed, "GET /api/v1/search": web.Signed,
-		"GET /api/v1/search/suggest": web.Signed}
-}
-
-// Routes registers the search routes.
-func (h *Handlers) Routes(r fiber.Router) {
-	r.Get("/search", h.page)
-	r.Get("/api/v1/search", h.api)
-	r.Get("/api/v1/search/suggest", h.suggest)
+// Routes is the module's route table, each route with the action it needs.
+func (h *Handlers) Routes() []web.Route {
+	return []web.Route{
+		web.GET("/search", web.Signed, h.page),
+		web.GET("/api/v1/search", web.Signed, h.api),
+		web.GET("/api/v1/search/suggest", web.Signed, h.suggest),
+	}
 }
 
 func (h *Handlers) unitName(id string) string {

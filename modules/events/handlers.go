@@ -15,35 +15,25 @@ type Handlers struct {
 	Audit core.Auditor
 }
 
-// Access declares the access class of every route Routes registers.
-func (h *Handlers) Access() web.Rules {
-	return web.Rules{
-		"GET /events": web.Signed, "GET /events/new": web.Write, "POST /events/new": web.Write, "GET /events/export.xlsx": web.Signed,
-		"GET /events/:id": web.Signed, "GET /events/:id/edit": web.Write, "POST /events/:id/edit": web.Write,
-		"POST /events/:id/delete": web.Manager,
-		"GET /api/v1/events":      web.Signed, "POST /api/v1/events": web.Write,
-		"GET /api/v1/events/:id": web.Signed, "PUT /api/v1/events/:id": web.Write, "DELETE /api/v1/events/:id": web.Manager,
-		"GET /api/v1/events/:id/outcome": web.Signed,
+// Routes is the module's route table, each route with the action it needs.
+func (h *Handlers) Routes() []web.Route {
+	return []web.Route{
+		web.GET("/events", web.Signed, h.listPage),
+		web.GET("/events/new", web.Write, h.newPage),
+		web.POST("/events/new", web.Write, h.createForm),
+		web.GET("/events/export.xlsx", web.Signed, h.exportList), // before /events/:id
+		web.GET("/events/:id", web.Signed, h.detailPage),
+		web.GET("/events/:id/edit", web.Write, h.editPage),
+		web.POST("/events/:id/edit", web.Write, h.editForm),
+		web.POST("/events/:id/delete", web.Manager, h.deleteForm),
+
+		web.GET("/api/v1/events", web.Signed, h.apiList),
+		web.POST("/api/v1/events", web.Write, h.apiCreate),
+		web.GET("/api/v1/events/:id", web.Signed, h.apiGet),
+		web.PUT("/api/v1/events/:id", web.Write, h.apiUpdate),
+		web.DELETE("/api/v1/events/:id", web.Manager, h.apiDelete),
+		web.GET("/api/v1/events/:id/outcome", web.Signed, h.apiOutcome),
 	}
-}
-
-// Routes registers the event routes.
-func (h *Handlers) Routes(r fiber.Router) {
-	r.Get("/events", h.listPage)
-	r.Get("/events/new", h.newPage)
-	r.Post("/events/new", h.createForm)
-	r.Get("/events/export.xlsx", h.exportList) // before /events/:id
-	r.Get("/events/:id", h.detailPage)
-	r.Get("/events/:id/edit", h.editPage)
-	r.Post("/events/:id/edit", h.editForm)
-	r.Post("/events/:id/delete", web.RequireManager, h.deleteForm)
-
-	r.Get("/api/v1/events", h.apiList)
-	r.Post("/api/v1/events", h.apiCreate)
-	r.Get("/api/v1/events/:id", h.apiGet)
-	r.Put("/api/v1/events/:id", h.apiUpdate)
-	r.Delete("/api/v1/events/:id", web.RequireManager, h.apiDelete)
-	r.Get("/api/v1/events/:id/outcome", h.apiOutcome)
 }
 
 // queryFrom reads the list filters (the same for the page and the API).

@@ -27,39 +27,27 @@ type Handlers struct {
 	PersonName func(username string) string
 }
 
-// Access declares the access class of every route Routes registers. All are
-// for signed-in users: the engine applies the caller's scope to every row,
+// Routes is the module's route table, each route with the action it needs.
+// All are for signed-in users: the engine applies the caller's scope to every row,
 // and a batch is seen by its importer and the users of its unit only.
-func (h *Handlers) Access() web.Rules {
-	return web.Rules{
-		"GET /imports": web.Signed, "GET /imports/new": web.Signed, "POST /imports/new": web.Signed,
-		"GET /imports/:id": web.Signed, "POST /imports/:id/mapping": web.Signed, "POST /imports/:id/template": web.Signed,
-		"POST /imports/:id/commit": web.Signed, "POST /imports/:id/undo": web.Signed,
-		"GET /imports/:id/rejected.xlsx": web.Signed,
-		"GET /api/v1/imports":            web.Signed, "POST /api/v1/imports": web.Signed,
-		"GET /api/v1/imports/:id": web.Signed, "POST /api/v1/imports/:id/undo": web.Signed,
-		"GET /api/v1/imports/:id/rejected.xlsx": web.Signed,
+func (h *Handlers) Routes() []web.Route {
+	return []web.Route{
+		web.GET("/imports", web.Signed, h.historyPage),
+		web.GET("/imports/new", web.Signed, h.newPage),
+		web.POST("/imports/new", web.Signed, h.uploadForm),
+		web.GET("/imports/:id", web.Signed, h.jobPage),
+		web.POST("/imports/:id/mapping", web.Signed, h.mappingForm),
+		web.POST("/imports/:id/template", web.Signed, h.templateForm),
+		web.POST("/imports/:id/commit", web.Signed, h.commitForm),
+		web.POST("/imports/:id/undo", web.Signed, h.undoForm),
+		web.GET("/imports/:id/rejected.xlsx", web.Signed, h.rejected),
+
+		web.GET("/api/v1/imports", web.Signed, h.apiList),
+		web.POST("/api/v1/imports", web.Signed, h.apiRun),
+		web.GET("/api/v1/imports/:id", web.Signed, h.apiGet),
+		web.POST("/api/v1/imports/:id/undo", web.Signed, h.apiUndo),
+		web.GET("/api/v1/imports/:id/rejected.xlsx", web.Signed, h.rejected),
 	}
-}
-
-// Routes registers the import routes (after the template downloads under
-// /imports/templates/).
-func (h *Handlers) Routes(r fiber.Router) {
-	r.Get("/imports", h.historyPage)
-	r.Get("/imports/new", h.newPage)
-	r.Post("/imports/new", h.uploadForm)
-	r.Get("/imports/:id", h.jobPage)
-	r.Post("/imports/:id/mapping", h.mappingForm)
-	r.Post("/imports/:id/template", h.templateForm)
-	r.Post("/imports/:id/commit", h.commitForm)
-	r.Post("/imports/:id/undo", h.undoForm)
-	r.Get("/imports/:id/rejected.xlsx", h.rejected)
-
-	r.Get("/api/v1/imports", h.apiList)
-	r.Post("/api/v1/imports", h.apiRun)
-	r.Get("/api/v1/imports/:id", h.apiGet)
-	r.Post("/api/v1/imports/:id/undo", h.apiUndo)
-	r.Get("/api/v1/imports/:id/rejected.xlsx", h.rejected)
 }
 
 func userOf(c *fiber.Ctx) User {

@@ -22,7 +22,7 @@ import (
 	"zhaoshang/importers/header"
 	"zhaoshang/importers/sheet"
 	"zhaoshang/modules/core"
-	"zhaoshang/modules/users"
+	"zhaoshang/modules/web"
 )
 
 // MaxUpload is the largest ledger accepted (bigger uploads get 413).
@@ -48,7 +48,7 @@ type User struct {
 }
 
 // Manager reports whether u manages units (or is admin).
-func (u User) Manager() bool { return u.Role == users.RoleManager || u.Role == users.RoleAdmin }
+func (u User) Manager() bool { return web.May(u.Role, web.Manager) }
 
 // Settings are the user's choices for a file: the header row (0 = as
 // detected), the column mapping (column → field key, "" = 不导入; nil = as

@@ -21,14 +21,11 @@ type TemplateHandlers struct {
 	Vocab func(ctx context.Context) (export.Vocab, error)
 }
 
-// Access declares the access class of every route Routes registers.
-func (h *TemplateHandlers) Access() web.Rules {
-	return web.Rules{"GET /imports/templates/:kind.xlsx": web.Signed}
-}
-
-// Routes registers the template downloads.
-func (h *TemplateHandlers) Routes(r fiber.Router) {
-	r.Get("/imports/templates/:kind.xlsx", h.template)
+// Routes is the module's route table, each route with the action it needs.
+func (h *TemplateHandlers) Routes() []web.Route {
+	return []web.Route{
+		web.GET("/imports/templates/:kind.xlsx", web.Signed, h.template),
+	}
 }
 
 // template downloads GET /imports/templates/<kind>.xlsx.

@@ -99,7 +99,7 @@ func (h *Handlers) catalogPage(c *fiber.Ctx) error {
 	if err != nil {
 		return web.Fail(c, err)
 	}
-	v, err := h.catalogView(c.UserContext(), cat, isAdmin(c))
+	v, err := h.catalogView(c.UserContext(), cat, web.IsAdmin(c))
 	if err != nil {
 		return web.Fail(c, err)
 	}

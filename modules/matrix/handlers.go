@@ -33,75 +33,29 @@ type Handlers struct {
 	Stages []string
 }
 
-// Access declares the access class of every route Routes registers.
-func (h *Handlers) Access() web.Rules {
-	return web.Rules{
-		"GET /settings":                      web.Signed,
-		"GET /settings/units/new":            web.Admin,
-		"POST /settings/units/new":           web.Admin,
-		"GET /settings/units/:id":            web.Admin,
-		"POST /settings/units/:id":           web.Admin,
-		"POST /settings/units/:id/delete":    web.Admin,
-		"GET /settings/catalog":              web.Signed,
-		"POST /settings/catalog":             web.Admin,
-		"GET /settings/targets":              web.Signed,
-		"POST /settings/targets/:year/:unit": web.Manager,
-		"GET /api/v1/units":                  web.Signed,
-		"POST /api/v1/units":                 web.Admin,
-		"PUT /api/v1/units/:id":              web.Admin,
-		"DELETE /api/v1/units/:id":           web.Admin,
-		"GET /api/v1/settings/catalog":       web.Signed,
-		"PUT /api/v1/settings/catalog":       web.Admin,
-		"GET /api/v1/targets":                web.Signed,
-		"PUT /api/v1/targets/:year/:unit":    web.Manager,
+// Routes is the module's route table, each route with the action it needs.
+func (h *Handlers) Routes() []web.Route {
+	return []web.Route{
+		web.GET("/settings", web.Signed, h.matrixPage),
+		web.GET("/settings/units/new", web.Admin, h.newUnitPage),
+		web.POST("/settings/units/new", web.Admin, h.createUnitForm),
+		web.GET("/settings/units/:id", web.Admin, h.editUnitPage),
+		web.POST("/settings/units/:id", web.Admin, h.updateUnitForm),
+		web.POST("/settings/units/:id/delete", web.Admin, h.deleteUnitForm),
+		web.GET("/settings/catalog", web.Signed, h.catalogPage),
+		web.POST("/settings/catalog", web.Admin, h.catalogForm),
+		web.GET("/settings/targets", web.Signed, h.targetsPage),
+		web.POST("/settings/targets/:year/:unit", web.Manager, h.targetsForm),
+
+		web.GET("/api/v1/units", web.Signed, h.apiUnits),
+		web.POST("/api/v1/units", web.Admin, h.apiCreateUnit),
+		web.PUT("/api/v1/units/:id", web.Admin, h.apiUpdateUnit),
+		web.DELETE("/api/v1/units/:id", web.Admin, h.apiDeleteUnit),
+		web.GET("/api/v1/settings/catalog", web.Signed, h.apiCatalog),
+		web.PUT("/api/v1/settings/catalog", web.Admin, h.apiSaveCatalog),
+		web.GET("/api/v1/targets", web.Signed, h.apiTargets),
+		web.PUT("/api/v1/targets/:year/:unit", web.Manager, h.apiSetTargets),
 	}
-}
-
-func isAdmin(c *fiber.Ctx) bool {
-	me := web.Me(c)
-	return me != nil && me.Role == users.RoleAdmin
-}
-
-func isManager(c *fiber.Ctx) bool {
-	me := web.Me(c)
-	return me != nil && (me.Role == users.RoleAdmin || me.Role == users.RoleManager)
-}
-
-func onlyAdmin(c *fiber.Ctx) error {
-	if !isAdmin(c) {
-		return web.Fail(c, core.ErrForbidden)
-	}
-	return c.Next()
-}
-
-func onlyManager(c *fiber.Ctx) error {
-	if !isManager(c) {
-		return web.Fail(c, core.ErrForbidden)
-	}
-	return c.Next()
-}
-
-// Routes registers the settings pages and API.
-func (h *Handlers) Routes(r fiber.Router) {
-	r.Get("/settings", h.matrixPage)
-	r.Get("/settings/units/new", onlyAdmin, h.newUnitPage)
-	r.Post("/settings/units/new", onlyAdmin, h.createUnitForm)
-	r.Get("/settings/units/:id", onlyAdmin, h.editUnitPage)
-	r.Post("/settings/units/:id", onlyAdmin, h.updateUnitForm)
-	r.Post("/settings/units/:id/delete", onlyAdmin, h.deleteUnitForm)
-	r.Get("/settings/catalog", h.catalogPage)
-	r.Post("/settings/catalog", onlyAdmin, h.catalogForm)
-	r.Get("/settings/targets", h.targetsPage)
-	r.Post("/settings/targets/:year/:unit", onlyManager, h.targetsForm)
-
-	r.Get("/api/v1/units", h.apiUnits)
-	r.Post("/api/v1/units", onlyAdmin, h.apiCreateUnit)
-	r.Put("/api/v1/units/:id", onlyAdmin, h.apiUpdateUnit)
-	r.Delete("/api/v1/units/:id", onlyAdmin, h.apiDeleteUnit)
-	r.Get("/api/v1/settings/catalog", h.apiCatalog)
-	r.Put("/api/v1/settings/catalog", onlyAdmin, h.apiSaveCatalog)
-	r.Get("/api/v1/targets", h.apiTargets)
-	r.Put("/api/v1/targets/:year/:unit", onlyManager, h.apiSetTargets)
 }
 
 // ---- units ----

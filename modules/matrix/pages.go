@@ -124,7 +124,7 @@ func byLayer(units []*Unit) []LayerView {
 
 func (h *Handlers) matrixPage(c *fiber.Ctx) error {
 	units := h.Svc.Units()
-	v := &MatrixView{CanEdit: isAdmin(c), Layers: byLayer(units), Units: len(units)}
+	v := &MatrixView{CanEdit: web.IsAdmin(c), Layers: byLayer(units), Units: len(units)}
 	children := map[string]int{}
 	for _, u := range units {
 		children[u.Parent]++

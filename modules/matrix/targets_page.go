@@ -81,7 +81,7 @@ func (h *Handlers) targetsPage(c *fiber.Ctx) error {
 		return web.Fail(c, err)
 	}
 	me := web.Me(c)
-	mgr := isManager(c)
+	mgr := web.IsManager(c)
 	v := &TargetsView{Year: year, Balanced: true}
 	now, _ := parseYear("")
 	for y := min(2023, year); y <= max(now+2, year); y++ {

@@ -16,31 +16,10 @@ type Handlers struct {
 	Audit core.Auditor
 }
 
-// Access declares the access class of every route Routes registers:
-// everyone signed in reads, managers and admins write.
-func (h *Handlers) Access() web.Rules {
-	return web.Rules{
-		"GET /policies": web.Signed, "GET /policies/export.xlsx": web.Signed, "GET /policies/new": web.Manager, "POST /policies/new": web.Manager,
-		"GET /policies/:id": web.Signed, "GET /policies/:id/edit": web.Manager, "POST /policies/:id/edit": web.Manager,
-		"POST /policies/:id/delete": web.Manager,
-		"GET /api/v1/policies":      web.Signed, "POST /api/v1/policies": web.Manager,
-		"GET /api/v1/policies/:id": web.Signed, "PUT /api/v1/policies/:id": web.Manager,
-		"DELETE /api/v1/policies/:id":          web.Manager,
-		"GET /api/v1/policies/:id/clauses/:no": web.Signed,
-	}
-}
-
+// canWrite: everyone signed in reads, managers and admins write.
 func canWrite(c *fiber.Ctx) bool {
 	me := web.Me(c)
 	return me != nil && CanWrite(me.Role)
-}
-
-// writer refuses officers before anything is read or parsed.
-func writer(c *fiber.Ctx) error {
-	if !canWrite(c) {
-		return web.Fail(c, core.ErrForbidden)
-	}
-	return c.Next()
 }
 
 func writerOf(c *fiber.Ctx) Writer {
@@ -48,23 +27,25 @@ func writerOf(c *fiber.Ctx) Writer {
 	return Writer{Actor: web.Actor(c), Role: me.Role, Scope: me.Scope}
 }
 
-// Routes registers the policy routes.
-func (h *Handlers) Routes(r fiber.Router) {
-	r.Get("/policies", h.listPage)
-	r.Get("/policies/export.xlsx", h.exportList) // before /policies/:id
-	r.Get("/policies/new", writer, h.newPage)
-	r.Post("/policies/new", writer, h.createForm)
-	r.Get("/policies/:id", h.detailPage)
-	r.Get("/policies/:id/edit", writer, h.editPage)
-	r.Post("/policies/:id/edit", writer, h.editForm)
-	r.Post("/policies/:id/delete", writer, h.deleteForm)
+// Routes is the module's route table, each route with the action it needs.
+func (h *Handlers) Routes() []web.Route {
+	return []web.Route{
+		web.GET("/policies", web.Signed, h.listPage),
+		web.GET("/policies/export.xlsx", web.Signed, h.exportList), // before /policies/:id
+		web.GET("/policies/new", web.Manager, h.newPage),
+		web.POST("/policies/new", web.Manager, h.createForm),
+		web.GET("/policies/:id", web.Signed, h.detailPage),
+		web.GET("/policies/:id/edit", web.Manager, h.editPage),
+		web.POST("/policies/:id/edit", web.Manager, h.editForm),
+		web.POST("/policies/:id/delete", web.Manager, h.deleteForm),
 
-	r.Get("/api/v1/policies", h.apiList)
-	r.Post("/api/v1/policies", writer, h.apiCreate)
-	r.Get("/api/v1/policies/:id", h.apiGet)
-	r.Put("/api/v1/policies/:id", writer, h.apiUpdate)
-	r.Delete("/api/v1/policies/:id", writer, h.apiDelete)
-	r.Get("/api/v1/policies/:id/clauses/:no", h.apiClause)
+		web.GET("/api/v1/policies", web.Signed, h.apiList),
+		web.POST("/api/v1/policies", web.Manager, h.apiCreate),
+		web.GET("/api/v1/policies/:id", web.Signed, h.apiGet),
+		web.PUT("/api/v1/policies/:id", web.Manager, h.apiUpdate),
+		web.DELETE("/api/v1/policies/:id", web.Manager, h.apiDelete),
+		web.GET("/api/v1/policies/:id/clauses/:no", web.Signed, h.apiClause),
+	}
 }
 
 // queryFrom reads the list filters (the same for the page and the API).

@@ -31,61 +31,42 @@ type Handlers struct {
 	Sections func(c *fiber.Ctx, p *Project) []Section
 }
 
-// Access declares the access class of every route Routes registers.
-func (h *Handlers) Access() web.Rules {
-	return web.Rules{
-		"GET /projects": web.Signed, "GET /projects/board": web.Signed, "GET /projects/new": web.Write,
-		"POST /projects/new": web.Write, "GET /projects/:id": web.Signed, "GET /projects/:id/edit": web.Write,
-		"POST /projects/:id/edit": web.Write, "POST /projects/:id/stage": web.Write,
-		"POST /projects/:id/followups": web.Write, "POST /projects/:id/instructions": web.Manager,
-		"POST /projects/:id/assessment": web.Write, "POST /projects/:id/decision": web.Manager,
-		"POST /projects/:id/attachments": web.Write, "GET /projects/:id/attachments/:att": web.Signed,
-		"POST /projects/bulk": web.Write, "GET /projects/export.xlsx": web.Signed,
-		"GET /api/v1/projects": web.Signed, "POST /api/v1/projects": web.Write, "POST /api/v1/projects/bulk": web.Write,
-		"GET /api/v1/projects/board": web.Signed,
-		"GET /api/v1/projects/:id":   web.Signed, "PUT /api/v1/projects/:id": web.Write,
-		"DELETE /api/v1/projects/:id":      web.Manager,
-		"GET /api/v1/projects/:id/history": web.Signed, "POST /api/v1/projects/:id/stage": web.Write,
-		"POST /api/v1/projects/:id/followups": web.Write, "POST /api/v1/projects/:id/instructions": web.Manager,
-		"POST /api/v1/projects/:id/assessment": web.Write, "POST /api/v1/projects/:id/decision": web.Manager,
-		"POST /projects/:id/decision/withdraw": web.Manager, "POST /api/v1/projects/:id/decision/withdraw": web.Manager,
+// Routes is the module's route table, each route with the action it needs.
+func (h *Handlers) Routes() []web.Route {
+	return []web.Route{
+		web.GET("/projects", web.Signed, h.listPage),
+		web.GET("/projects/board", web.Signed, h.boardPage),
+		web.GET("/projects/new", web.Write, h.newPage),
+		web.POST("/projects/new", web.Write, h.createForm),
+		web.POST("/projects/bulk", web.Write, h.bulkForm),
+		web.GET("/projects/export.xlsx", web.Signed, h.exportList), // before /projects/:id
+		web.GET("/projects/:id", web.Signed, h.detailPage),
+		web.GET("/projects/:id/edit", web.Write, h.editPage),
+		web.POST("/projects/:id/edit", web.Write, h.editForm),
+		web.POST("/projects/:id/stage", web.Write, h.stageForm),
+		web.POST("/projects/:id/followups", web.Write, h.followUpForm),
+		web.POST("/projects/:id/instructions", web.Manager, h.instructionForm),
+		web.POST("/projects/:id/assessment", web.Write, h.assessmentForm),
+		web.POST("/projects/:id/decision", web.Manager, h.decisionForm),
+		web.POST("/projects/:id/decision/withdraw", web.Manager, h.withdrawForm),
+		web.POST("/projects/:id/attachments", web.Write, h.uploadForm),
+		web.GET("/projects/:id/attachments/:att", web.Signed, h.download),
+
+		web.GET("/api/v1/projects", web.Signed, h.apiList),
+		web.POST("/api/v1/projects", web.Write, h.apiCreate),
+		web.POST("/api/v1/projects/bulk", web.Write, h.apiBulk),
+		web.GET("/api/v1/projects/board", web.Signed, h.apiBoard),
+		web.GET("/api/v1/projects/:id", web.Signed, h.apiGet),
+		web.PUT("/api/v1/projects/:id", web.Write, h.apiUpdate),
+		web.DELETE("/api/v1/projects/:id", web.Manager, h.apiDelete),
+		web.GET("/api/v1/projects/:id/history", web.Signed, h.apiHistory),
+		web.POST("/api/v1/projects/:id/stage", web.Write, h.apiStage),
+		web.POST("/api/v1/projects/:id/followups", web.Write, h.apiFollowUp),
+		web.POST("/api/v1/projects/:id/instructions", web.Manager, h.apiInstruction),
+		web.POST("/api/v1/projects/:id/assessment", web.Write, h.apiAssessment),
+		web.POST("/api/v1/projects/:id/decision", web.Manager, h.apiDecision),
+		web.POST("/api/v1/projects/:id/decision/withdraw", web.Manager, h.apiWithdraw),
 	}
-}
-
-// Routes registers the pipeline routes.
-func (h *Handlers) Routes(app fiber.Router) {
-	app.Get("/projects", h.listPage)
-	app.Get("/projects/board", h.boardPage)
-	app.Get("/projects/new", h.newPage)
-	app.Post("/projects/new", h.createForm)
-	app.Post("/projects/bulk", h.bulkForm)
-	app.Get("/projects/export.xlsx", h.exportList) // before /projects/:id
-	app.Get("/projects/:id", h.detailPage)
-	app.Get("/projects/:id/edit", h.editPage)
-	app.Post("/projects/:id/edit", h.editForm)
-	app.Post("/projects/:id/stage", h.stageForm)
-	app.Post("/projects/:id/followups", h.followUpForm)
-	app.Post("/projects/:id/instructions", web.RequireManager, h.instructionForm)
-	app.Post("/projects/:id/assessment", h.assessmentForm)
-	app.Post("/projects/:id/decision", web.RequireManager, h.decisionForm)
-	app.Post("/projects/:id/decision/withdraw", web.RequireManager, h.withdrawForm)
-	app.Post("/projects/:id/attachments", h.uploadForm)
-	app.Get("/projects/:id/attachments/:att", h.download)
-
-	app.Get("/api/v1/projects", h.apiList)
-	app.Post("/api/v1/projects", h.apiCreate)
-	app.Post("/api/v1/projects/bulk", h.apiBulk)
-	app.Get("/api/v1/projects/board", h.apiBoard)
-	app.Get("/api/v1/projects/:id", h.apiGet)
-	app.Put("/api/v1/projects/:id", h.apiUpdate)
-	app.Delete("/api/v1/projects/:id", web.RequireManager, h.apiDelete)
-	app.Get("/api/v1/projects/:id/history", h.apiHistory)
-	app.Post("/api/v1/projects/:id/stage", h.apiStage)
-	app.Post("/api/v1/projects/:id/followups", h.apiFollowUp)
-	app.Post("/api/v1/projects/:id/instructions", web.RequireManager, h.apiInstruction)
-	app.Post("/api/v1/projects/:id/assessment", h.apiAssessment)
-	app.Post("/api/v1/projects/:id/decision", web.RequireManager, h.apiDecision)
-	app.Post("/api/v1/projects/:id/decision/withdraw", web.RequireManager, h.apiWithdraw)
 }
 
 func queryFrom(c *fiber.Ctx) (ListQuery, error) {

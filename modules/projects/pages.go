@@ -439,7 +439,7 @@ func (h *Handlers) detailPage(c *fiber.Ctx) error {
 	me := web.Me(c)
 	cat, _ := h.Svc.Vocab.ProjectCatalog(c.UserContext())
 	v := DetailView{P: p, UnitName: h.Names.Name(p.Unit), Person: h.person, Timeline: Timeline(p),
-		IsManager: me.Role == "manager" || me.Role == "admin", Error: c.Query("err")}
+		IsManager: me.May(web.Manager), Error: c.Query("err")}
 	now := time.Now()
 	v.TimeInStage = humanDuration(now.Sub(p.StageSince))
 	v.MayDecide = MayDecide(p)

@@ -17,63 +17,39 @@ type Handlers struct {
 	Audit core.Auditor
 }
 
-// Access declares the access class of every route Routes registers. Unit
-// rules (own units, a manager's subtree) are applied in the service.
-func (h *Handlers) Access() web.Rules {
-	return web.Rules{
-		"GET /push": web.Signed, "GET /push/new": web.Write, "POST /push/saved": web.Write,
-		"POST /push/saved/:id/delete": web.Write, "POST /push/saved/:id/subscribe": web.Write,
-		"POST /push/unsubscribe": web.Write, "POST /push/webhook": web.Manager, "POST /push/webhook/delete": web.Manager,
-		"GET /push/send": web.Signed, "POST /push/send": web.Write,
-		"GET /inbox": web.Signed, "POST /inbox/read": web.Signed, "GET /inbox/badge": web.Signed,
+// Routes is the module's route table, each route with the action it needs.
+// Unit rules (own units, a manager's subtree) are applied in the service.
+func (h *Handlers) Routes() []web.Route {
+	return []web.Route{
+		web.GET("/push", web.Signed, h.page),
+		web.GET("/push/new", web.Write, h.newPage),
+		web.POST("/push/saved", web.Write, h.saveForm),
+		web.POST("/push/saved/:id/delete", web.Write, h.deleteForm),
+		web.POST("/push/saved/:id/subscribe", web.Write, h.subscribeForm),
+		web.POST("/push/unsubscribe", web.Write, h.unsubscribeForm),
+		web.POST("/push/webhook", web.Manager, h.webhookForm),
+		web.POST("/push/webhook/delete", web.Manager, h.webhookDeleteForm),
+		web.GET("/push/send", web.Signed, h.sendPage),
+		web.POST("/push/send", web.Write, h.sendForm),
+		web.GET("/inbox", web.Signed, h.inboxPage),
+		web.POST("/inbox/read", web.Signed, h.readForm),
+		web.GET("/inbox/badge", web.Signed, h.badge),
 
-		"GET /api/v1/saved-searches": web.Signed, "POST /api/v1/saved-searches": web.Write,
-		"DELETE /api/v1/saved-searches/:id": web.Write, "POST /api/v1/saved-searches/:id/subscriptions": web.Write,
-		"DELETE /api/v1/saved-searches/:id/subscriptions/:unit": web.Write,
-		"GET /api/v1/subscriptions":                             web.Signed, "GET /api/v1/inbox": web.Signed, "POST /api/v1/inbox/read": web.Signed,
-		"GET /api/v1/recommend": web.Signed, "POST /api/v1/push": web.Write,
-		"GET /api/v1/push/webhooks/:unit": web.Manager, "PUT /api/v1/push/webhooks/:unit": web.Manager,
-		"DELETE /api/v1/push/webhooks/:unit": web.Manager, "POST /api/v1/push/run": web.Admin,
+		web.GET("/api/v1/saved-searches", web.Signed, h.apiSaved),
+		web.POST("/api/v1/saved-searches", web.Write, h.apiSave),
+		web.DELETE("/api/v1/saved-searches/:id", web.Write, h.apiDelete),
+		web.POST("/api/v1/saved-searches/:id/subscriptions", web.Write, h.apiSubscribe),
+		web.DELETE("/api/v1/saved-searches/:id/subscriptions/:unit", web.Write, h.apiUnsubscribe),
+		web.GET("/api/v1/subscriptions", web.Signed, h.apiSubscriptions),
+		web.GET("/api/v1/inbox", web.Signed, h.apiInbox),
+		web.POST("/api/v1/inbox/read", web.Signed, h.apiRead),
+		web.GET("/api/v1/recommend", web.Signed, h.apiRecommend),
+		web.POST("/api/v1/push", web.Write, h.apiSend),
+		web.GET("/api/v1/push/webhooks/:unit", web.Manager, h.apiWebhook),
+		web.PUT("/api/v1/push/webhooks/:unit", web.Manager, h.apiSetWebhook),
+		web.DELETE("/api/v1/push/webhooks/:unit", web.Manager, h.apiDeleteWebhook),
+		web.POST("/api/v1/push/run", web.Admin, h.apiRun),
 	}
-}
-
-// Routes registers the push routes.
-func (h *Handlers) Routes(r fiber.Router) {
-	r.Get("/push", h.page)
-	r.Get("/push/new", h.newPage)
-	r.Post("/push/saved", h.saveForm)
-	r.Post("/push/saved/:id/delete", h.deleteForm)
-	r.Post("/push/saved/:id/subscribe", h.subscribeForm)
-	r.Post("/push/unsubscribe", h.unsubscribeForm)
-	r.Post("/push/webhook", web.RequireManager, h.webhookForm)
-	r.Post("/push/webhook/delete", web.RequireManager, h.webhookDeleteForm)
-	r.Get("/push/send", h.sendPage)
-	r.Post("/push/send", h.sendForm)
-	r.Get("/inbox", h.inboxPage)
-	r.Post("/inbox/read", h.readForm)
-	r.Get("/inbox/badge", h.badge)
-
-	r.Get("/api/v1/saved-searches", h.apiSaved)
-	r.Post("/api/v1/saved-searches", h.apiSave)
-	r.Delete("/api/v1/saved-searches/:id", h.apiDelete)
-	r.Post("/api/v1/saved-searches/:id/subscriptions", h.apiSubscribe)
-	r.Delete("/api/v1/saved-searches/:id/subscriptions/:unit", h.apiUnsubscribe)
-	r.Get("/api/v1/subscriptions", h.apiSubscriptions)
-	r.Get("/api/v1/inbox", h.apiInbox)
-	r.Post("/api/v1/inbox/read", h.apiRead)
-	r.Get("/api/v1/recommend", h.apiRecommend)
-	r.Post("/api/v1/push", h.apiSend)
-	r.Get("/api/v1/push/webhooks/:unit", web.RequireManager, h.apiWebhook)
-	r.Put("/api/v1/push/webhooks/:unit", web.RequireManager, h.apiSetWebhook)
-	r.Delete("/api/v1/push/webhooks/:unit", web.RequireManager, h.apiDeleteWebhook)
-	r.Post("/api/v1/push/run", onlyAdmin, h.apiRun)
-}
-
-func onlyAdmin(c *fiber.Ctx) error {
-	if me := web.Me(c); me == nil || me.Role != "admin" {
-		return web.Fail(c, core.ErrForbidden)
-	}
-	return c.Next()
 }
 
 // fail answers an error, auditing refused access to a unit.

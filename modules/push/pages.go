@@ -128,7 +128,7 @@ func (h *Handlers) page(c *fiber.Ctx) error {
 		for _, s := range st.Subscriptions {
 			v.Subs = append(v.Subs, SubRow{Subscription: s, URL: s.Query.URL(), Summary: summary(s.Query)})
 		}
-		v.CanWebhook = me.Role == "manager" || me.Role == "admin"
+		v.CanWebhook = me.May(web.Manager)
 		v.Webhook = webhookOf(st)
 		v.Suggestions, err = h.Svc.Recommend(ctx, me.Scope, v.Unit, 20)
 		if err != nil {

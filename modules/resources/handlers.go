@@ -28,47 +28,33 @@ type Handlers struct {
 	Audit core.Auditor
 }
 
-// Access declares the access class of every route Routes registers: reads
-// for signed-in users, changes (and their forms) for those who may write,
-// with the unit scope applied in the service.
-func (h *Handlers) Access() web.Rules {
-	r := web.Rules{"GET /resources": web.Signed}
+// Routes is the module's route table, each route with the action it
+// needs: reads for signed-in users, changes (and their forms) for those who
+// may write, with the unit scope applied in the service. The four kinds
+// share one set of routes.
+func (h *Handlers) Routes() []web.Route {
+	rs := []web.Route{web.GET("/resources", web.Signed, func(c *fiber.Ctx) error { return h.hubPage(c, TalentKind) })}
 	for _, k := range Kinds {
 		page, api := "/resources/"+k.Key, "/api/v1/"+k.Key
-		for _, route := range []string{"GET " + page, "GET " + page + "/new", "GET " + page + "/export.xlsx", "POST " + page, "GET " + page + "/:id",
-			"GET " + page + "/:id/edit", "POST " + page + "/:id", "POST " + page + "/:id/delete",
-			"GET " + api, "POST " + api, "GET " + api + "/:id", "PUT " + api + "/:id", "PATCH " + api + "/:id",
-			"DELETE " + api + "/:id"} {
-			r[route] = web.Signed
-			if m, path, _ := strings.Cut(route, " "); m != "GET" || strings.HasSuffix(path, "/new") || strings.HasSuffix(path, "/edit") {
-				r[route] = web.Write
-			}
-		}
-	}
-	return r
-}
+		rs = append(rs,
+			web.GET(page, web.Signed, func(c *fiber.Ctx) error { return h.hubPage(c, k) }),
+			web.GET(page+"/new", web.Write, func(c *fiber.Ctx) error { return h.newPage(c, k) }),
+			web.GET(page+"/export.xlsx", web.Signed, func(c *fiber.Ctx) error { return h.exportList(c, k) }),
+			web.POST(page, web.Write, func(c *fiber.Ctx) error { return h.createForm(c, k) }),
+			web.GET(page+"/:id", web.Signed, func(c *fiber.Ctx) error { return h.detailPage(c, k) }),
+			web.GET(page+"/:id/edit", web.Write, func(c *fiber.Ctx) error { return h.editPage(c, k) }),
+			web.POST(page+"/:id", web.Write, func(c *fiber.Ctx) error { return h.updateForm(c, k) }),
+			web.POST(page+"/:id/delete", web.Write, func(c *fiber.Ctx) error { return h.deleteForm(c, k) }),
 
-// Routes registers the pages and API of the four kinds.
-func (h *Handlers) Routes(app fiber.Router) {
-	app.Get("/resources", func(c *fiber.Ctx) error { return h.hubPage(c, TalentKind) })
-	for _, k := range Kinds {
-		page, api := "/resources/"+k.Key, "/api/v1/"+k.Key
-		app.Get(page, func(c *fiber.Ctx) error { return h.hubPage(c, k) })
-		app.Get(page+"/new", func(c *fiber.Ctx) error { return h.newPage(c, k) })
-		app.Get(page+"/export.xlsx", func(c *fiber.Ctx) error { return h.exportList(c, k) })
-		app.Post(page, func(c *fiber.Ctx) error { return h.createForm(c, k) })
-		app.Get(page+"/:id", func(c *fiber.Ctx) error { return h.detailPage(c, k) })
-		app.Get(page+"/:id/edit", func(c *fiber.Ctx) error { return h.editPage(c, k) })
-		app.Post(page+"/:id", func(c *fiber.Ctx) error { return h.updateForm(c, k) })
-		app.Post(page+"/:id/delete", func(c *fiber.Ctx) error { return h.deleteForm(c, k) })
-
-		app.Get(api, func(c *fiber.Ctx) error { return h.apiList(c, k) })
-		app.Post(api, func(c *fiber.Ctx) error { return h.apiCreate(c, k) })
-		app.Get(api+"/:id", func(c *fiber.Ctx) error { return h.apiGet(c, k) })
-		app.Put(api+"/:id", func(c *fiber.Ctx) error { return h.apiUpdate(c, k, false) })
-		app.Patch(api+"/:id", func(c *fiber.Ctx) error { return h.apiUpdate(c, k, true) })
-		app.Delete(api+"/:id", func(c *fiber.Ctx) error { return h.apiDelete(c, k) })
+			web.GET(api, web.Signed, func(c *fiber.Ctx) error { return h.apiList(c, k) }),
+			web.POST(api, web.Write, func(c *fiber.Ctx) error { return h.apiCreate(c, k) }),
+			web.GET(api+"/:id", web.Signed, func(c *fiber.Ctx) error { return h.apiGet(c, k) }),
+			web.PUT(api+"/:id", web.Write, func(c *fiber.Ctx) error { return h.apiUpdate(c, k, false) }),
+			web.PATCH(api+"/:id", web.Write, func(c *fiber.Ctx) error { return h.apiUpdate(c, k, true) }),
+			web.DELETE(api+"/:id", web.Write, func(c *fiber.Ctx) error { return h.apiDelete(c, k) }),
+		)
 	}
+	return rs
 }
 
 // auditDenied records a refused access to another unit's record.

@@ -84,7 +84,7 @@ const blankTrainingRows = 3
 func (h *Handlers) brokerView(c *fiber.Ctx, b *Broker, in *BrokerInput) *BrokerView {
 	me := web.Me(c)
 	v := &BrokerView{Broker: b, Units: h.unitsInScope(me.Scope), Errors: map[string]string{},
-		Manager: me.Role == "manager" || me.Role == "admin"}
+		Manager: me.May(web.Manager)}
 	switch {
 	case in != nil:
 		v.Form = *in

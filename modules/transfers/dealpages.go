@@ -82,7 +82,7 @@ type DealView struct {
 func (h *Handlers) dealView(c *fiber.Ctx, d *Deal) *DealView {
 	me := web.Me(c)
 	v := &DealView{Deal: d, Types: Types, Units: h.unitsInScope(me.Scope), Errors: map[string]string{},
-		Manager: me.Role == "manager" || me.Role == "admin"}
+		Manager: me.May(web.Manager)}
 	if page, err := h.Svc.ListBrokers(c.UserContext(), me.Scope, BrokerQuery{PerPage: 200}); err == nil {
 		v.Brokers = page.Items
 	}

@@ -25,52 +25,35 @@ type Handlers struct {
 	Now func() time.Time
 }
 
-// Access declares the access class of every route Routes registers.
-func (h *Handlers) Access() web.Rules {
-	return web.Rules{
-		"GET /transfers": web.Signed, "GET /transfers/new": web.Write, "POST /transfers/new": web.Write,
-		"GET /transfers/subsidies": web.Signed,
-		"GET /transfers/:id":       web.Signed, "POST /transfers/:id": web.Write, "POST /transfers/:id/delete": web.Manager,
-		"GET /brokers": web.Signed, "GET /brokers/new": web.Write, "POST /brokers/new": web.Write,
-		"GET /brokers/:id": web.Signed, "POST /brokers/:id": web.Write, "POST /brokers/:id/delete": web.Manager,
+// Routes is the module's route table, each route with the action it needs.
+func (h *Handlers) Routes() []web.Route {
+	return []web.Route{
+		web.GET("/transfers", web.Signed, h.dealsPage),
+		web.GET("/transfers/new", web.Write, h.newDealPage),
+		web.POST("/transfers/new", web.Write, h.createDealForm),
+		web.GET("/transfers/subsidies", web.Signed, h.subsidiesPage),
+		web.GET("/transfers/:id", web.Signed, h.dealPage),
+		web.POST("/transfers/:id", web.Write, h.editDealForm),
+		web.POST("/transfers/:id/delete", web.Manager, h.deleteDealForm),
+		web.GET("/brokers", web.Signed, h.brokersPage),
+		web.GET("/brokers/new", web.Write, h.newBrokerPage),
+		web.POST("/brokers/new", web.Write, h.createBrokerForm),
+		web.GET("/brokers/:id", web.Signed, h.brokerPage),
+		web.POST("/brokers/:id", web.Write, h.editBrokerForm),
+		web.POST("/brokers/:id/delete", web.Manager, h.deleteBrokerForm),
 
-		"GET /api/v1/transfers": web.Signed, "POST /api/v1/transfers": web.Write,
-		"GET /api/v1/transfers/subsidies": web.Signed,
-		"GET /api/v1/transfers/:id":       web.Signed, "PUT /api/v1/transfers/:id": web.Write,
-		"DELETE /api/v1/transfers/:id": web.Manager,
-		"GET /api/v1/brokers":          web.Signed, "POST /api/v1/brokers": web.Write,
-		"GET /api/v1/brokers/:id": web.Signed, "PUT /api/v1/brokers/:id": web.Write,
-		"DELETE /api/v1/brokers/:id": web.Manager,
+		web.GET("/api/v1/transfers", web.Signed, h.apiDeals),
+		web.POST("/api/v1/transfers", web.Write, h.apiCreateDeal),
+		web.GET("/api/v1/transfers/subsidies", web.Signed, h.apiSubsidies),
+		web.GET("/api/v1/transfers/:id", web.Signed, h.apiDeal),
+		web.PUT("/api/v1/transfers/:id", web.Write, h.apiUpdateDeal),
+		web.DELETE("/api/v1/transfers/:id", web.Manager, h.apiDeleteDeal),
+		web.GET("/api/v1/brokers", web.Signed, h.apiBrokers),
+		web.POST("/api/v1/brokers", web.Write, h.apiCreateBroker),
+		web.GET("/api/v1/brokers/:id", web.Signed, h.apiBroker),
+		web.PUT("/api/v1/brokers/:id", web.Write, h.apiUpdateBroker),
+		web.DELETE("/api/v1/brokers/:id", web.Manager, h.apiDeleteBroker),
 	}
-}
-
-// Routes registers the routes; fixed paths come before /:id.
-func (h *Handlers) Routes(r fiber.Router) {
-	r.Get("/transfers", h.dealsPage)
-	r.Get("/transfers/new", h.newDealPage)
-	r.Post("/transfers/new", h.createDealForm)
-	r.Get("/transfers/subsidies", h.subsidiesPage)
-	r.Get("/transfers/:id", h.dealPage)
-	r.Post("/transfers/:id", h.editDealForm)
-	r.Post("/transfers/:id/delete", web.RequireManager, h.deleteDealForm)
-	r.Get("/brokers", h.brokersPage)
-	r.Get("/brokers/new", h.newBrokerPage)
-	r.Post("/brokers/new", h.createBrokerForm)
-	r.Get("/brokers/:id", h.brokerPage)
-	r.Post("/brokers/:id", h.editBrokerForm)
-	r.Post("/brokers/:id/delete", web.RequireManager, h.deleteBrokerForm)
-
-	r.Get("/api/v1/transfers", h.apiDeals)
-	r.Post("/api/v1/transfers", h.apiCreateDeal)
-	r.Get("/api/v1/transfers/subsidies", h.apiSubsidies)
-	r.Get("/api/v1/transfers/:id", h.apiDeal)
-	r.Put("/api/v1/transfers/:id", h.apiUpdateDeal)
-	r.Delete("/api/v1/transfers/:id", web.RequireManager, h.apiDeleteDeal)
-	r.Get("/api/v1/brokers", h.apiBrokers)
-	r.Post("/api/v1/brokers", h.apiCreateBroker)
-	r.Get("/api/v1/brokers/:id", h.apiBroker)
-	r.Put("/api/v1/brokers/:id", h.apiUpdateBroker)
-	r.Delete("/api/v1/brokers/:id", web.RequireManager, h.apiDeleteBroker)
 }
 
 func (h *Handlers) now() time.Time {

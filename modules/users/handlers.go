@@ -2,7 +2,6 @@ package users
 
 import (
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -28,36 +27,21 @@ type Handlers struct {
 	Units Units
 }
 
-// Access declares the access class of every route Routes registers.
-func (h *Handlers) Access() web.Rules {
-	return web.Rules{
-		"GET /users": web.Admin, "POST /users": web.Admin, "POST /users/:id/disable": web.Admin,
-		"POST /users/:id/enable": web.Admin, "POST /users/:id/password": web.Admin,
-		"GET /api/v1/users": web.Admin, "POST /api/v1/users": web.Admin,
-		"GET /users/:id": web.Admin, "POST /users/:id": web.Admin,
-		"GET /api/v1/users/:id": web.Admin, "PUT /api/v1/users/:id": web.Admin,
+// Routes is the module's route table, each route with the action it needs.
+func (h *Handlers) Routes() []web.Route {
+	return []web.Route{
+		web.GET("/users", web.Admin, h.page),
+		web.POST("/users", web.Admin, h.createForm),
+		web.POST("/users/:id/disable", web.Admin, h.disableForm),
+		web.POST("/users/:id/enable", web.Admin, h.enableForm),
+		web.POST("/users/:id/password", web.Admin, h.passwordForm),
+		web.GET("/users/:id", web.Admin, h.editPage),
+		web.POST("/users/:id", web.Admin, h.editForm),
+		web.GET("/api/v1/users", web.Admin, h.apiList),
+		web.POST("/api/v1/users", web.Admin, h.apiCreate),
+		web.GET("/api/v1/users/:id", web.Admin, h.apiGet),
+		web.PUT("/api/v1/users/:id", web.Admin, h.apiUpdate),
 	}
-}
-
-// Routes registers the admin routes behind an admin check.
-func (h *Handlers) Routes(r fiber.Router) {
-	admin := func(c *fiber.Ctx) error {
-		if me := web.Me(c); me == nil || me.Role != RoleAdmin {
-			return web.Fail(c, fmt.Errorf("users: %w", core.ErrForbidden))
-		}
-		return c.Next()
-	}
-	r.Get("/users", admin, h.page)
-	r.Post("/users", admin, h.createForm)
-	r.Post("/users/:id/disable", admin, h.disableForm)
-	r.Post("/users/:id/enable", admin, h.enableForm)
-	r.Post("/users/:id/password", admin, h.passwordForm)
-	r.Get("/users/:id", admin, h.editPage)
-	r.Post("/users/:id", admin, h.editForm)
-	r.Get("/api/v1/users", admin, h.apiList)
-	r.Post("/api/v1/users", admin, h.apiCreate)
-	r.Get("/api/v1/users/:id", admin, h.apiGet)
-	r.Put("/api/v1/users/:id", admin, h.apiUpdate)
 }
 
 // EditView is the Data of the "user_edit" page.

@@ -253,8 +253,8 @@ func Page(c *fiber.Ctx, page, title, nav string, data any) error {
 	sh := templates.Shell{Title: title, Nav: nav, RequestID: RequestID(c)}
 	if p := Me(c); p != nil {
 		sh.User = &templates.ShellUser{Username: p.Username, Name: p.Name, RoleLabel: templates.Label("role", p.Role),
-			UnitNames: p.UnitNames, IsAdmin: p.Role == "admin", IsManager: p.Role == "manager" || p.Role == "admin",
-			CanWrite: May(p.Role, Write)}
+			UnitNames: p.UnitNames, IsAdmin: p.May(Admin), IsManager: p.May(Manager),
+			CanWrite: p.May(Write)}
 		sh.CSRF = p.CSRF
 		if d := Dir(c); d != nil {
 			sh.People = d.PersonName
