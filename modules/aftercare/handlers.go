@@ -27,20 +27,23 @@ type Handlers struct {
 
 // Routes is the module's route table, each route with the action it needs.
 func (h *Handlers) Routes() []web.Route {
-	return []web.Route{
+	routes := []web.Route{
 		web.GET("/aftercare", web.Signed, h.listPage),
 		web.GET("/aftercare/new", web.Write, h.newPage),
 		web.POST("/aftercare/new", web.Write, h.createForm),
 		web.GET("/aftercare/:id", web.Signed, h.detailPage),
 		web.POST("/aftercare/:id", web.Write, h.editForm),
 		web.POST("/aftercare/:id/delete", web.Manager, h.deleteForm),
-
-		web.GET("/api/v1/aftercare", web.Signed, h.apiList),
-		web.POST("/api/v1/aftercare", web.Write, h.apiCreate),
-		web.GET("/api/v1/aftercare/:id", web.Signed, h.apiGet),
-		web.PUT("/api/v1/aftercare/:id", web.Write, h.apiUpdate),
-		web.DELETE("/api/v1/aftercare/:id", web.Manager, h.apiDelete),
 	}
+	return append(routes, h.records().Routes("/api/v1/aftercare", web.Signed, web.Write, web.Manager)...)
+}
+
+// records serves the requests' list, get, create, update and delete API;
+// a single request is answered with its clause's title.
+func (h *Handlers) records() *web.Records[ListQuery, *Request, Input] {
+	return &web.Records[ListQuery, *Request, Input]{Kind: Kind, Stale: "该服务诉求已被他人修改，请刷新后重试", Audit: h.Audit,
+		Query: queryFrom, Item: func(c *fiber.Ctx, r *Request, one bool) any { return h.item(c, r, one) },
+		List: h.Svc.List, Get: h.Svc.Get, Create: h.Svc.Create, Update: h.Svc.Update, Delete: h.Svc.Delete}
 }
 
 func queryFrom(c *fiber.Ctx) (ListQuery, error) {
@@ -62,12 +65,6 @@ func queryFrom(c *fiber.Ctx) (ListQuery, error) {
 
 // auditDenied records an attempt on another unit's request.
 func (h *Handlers) auditDenied(c *fiber.Ctx, err error) { web.AuditDenied(c, h.Audit, Kind, err) }
-
-// fail answers a service error as JSON, with conflict details.
-func (h *Handlers) fail(c *fiber.Ctx, err error) error {
-	h.auditDenied(c, err)
-	return web.FailStale(c, err, "该服务诉求已被他人修改，请刷新后重试")
-}
 
 // APIItem is a request in API answers.
 type APIItem struct {
@@ -98,85 +95,8 @@ func (h *Handlers) clauseTitle(ctx context.Context, r *Request) string {
 	return t
 }
 
-func (h *Handlers) apiList(c *fiber.Ctx) error {
-	q, err := queryFrom(c)
-	if err != nil {
-		return web.QueryFail(c, err)
-	}
-	page, err := h.Svc.List(c.UserContext(), web.Me(c).Scope, q)
-	if err != nil {
-		return web.QueryFail(c, err)
-	}
-	items := make([]APIItem, len(page.Items))
-	for i, r := range page.Items {
-		items[i] = h.item(c, r, false)
-	}
-	return c.JSON(fiber.Map{"items": items, "total": page.Total})
-}
-
-func (h *Handlers) load(c *fiber.Ctx) (*Request, error) {
-	r, err := h.Svc.Get(c.UserContext(), web.Me(c).Scope, c.Params("id"))
-	h.auditDenied(c, err)
-	return r, err
-}
-
-func (h *Handlers) apiGet(c *fiber.Ctx) error {
-	r, err := h.load(c)
-	if err != nil {
-		return web.Fail(c, err)
-	}
-	return c.JSON(h.item(c, r, true))
-}
-
-func (h *Handlers) apiCreate(c *fiber.Ctx) error {
-	var in Input
-	if err := web.Decode(c, &in); err != nil {
-		return web.Fail(c, err)
-	}
-	r, err := h.Svc.Create(c.UserContext(), web.Actor(c), web.Me(c).Scope, in)
-	if err != nil {
-		return h.fail(c, err)
-	}
-	return c.Status(201).JSON(h.item(c, r, true))
-}
-
-type updateRequest struct {
-	Input
-	Version int64 `json:"version"`
-}
-
-func (h *Handlers) apiUpdate(c *fiber.Ctx) error {
-	var req updateRequest
-	if err := web.DecodeEdit(c, &req, func() (any, error) {
-		r, err := h.load(c)
-		if err != nil {
-			return nil, err
-		}
-		return h.item(c, r, true), nil
-	}); err != nil {
-		return web.Fail(c, err)
-	}
-	if req.Version <= 0 {
-		return web.Fail(c, &web.BadInput{Field: "version", Message: "须提供读取时的 version"})
-	}
-	r, err := h.Svc.Update(c.UserContext(), web.Actor(c), web.Me(c).Scope, c.Params("id"), req.Version, req.Input)
-	if err != nil {
-		return h.fail(c, err)
-	}
-	web.Result(c, req.Version, r.Version)
-	return c.JSON(h.item(c, r, true))
-}
-
-func (h *Handlers) apiDelete(c *fiber.Ctx) error {
-	version, err := strconv.ParseInt(c.Query("version"), 10, 64)
-	if err != nil || version <= 0 {
-		return web.Fail(c, &web.BadInput{Field: "version", Message: "须提供 ?version="})
-	}
-	if err := h.Svc.Delete(c.UserContext(), web.Actor(c), web.Me(c).Scope, c.Params("id"), version); err != nil {
-		return h.fail(c, err)
-	}
-	return c.JSON(fiber.Map{"status": "deleted"})
-}
+// load gets a request in the caller's scope; refusals are audited.
+func (h *Handlers) load(c *fiber.Ctx) (*Request, error) { return h.records().Load(c) }
 
 // ---------- pages ----------
 

@@ -352,14 +352,8 @@ func (q *ListQuery) Validate() error {
 		return core.Invalid("type", "未知服务类型 %q", q.Type)
 	case q.Sort != "" && !slices.Contains(SortFields, strings.TrimPrefix(q.Sort, "-")):
 		return core.Invalid("sort", "不能按 %q 排序", q.Sort)
-	case q.PerPage > 200:
-		return core.Invalid("per_page", "每页最多 200 条")
 	}
-	q.Page, q.PerPage = max(q.Page, 1), cmpOr(q.PerPage, 20)
-	if q.Page*q.PerPage > 100000 {
-		return core.Invalid("page", "页码过大")
-	}
-	return nil
+	return core.CheckPaging(&q.Page, &q.PerPage)
 }
 
 func cmpOr(v, def int) int {
@@ -370,10 +364,7 @@ func cmpOr(v, def int) int {
 }
 
 // Page is one page of requests with the total over all matches.
-type Page struct {
-	Items []*Request
-	Total int
-}
+type Page = core.Page[*Request]
 
 // query builds the engine query of q within scope; false when q.Unit lies
 // outside the scope (nothing matches).

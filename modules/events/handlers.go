@@ -1,8 +1,6 @@
 package events
 
 import (
-	"strconv"
-
 	"github.com/gofiber/fiber/v2"
 
 	"zhaoshang/modules/core"
@@ -17,7 +15,7 @@ type Handlers struct {
 
 // Routes is the module's route table, each route with the action it needs.
 func (h *Handlers) Routes() []web.Route {
-	return []web.Route{
+	routes := []web.Route{
 		web.GET("/events", web.Signed, h.listPage),
 		web.GET("/events/new", web.Write, h.newPage),
 		web.POST("/events/new", web.Write, h.createForm),
@@ -26,14 +24,16 @@ func (h *Handlers) Routes() []web.Route {
 		web.GET("/events/:id/edit", web.Write, h.editPage),
 		web.POST("/events/:id/edit", web.Write, h.editForm),
 		web.POST("/events/:id/delete", web.Manager, h.deleteForm),
-
-		web.GET("/api/v1/events", web.Signed, h.apiList),
-		web.POST("/api/v1/events", web.Write, h.apiCreate),
-		web.GET("/api/v1/events/:id", web.Signed, h.apiGet),
-		web.PUT("/api/v1/events/:id", web.Write, h.apiUpdate),
-		web.DELETE("/api/v1/events/:id", web.Manager, h.apiDelete),
-		web.GET("/api/v1/events/:id/outcome", web.Signed, h.apiOutcome),
 	}
+	routes = append(routes, h.records().Routes("/api/v1/events", web.Signed, web.Write, web.Manager)...)
+	return append(routes, web.GET("/api/v1/events/:id/outcome", web.Signed, h.apiOutcome))
+}
+
+// records serves the events' list, get, create, update and delete API.
+func (h *Handlers) records() *web.Records[ListQuery, *Event, Input] {
+	return &web.Records[ListQuery, *Event, Input]{Kind: Kind, Stale: "该活动已被他人修改，请刷新后重试", Audit: h.Audit,
+		Query: queryFrom, Item: func(_ *fiber.Ctx, e *Event, _ bool) any { return h.item(e) },
+		List: h.Svc.List, Get: h.Svc.Get, Create: h.Svc.Create, Update: h.Svc.Update, Delete: h.Svc.Delete}
 }
 
 // queryFrom reads the list filters (the same for the page and the API).
@@ -61,44 +61,10 @@ type apiItem struct {
 
 func (h *Handlers) item(e *Event) apiItem { return apiItem{e, h.Svc.Matrix.Name(e.Unit)} }
 
-func (h *Handlers) apiList(c *fiber.Ctx) error {
-	q, err := queryFrom(c)
-	if err != nil {
-		return web.QueryFail(c, err)
-	}
-	page, err := h.Svc.List(c.UserContext(), web.Me(c).Scope, q)
-	if err != nil {
-		return web.QueryFail(c, err)
-	}
-	items := make([]apiItem, len(page.Items))
-	for i, e := range page.Items {
-		items[i] = h.item(e)
-	}
-	return c.JSON(fiber.Map{"items": items, "total": page.Total})
-}
-
 // load gets an event in the caller's scope; refusals are audited.
-func (h *Handlers) load(c *fiber.Ctx) (*Event, error) {
-	e, err := h.Svc.Get(c.UserContext(), web.Me(c).Scope, c.Params("id"))
-	h.auditDenied(c, err)
-	return e, err
-}
+func (h *Handlers) load(c *fiber.Ctx) (*Event, error) { return h.records().Load(c) }
 
 func (h *Handlers) auditDenied(c *fiber.Ctx, err error) { web.AuditDenied(c, h.Audit, Kind, err) }
-
-// fail answers a service error as JSON, with conflict details.
-func (h *Handlers) fail(c *fiber.Ctx, err error) error {
-	h.auditDenied(c, err)
-	return web.FailStale(c, err, "该活动已被他人修改，请刷新后重试")
-}
-
-func (h *Handlers) apiGet(c *fiber.Ctx) error {
-	e, err := h.load(c)
-	if err != nil {
-		return web.Fail(c, err)
-	}
-	return c.JSON(h.item(e))
-}
 
 func (h *Handlers) apiOutcome(c *fiber.Ctx) error {
 	e, err := h.load(c)
@@ -114,54 +80,4 @@ func (h *Handlers) apiOutcome(c *fiber.Ctx) error {
 		stages = append(stages, fiber.Map{"stage": s, "count": o.Stages[s]})
 	}
 	return c.JSON(fiber.Map{"total": o.Total, "stages": stages, "signed": o.Signed, "signed_investment": o.Investment})
-}
-
-func (h *Handlers) apiCreate(c *fiber.Ctx) error {
-	var in Input
-	if err := web.Decode(c, &in); err != nil {
-		return web.Fail(c, err)
-	}
-	e, err := h.Svc.Create(c.UserContext(), web.Actor(c), web.Me(c).Scope, in)
-	if err != nil {
-		return h.fail(c, err)
-	}
-	return c.Status(201).JSON(h.item(e))
-}
-
-type updateRequest struct {
-	Input
-	Version int64 `json:"version"`
-}
-
-func (h *Handlers) apiUpdate(c *fiber.Ctx) error {
-	var req updateRequest
-	if err := web.DecodeEdit(c, &req, func() (any, error) {
-		e, err := h.load(c)
-		if err != nil {
-			return nil, err
-		}
-		return h.item(e), nil
-	}); err != nil {
-		return web.Fail(c, err)
-	}
-	if req.Version <= 0 {
-		return web.Fail(c, &web.BadInput{Field: "version", Message: "须提供读取时的 version"})
-	}
-	e, err := h.Svc.Update(c.UserContext(), web.Actor(c), web.Me(c).Scope, c.Params("id"), req.Version, req.Input)
-	if err != nil {
-		return h.fail(c, err)
-	}
-	web.Result(c, req.Version, e.Version)
-	return c.JSON(h.item(e))
-}
-
-func (h *Handlers) apiDelete(c *fiber.Ctx) error {
-	version, err := strconv.ParseInt(c.Query("version"), 10, 64)
-	if err != nil || version <= 0 {
-		return web.Fail(c, &web.BadInput{Field: "version", Message: "须提供 ?version="})
-	}
-	if err := h.Svc.Delete(c.UserContext(), web.Actor(c), web.Me(c).Scope, c.Params("id"), version); err != nil {
-		return h.fail(c, err)
-	}
-	return c.JSON(fiber.Map{"status": "deleted"})
 }

@@ -399,17 +399,8 @@ func (q *ListQuery) Validate() error {
 	if q.Sort != "" && !slices.Contains(SortFields, strings.TrimPrefix(q.Sort, "-")) {
 		return core.Invalid("sort", "不能按 %q 排序", q.Sort)
 	}
-	if q.Page < 1 {
-		q.Page = 1
-	}
-	if q.PerPage <= 0 {
-		q.PerPage = 20
-	}
-	if q.PerPage > 200 {
-		return core.Invalid("per_page", "每页最多 200 条")
-	}
-	if q.Page*q.PerPage > 100000 {
-		return core.Invalid("page", "页码过大")
+	if err := core.CheckPaging(&q.Page, &q.PerPage); err != nil {
+		return err
 	}
 	return nil
 }
@@ -433,10 +424,7 @@ func (q *ListQuery) filters() []search.Filter {
 }
 
 // Page is one page of events with the total over all matches.
-type Page struct {
-	Items []*Event
-	Total int
-}
+type Page = core.Page[*Event]
 
 // List answers through the search engine within scope, then loads the
 // page's events by _id.

@@ -436,17 +436,8 @@ func (q *ListQuery) Validate() error {
 	case q.Sort != "" && !slices.Contains(SortFields, strings.TrimPrefix(q.Sort, "-")):
 		return core.Invalid("sort", "不能按 %q 排序", q.Sort)
 	}
-	if q.Page < 1 {
-		q.Page = 1
-	}
-	if q.PerPage <= 0 {
-		q.PerPage = 20
-	}
-	if q.PerPage > 200 {
-		return core.Invalid("per_page", "每页最多 200 条")
-	}
-	if q.Page*q.PerPage > 100000 {
-		return core.Invalid("page", "页码过大")
+	if err := core.CheckPaging(&q.Page, &q.PerPage); err != nil {
+		return err
 	}
 	return nil
 }
@@ -463,10 +454,7 @@ func (q *ListQuery) filters() []search.Filter {
 }
 
 // Page is one page of policies with the total over all matches.
-type Page struct {
-	Items []*Policy
-	Total int
-}
+type Page = core.Page[*Policy]
 
 // readScope is every unit: policies are city-wide reading for every user.
 var readScope = search.Scope{All: true}

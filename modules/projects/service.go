@@ -80,17 +80,8 @@ func (q *ListQuery) Validate() error {
 	if err := q.validateHistory(); err != nil {
 		return err
 	}
-	if q.Page < 1 {
-		q.Page = 1
-	}
-	if q.PerPage <= 0 {
-		q.PerPage = 20
-	}
-	if q.PerPage > 200 {
-		return core.Invalid("per_page", "每页最多 200 条")
-	}
-	if q.Page*q.PerPage > 100000 {
-		return core.Invalid("page", "页码过大")
+	if err := core.CheckPaging(&q.Page, &q.PerPage); err != nil {
+		return err
 	}
 	if !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From) {
 		return core.Invalid("to", "结束日期不能早于开始日期")
@@ -188,10 +179,7 @@ var nowFunc = time.Now
 var ActiveStages = []string{StageSearch, StagePush, StageAttract, StageDecision, StageProcess, StageAftercare}
 
 // Page is one page of projects with the total over all matches.
-type Page struct {
-	Items []*Project
-	Total int
-}
+type Page = core.Page[*Project]
 
 // List answers a list through the search engine within scope; documents
 // are then loaded by _id.

@@ -76,17 +76,8 @@ func (q *ListQuery) Validate() error {
 			return core.Invalid(p, "筛选值过长")
 		}
 	}
-	if q.Page < 1 {
-		q.Page = 1
-	}
-	if q.PerPage <= 0 {
-		q.PerPage = 20
-	}
-	if q.PerPage > 200 {
-		return core.Invalid("per_page", "每页最多 200 条")
-	}
-	if q.Page*q.PerPage > 100000 {
-		return core.Invalid("page", "页码过大")
+	if err := core.CheckPaging(&q.Page, &q.PerPage); err != nil {
+		return err
 	}
 	if q.Sort != "" && !k.SortField(q.Sort) {
 		return core.Invalid("sort", "不能按 %q 排序", q.Sort)
@@ -95,10 +86,7 @@ func (q *ListQuery) Validate() error {
 }
 
 // Page is one page of records with the total over all matches.
-type Page struct {
-	Items []Resource
-	Total int
-}
+type Page = core.Page[Resource]
 
 // List answers a list through the engine within scope; records are then
 // loaded by _id.

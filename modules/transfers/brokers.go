@@ -198,8 +198,7 @@ var BrokerSortFields = []string{"updated", "created", "training_hours", "last_tr
 
 // BrokerPage is one page of brokers with the organisations facet.
 type BrokerPage struct {
-	Items         []*Broker
-	Total         int
+	core.Page[*Broker]
 	Organisations map[string]int
 }
 
@@ -237,5 +236,5 @@ func (s *Service) ListBrokers(ctx context.Context, scope core.Scope, q BrokerQue
 	if err != nil {
 		return BrokerPage{}, err
 	}
-	return BrokerPage{Items: items, Total: res.Total, Organisations: res.Facets["organisation"]}, nil
+	return BrokerPage{Page: core.Page[*Broker]{Items: items, Total: res.Total}, Organisations: res.Facets["organisation"]}, nil
 }

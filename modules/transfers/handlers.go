@@ -3,7 +3,6 @@ package transfers
 import (
 	"context"
 	"net/url"
-	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -27,7 +26,7 @@ type Handlers struct {
 
 // Routes is the module's route table, each route with the action it needs.
 func (h *Handlers) Routes() []web.Route {
-	return []web.Route{
+	routes := []web.Route{
 		web.GET("/transfers", web.Signed, h.dealsPage),
 		web.GET("/transfers/new", web.Write, h.newDealPage),
 		web.POST("/transfers/new", web.Write, h.createDealForm),
@@ -42,18 +41,12 @@ func (h *Handlers) Routes() []web.Route {
 		web.POST("/brokers/:id", web.Write, h.editBrokerForm),
 		web.POST("/brokers/:id/delete", web.Manager, h.deleteBrokerForm),
 
-		web.GET("/api/v1/transfers", web.Signed, h.apiDeals),
-		web.POST("/api/v1/transfers", web.Write, h.apiCreateDeal),
-		web.GET("/api/v1/transfers/subsidies", web.Signed, h.apiSubsidies),
-		web.GET("/api/v1/transfers/:id", web.Signed, h.apiDeal),
-		web.PUT("/api/v1/transfers/:id", web.Write, h.apiUpdateDeal),
-		web.DELETE("/api/v1/transfers/:id", web.Manager, h.apiDeleteDeal),
-		web.GET("/api/v1/brokers", web.Signed, h.apiBrokers),
-		web.POST("/api/v1/brokers", web.Write, h.apiCreateBroker),
-		web.GET("/api/v1/brokers/:id", web.Signed, h.apiBroker),
-		web.PUT("/api/v1/brokers/:id", web.Write, h.apiUpdateBroker),
-		web.DELETE("/api/v1/brokers/:id", web.Manager, h.apiDeleteBroker),
+		web.GET("/api/v1/transfers/subsidies", web.Signed, h.apiSubsidies), // before /api/v1/transfers/:id
 	}
+	deals := h.deals().Routes("/api/v1/transfers", web.Signed, web.Write, web.Manager)
+	deals[0].Handler = h.apiDeals
+	routes = append(routes, deals...)
+	return append(routes, h.brokers().Routes("/api/v1/brokers", web.Signed, web.Write, web.Manager)...)
 }
 
 func (h *Handlers) now() time.Time {
@@ -66,14 +59,6 @@ func (h *Handlers) now() time.Time {
 // auditDenied records an attempt on another unit's record.
 func (h *Handlers) auditDenied(c *fiber.Ctx, kind string, err error) {
 	web.AuditDenied(c, h.Audit, kind, err)
-}
-
-func versionParam(c *fiber.Ctx) (int64, error) {
-	v, err := strconv.ParseInt(c.Query("version"), 10, 64)
-	if err != nil || v <= 0 {
-		return 0, &web.BadInput{Field: "version", Message: "须提供 ?version="}
-	}
-	return v, nil
 }
 
 // ---------- deals API ----------
@@ -108,70 +93,14 @@ func (h *Handlers) apiDeals(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"items": items, "total": page.Total, "amount": page.Amount, "paid": page.Paid})
 }
 
-func (h *Handlers) loadDeal(c *fiber.Ctx) (*Deal, error) {
-	d, err := h.Svc.GetDeal(c.UserContext(), web.Me(c).Scope, c.Params("id"))
-	h.auditDenied(c, KindDeals, err)
-	return d, err
-}
+func (h *Handlers) loadDeal(c *fiber.Ctx) (*Deal, error) { return h.deals().Load(c) }
 
-func (h *Handlers) apiDeal(c *fiber.Ctx) error {
-	d, err := h.loadDeal(c)
-	if err != nil {
-		return web.Fail(c, err)
-	}
-	return c.JSON(DealItem{d, h.UnitName(d.Unit)})
-}
-
-func (h *Handlers) apiCreateDeal(c *fiber.Ctx) error {
-	var in DealInput
-	if err := web.Decode(c, &in); err != nil {
-		return web.Fail(c, err)
-	}
-	d, err := h.Svc.CreateDeal(c.UserContext(), web.Actor(c), web.Me(c).Scope, in)
-	if err != nil {
-		return web.Fail(c, err)
-	}
-	return c.Status(201).JSON(DealItem{d, h.UnitName(d.Unit)})
-}
-
-type dealUpdate struct {
-	DealInput
-	Version int64 `json:"version"`
-}
-
-func (h *Handlers) apiUpdateDeal(c *fiber.Ctx) error {
-	var req dealUpdate
-	if err := web.DecodeEdit(c, &req, func() (any, error) {
-		d, err := h.loadDeal(c)
-		if err != nil {
-			return nil, err
-		}
-		return DealItem{d, h.UnitName(d.Unit)}, nil
-	}); err != nil {
-		return web.Fail(c, err)
-	}
-	if req.Version <= 0 {
-		return web.Fail(c, &web.BadInput{Field: "version", Message: "须提供读取时的 version"})
-	}
-	d, err := h.Svc.UpdateDeal(c.UserContext(), web.Actor(c), web.Me(c).Scope, c.Params("id"), req.Version, req.DealInput)
-	if err != nil {
-		h.auditDenied(c, KindDeals, err)
-		return web.Fail(c, err)
-	}
-	web.Result(c, req.Version, d.Version)
-	return c.JSON(DealItem{d, h.UnitName(d.Unit)})
-}
-
-func (h *Handlers) apiDeleteDeal(c *fiber.Ctx) error {
-	version, err := versionParam(c)
-	if err != nil {
-		return web.Fail(c, err)
-	}
-	if err := h.Svc.DeleteDeal(c.UserContext(), web.Actor(c), web.Me(c).Scope, c.Params("id"), version); err != nil {
-		h.auditDenied(c, KindDeals, err)
-		return web.Fail(c, err)
-	}
-	return c.JSON(fiber.Map{"status": "deleted"})
+// deals serves the deals' get, create, update and delete API (the list
+// answers sums as well: apiDeals).
+func (h *Handlers) deals() *web.Records[DealQuery, *Deal, DealInput] {
+	return &web.Records[DealQuery, *Deal, DealInput]{Kind: KindDeals, Audit: h.Audit, Query: dealQueryFrom,
+		Item: func(_ *fiber.Ctx, d *Deal, _ bool) any { return DealItem{d, h.UnitName(d.Unit)} },
+		Get:  h.Svc.GetDeal, Create: h.Svc.CreateDeal, Update: h.Svc.UpdateDeal, Delete: h.Svc.DeleteDeal}
 }
 
 func (h *Handlers) subsidyYear(c *fiber.Ctx) (int, error) {
@@ -217,86 +146,17 @@ func (h *Handlers) brokerItem(b *Broker) BrokerItem {
 	return BrokerItem{b, h.UnitName(b.Unit), b.TrainingHours()}
 }
 
-func (h *Handlers) apiBrokers(c *fiber.Ctx) error {
-	q, err := brokerQueryFrom(c)
-	if err != nil {
-		return web.QueryFail(c, err)
-	}
-	page, err := h.Svc.ListBrokers(c.UserContext(), web.Me(c).Scope, q)
-	if err != nil {
-		return web.QueryFail(c, err)
-	}
-	items := make([]BrokerItem, len(page.Items))
-	for i, b := range page.Items {
-		items[i] = h.brokerItem(b)
-	}
-	return c.JSON(fiber.Map{"items": items, "total": page.Total})
-}
+func (h *Handlers) loadBroker(c *fiber.Ctx) (*Broker, error) { return h.brokers().Load(c) }
 
-func (h *Handlers) loadBroker(c *fiber.Ctx) (*Broker, error) {
-	b, err := h.Svc.GetBroker(c.UserContext(), web.Me(c).Scope, c.Params("id"))
-	h.auditDenied(c, KindBrokers, err)
-	return b, err
-}
-
-func (h *Handlers) apiBroker(c *fiber.Ctx) error {
-	b, err := h.loadBroker(c)
-	if err != nil {
-		return web.Fail(c, err)
-	}
-	return c.JSON(h.brokerItem(b))
-}
-
-func (h *Handlers) apiCreateBroker(c *fiber.Ctx) error {
-	var in BrokerInput
-	if err := web.Decode(c, &in); err != nil {
-		return web.Fail(c, err)
-	}
-	b, err := h.Svc.CreateBroker(c.UserContext(), web.Actor(c), web.Me(c).Scope, in)
-	if err != nil {
-		return web.Fail(c, err)
-	}
-	return c.Status(201).JSON(h.brokerItem(b))
-}
-
-type brokerUpdate struct {
-	BrokerInput
-	Version int64 `json:"version"`
-}
-
-func (h *Handlers) apiUpdateBroker(c *fiber.Ctx) error {
-	var req brokerUpdate
-	if err := web.DecodeEdit(c, &req, func() (any, error) {
-		b, err := h.loadBroker(c)
-		if err != nil {
-			return nil, err
-		}
-		return h.brokerItem(b), nil
-	}); err != nil {
-		return web.Fail(c, err)
-	}
-	if req.Version <= 0 {
-		return web.Fail(c, &web.BadInput{Field: "version", Message: "须提供读取时的 version"})
-	}
-	b, err := h.Svc.UpdateBroker(c.UserContext(), web.Actor(c), web.Me(c).Scope, c.Params("id"), req.Version, req.BrokerInput)
-	if err != nil {
-		h.auditDenied(c, KindBrokers, err)
-		return web.Fail(c, err)
-	}
-	web.Result(c, req.Version, b.Version)
-	return c.JSON(h.brokerItem(b))
-}
-
-func (h *Handlers) apiDeleteBroker(c *fiber.Ctx) error {
-	version, err := versionParam(c)
-	if err != nil {
-		return web.Fail(c, err)
-	}
-	if err := h.Svc.DeleteBroker(c.UserContext(), web.Actor(c), web.Me(c).Scope, c.Params("id"), version); err != nil {
-		h.auditDenied(c, KindBrokers, err)
-		return web.Fail(c, err)
-	}
-	return c.JSON(fiber.Map{"status": "deleted"})
+// brokers serves the brokers' list, get, create, update and delete API.
+func (h *Handlers) brokers() *web.Records[BrokerQuery, *Broker, BrokerInput] {
+	return &web.Records[BrokerQuery, *Broker, BrokerInput]{Kind: KindBrokers, Audit: h.Audit, Query: brokerQueryFrom,
+		Item: func(_ *fiber.Ctx, b *Broker, _ bool) any { return h.brokerItem(b) },
+		List: func(ctx context.Context, scope core.Scope, q BrokerQuery) (core.Page[*Broker], error) {
+			p, err := h.Svc.ListBrokers(ctx, scope, q)
+			return p.Page, err
+		},
+		Get: h.Svc.GetBroker, Create: h.Svc.CreateBroker, Update: h.Svc.UpdateBroker, Delete: h.Svc.DeleteBroker}
 }
 
 // ---------- shared page helpers ----------

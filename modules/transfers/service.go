@@ -307,17 +307,8 @@ func checkPage(text string, sort string, sortFields []string, page, perPage *int
 		return core.Invalid("q", "搜索词过长（最多 200 字）")
 	case sort != "" && !slices.Contains(sortFields, strings.TrimPrefix(sort, "-")):
 		return core.Invalid("sort", "不能按 %q 排序", sort)
-	case *perPage > 200:
-		return core.Invalid("per_page", "每页最多 200 条")
 	}
-	*page = max(*page, 1)
-	if *perPage <= 0 {
-		*perPage = 20
-	}
-	if *page**perPage > 100000 {
-		return core.Invalid("page", "页码过大")
-	}
-	return nil
+	return core.CheckPaging(page, perPage)
 }
 
 // Validate normalises q and rejects unknown values with the field named.
@@ -345,8 +336,7 @@ func ParseYear(s string) (int, error) {
 
 // DealPage is one page of deals with the total and sums over all matches.
 type DealPage struct {
-	Items  []*Deal
-	Total  int
+	core.Page[*Deal]
 	Amount float64 // 合同金额合计 万元
 	Paid   float64 // 实付合计 万元
 }
@@ -407,7 +397,7 @@ func (s *Service) ListDeals(ctx context.Context, scope core.Scope, q DealQuery) 
 	if err != nil {
 		return DealPage{}, err
 	}
-	return DealPage{Items: items, Total: res.Total, Amount: roundYuan(res.Sums["amount"][""]), Paid: roundYuan(res.Sums["paid"][""])}, nil
+	return DealPage{Page: core.Page[*Deal]{Items: items, Total: res.Total}, Amount: roundYuan(res.Sums["amount"][""]), Paid: roundYuan(res.Sums["paid"][""])}, nil
 }
 
 // Subsidies computes the broker subsidy per intermediary organisation for

@@ -26,27 +26,63 @@ func DecodeEdit(c *fiber.Ctx, v any, current func() (any, error)) error {
 	if err := json.Unmarshal(body, &raw); err != nil || raw == nil {
 		return decodeJSON(body, v) // reports what is wrong with it
 	}
+	return decodeEdit(raw, body, v, current)
+}
+
+// DecodeVersioned is DecodeEdit for a body that is an input plus the
+// "version" it was read at: it decodes the input into v and returns the
+// version, refusing an update without one.
+func DecodeVersioned(c *fiber.Ctx, v any, current func() (any, error)) (int64, error) {
+	body := c.Body()
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(body, &raw); err != nil || raw == nil {
+		return 0, decodeJSON(body, v)
+	}
+	var version int64
+	if rv, ok := raw["version"]; ok && json.Unmarshal(rv, &version) != nil {
+		return 0, &BadInput{Field: "version", Message: "字段 version 的类型不正确，应为 int64"}
+	}
+	if err := decodeEdit(raw, nil, v, current); err != nil {
+		return 0, err
+	}
+	if version <= 0 {
+		return 0, &BadInput{Field: "version", Message: "须提供读取时的 version"}
+	}
+	return version, nil
+}
+
+// decodeEdit decodes raw (body, when not nil, is its text) into v: keys v
+// has no field for must hold what current holds (see DecodeEdit); a
+// "version" key is checked against current but not decoded when v has no
+// field for it.
+func decodeEdit(raw map[string]json.RawMessage, body []byte, v any, current func() (any, error)) error {
 	fields := jsonFields(reflect.TypeOf(v))
 	var extra []string
 	for k := range raw {
-		if !fields[strings.ToLower(k)] {
+		if !fields[strings.ToLower(k)] && k != "version" {
 			extra = append(extra, k)
 		}
 	}
-	if len(extra) == 0 {
+	_, hasVersion := raw["version"]
+	if len(extra) == 0 && body != nil && (!hasVersion || fields["version"]) {
 		return decodeJSON(body, v)
 	}
-	if err := readOnlySame(raw, extra, current); err != nil {
-		return err
+	if len(extra) > 0 {
+		if err := readOnlySame(raw, extra, current); err != nil {
+			return err
+		}
 	}
-	for _, k := range extra {
-		delete(raw, k)
+	rest := make(map[string]json.RawMessage, len(raw))
+	for k, m := range raw {
+		if !slices.Contains(extra, k) && (k != "version" || fields["version"]) {
+			rest[k] = m
+		}
 	}
-	rest, err := json.Marshal(raw)
+	b, err := json.Marshal(rest)
 	if err != nil {
 		return err
 	}
-	return decodeJSON(rest, v)
+	return decodeJSON(b, v)
 }
 
 // CheckReadOnly refuses a JSON body whose keys that isReadOnly names hold
