@@ -20,6 +20,7 @@ import (
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
 
+	"zhaoshang/app/backup"
 	"zhaoshang/app/storage"
 	"zhaoshang/app/testapp"
 	"zhaoshang/modules/core"
@@ -248,17 +249,17 @@ func TestBackupRestoreWhileServing(t *testing.T) {
 	}
 	// The restored store holds exactly what the file holds.
 	fromFile := map[string]map[string]bson.Raw{}
-	if _, err := verifyBackup(live); err != nil {
+	if _, err := backup.Verify(live); err != nil {
 		t.Fatal(err)
 	}
-	if err := walkBackup(live, func(name string, r io.Reader) error {
+	if err := backup.Walk(live, func(name string, r io.Reader) error {
 		if !strings.HasPrefix(name, "collections/") {
 			_, err := io.Copy(io.Discard, r)
 			return err
 		}
 		docs := map[string]bson.Raw{}
 		fromFile[strings.TrimSuffix(strings.TrimPrefix(name, "collections/"), ".bson")] = docs
-		_, _, err := readBSONStream(r, sha256.New(), func(d bson.Raw) error {
+		_, _, err := backup.ReadBSON(r, sha256.New(), func(d bson.Raw) error {
 			docs[d.Lookup("_id").String()] = d
 			return nil
 		})
@@ -386,8 +387,8 @@ func TestRestoreRefusesBadInput(t *testing.T) {
 		switch name {
 		case "collections/projects.bson":
 			return name, append(append([]byte(nil), b...), b...)
-		case manifestEntry:
-			var m backupManifest
+		case backup.ManifestEntry:
+			var m backup.Manifest
 			if err := json.Unmarshal(b, &m); err != nil {
 				t.Fatal(err)
 			}
@@ -403,7 +404,7 @@ func TestRestoreRefusesBadInput(t *testing.T) {
 		return name, b
 	})
 	noManifest := rewrite(func(name string, b []byte) (string, []byte) {
-		if name == manifestEntry {
+		if name == backup.ManifestEntry {
 			return "", nil
 		}
 		return name, b
