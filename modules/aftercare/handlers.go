@@ -166,13 +166,8 @@ func (h *Handlers) listPage(c *fiber.Ctx) error {
 		}
 		v.Total = page.Total
 	}
-	if err != nil {
-		fe, ok := core.AsFieldError(err)
-		if !ok {
-			return web.Fail(c, err)
-		}
-		v.Error = fe.Message
-		c.Status(400)
+	if v.Error, err = web.ListProblem(c, err); err != nil {
+		return web.Fail(c, err)
 	}
 	v.Query = q
 	v.Query.Page = max(q.Page, 1)

@@ -73,18 +73,12 @@ func (h *Handlers) listPage(c *fiber.Ctx) error {
 		page, err = h.Svc.List(ctx, scope, q)
 		v.Items, v.Total = page.Items, page.Total
 	}
-	if err != nil {
-		fe, ok := core.AsFieldError(err)
-		if !ok {
-			return web.Fail(c, err)
-		}
-		v.Error = fe.Message
-		c.Status(400)
+	if v.Error, err = web.ListProblem(c, err); err != nil {
+		return web.Fail(c, err)
 	}
 	v.Query = q
 	v.Query.Page = max(q.Page, 1)
-	per := max(q.PerPage, 20)
-	v.Pages = (v.Total + per - 1) / per
+	v.Pages = web.PageCount(v.Total, q.PerPage)
 	return web.Page(c, "events", "活动", "events", v)
 }
 

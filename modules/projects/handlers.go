@@ -1,8 +1,8 @@
 package projects
 
 import (
+	"context"
 	"errors"
-	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -33,7 +33,7 @@ type Handlers struct {
 
 // Routes is the module's route table, each route with the action it needs.
 func (h *Handlers) Routes() []web.Route {
-	return []web.Route{
+	routes := []web.Route{
 		web.GET("/projects", web.Signed, h.listPage),
 		web.GET("/projects/board", web.Signed, h.boardPage),
 		web.GET("/projects/new", web.Write, h.newPage),
@@ -52,13 +52,11 @@ func (h *Handlers) Routes() []web.Route {
 		web.POST("/projects/:id/attachments", web.Write, h.uploadForm),
 		web.GET("/projects/:id/attachments/:att", web.Signed, h.download),
 
-		web.GET("/api/v1/projects", web.Signed, h.apiList),
-		web.POST("/api/v1/projects", web.Write, h.apiCreate),
 		web.POST("/api/v1/projects/bulk", web.Write, h.apiBulk),
-		web.GET("/api/v1/projects/board", web.Signed, h.apiBoard),
-		web.GET("/api/v1/projects/:id", web.Signed, h.apiGet),
-		web.PUT("/api/v1/projects/:id", web.Write, h.apiUpdate),
-		web.DELETE("/api/v1/projects/:id", web.Manager, h.apiDelete),
+		web.GET("/api/v1/projects/board", web.Signed, h.apiBoard), // before /api/v1/projects/:id
+	}
+	routes = append(routes, h.records().Routes("/api/v1/projects", web.Signed, web.Write, web.Manager)...)
+	return append(routes,
 		web.GET("/api/v1/projects/:id/history", web.Signed, h.apiHistory),
 		web.POST("/api/v1/projects/:id/stage", web.Write, h.apiStage),
 		web.POST("/api/v1/projects/:id/followups", web.Write, h.apiFollowUp),
@@ -66,7 +64,7 @@ func (h *Handlers) Routes() []web.Route {
 		web.POST("/api/v1/projects/:id/assessment", web.Write, h.apiAssessment),
 		web.POST("/api/v1/projects/:id/decision", web.Manager, h.apiDecision),
 		web.POST("/api/v1/projects/:id/decision/withdraw", web.Manager, h.apiWithdraw),
-	}
+	)
 }
 
 func queryFrom(c *fiber.Ctx) (ListQuery, error) {
@@ -100,37 +98,40 @@ type apiItem struct {
 	UnitName string `json:"unit_name" edit:"derived"`
 }
 
-func (h *Handlers) apiList(c *fiber.Ctx) error {
-	q, err := queryFrom(c)
-	if err != nil {
-		return web.QueryFail(c, err)
-	}
-	h.withStaleDays(c, &q)
-	page, err := h.Svc.List(c.UserContext(), web.Me(c).Scope, q)
-	if err != nil {
-		return web.QueryFail(c, err)
-	}
-	items := make([]apiItem, len(page.Items))
-	for i, p := range page.Items {
-		items[i] = apiItem{p, h.Names.Name(p.Unit)}
-	}
-	return c.JSON(fiber.Map{"items": items, "total": page.Total})
-}
-
 // load gets a project in the caller's scope; refusals are audited.
-func (h *Handlers) load(c *fiber.Ctx) (*Project, error) {
-	p, err := h.Svc.Get(c.UserContext(), web.Me(c).Scope, c.Params("id"))
-	h.auditDenied(c, err)
-	return p, err
+func (h *Handlers) load(c *fiber.Ctx) (*Project, error) { return h.records().Load(c) }
+
+// records serves the projects' list, get, create, update and delete API.
+func (h *Handlers) records() *web.Records[ListQuery, *Project, Input] {
+	return &web.Records[ListQuery, *Project, Input]{Kind: Kind, Stale: "该项目已被他人修改，请刷新后重试", Audit: h.Audit,
+		Query: func(c *fiber.Ctx) (ListQuery, error) {
+			q, err := queryFrom(c)
+			if err == nil {
+				h.withStaleDays(c, &q)
+			}
+			return q, err
+		},
+		Item:    func(_ *fiber.Ctx, p *Project, _ bool) any { return apiItem{p, h.Names.Name(p.Unit)} },
+		Explain: h.explain,
+		List:    h.Svc.List, Get: h.Svc.Get, Create: h.Svc.Create, Update: h.Svc.Update,
+		Delete: func(ctx context.Context, a core.Actor, scope core.Scope, id string, version int64) error {
+			if _, err := h.Svc.Get(ctx, scope, id); err != nil {
+				return err
+			}
+			return h.Svc.Repo.Delete(ctx, a, id, version)
+		}}
 }
 
 func (h *Handlers) auditDenied(c *fiber.Ctx, err error) { web.AuditDenied(c, h.Audit, Kind, err) }
 
 // fail answers a service error as JSON, with gate and conflict details.
-func (h *Handlers) fail(c *fiber.Ctx, err error) error {
-	h.auditDenied(c, err)
+func (h *Handlers) fail(c *fiber.Ctx, err error) error { return h.records().Fail(c, err) }
+
+// explain words a blocked stage gate (422) and a likely duplicate (409
+// with the candidates).
+func (h *Handlers) explain(c *fiber.Ctx, err error) (bool, error) {
 	if ge, ok := AsGateError(err); ok {
-		return c.Status(422).JSON(fiber.Map{"error": fiber.Map{"code": "gate", "gate": ge.Gate, "message": ge.Message, "field": "to"}})
+		return true, c.Status(422).JSON(fiber.Map{"error": fiber.Map{"code": "gate", "gate": ge.Gate, "message": ge.Message, "field": "to"}})
 	}
 	var dw *DuplicateWarning
 	if errors.As(err, &dw) {
@@ -138,18 +139,10 @@ func (h *Handlers) fail(c *fiber.Ctx, err error) error {
 		for i, x := range dw.Candidates {
 			cands[i] = fiber.Map{"id": x.ID, "name": x.Name, "unit": x.Unit, "unit_name": h.Names.Name(x.Unit), "stage": x.Stage, "reason": x.Reason}
 		}
-		return c.Status(409).JSON(fiber.Map{"error": web.APIError{Code: "possible_duplicate",
+		return true, c.Status(409).JSON(fiber.Map{"error": web.APIError{Code: "possible_duplicate",
 			Message: dw.Error() + "；确认不是重复后请带上 \"confirm_duplicate\": true 重新提交"}, "candidates": cands})
 	}
-	return web.FailStale(c, err, "该项目已被他人修改，请刷新后重试")
-}
-
-func (h *Handlers) apiGet(c *fiber.Ctx) error {
-	p, err := h.load(c)
-	if err != nil {
-		return web.Fail(c, err)
-	}
-	return c.JSON(apiItem{p, h.Names.Name(p.Unit)})
+	return false, nil
 }
 
 func (h *Handlers) apiHistory(c *fiber.Ctx) error {
@@ -162,59 +155,6 @@ func (h *Handlers) apiHistory(c *fiber.Ctx) error {
 		items = []StageChange{}
 	}
 	return c.JSON(fiber.Map{"items": items})
-}
-
-func (h *Handlers) apiCreate(c *fiber.Ctx) error {
-	var in Input
-	if err := web.Decode(c, &in); err != nil {
-		return web.Fail(c, err)
-	}
-	p, err := h.Svc.Create(c.UserContext(), web.Actor(c), web.Me(c).Scope, in)
-	if err != nil {
-		return h.fail(c, err)
-	}
-	return c.Status(201).JSON(apiItem{p, h.Names.Name(p.Unit)})
-}
-
-type updateRequest struct {
-	Input
-	Version int64 `json:"version"`
-}
-
-func (h *Handlers) apiUpdate(c *fiber.Ctx) error {
-	var req updateRequest
-	if err := web.DecodeEdit(c, &req, func() (any, error) {
-		p, err := h.load(c)
-		if err != nil {
-			return nil, err
-		}
-		return apiItem{p, h.Names.Name(p.Unit)}, nil
-	}); err != nil {
-		return web.Fail(c, err)
-	}
-	if req.Version <= 0 {
-		return web.Fail(c, &web.BadInput{Field: "version", Message: "须提供读取时的 version"})
-	}
-	p, err := h.Svc.Update(c.UserContext(), web.Actor(c), web.Me(c).Scope, c.Params("id"), req.Version, req.Input)
-	if err != nil {
-		return h.fail(c, err)
-	}
-	web.Result(c, req.Version, p.Version)
-	return c.JSON(apiItem{p, h.Names.Name(p.Unit)})
-}
-
-func (h *Handlers) apiDelete(c *fiber.Ctx) error {
-	version, err := strconv.ParseInt(c.Query("version"), 10, 64)
-	if err != nil || version <= 0 {
-		return web.Fail(c, &web.BadInput{Field: "version", Message: "须提供 ?version="})
-	}
-	if _, err := h.load(c); err != nil {
-		return web.Fail(c, err)
-	}
-	if err := h.Svc.Repo.Delete(c.UserContext(), web.Actor(c), c.Params("id"), version); err != nil {
-		return h.fail(c, err)
-	}
-	return c.JSON(fiber.Map{"status": "deleted"})
 }
 
 type stageRequest struct {

@@ -122,17 +122,11 @@ func (h *Handlers) listPage(c *fiber.Ctx) error {
 		page, err = h.Svc.List(c.UserContext(), web.Me(c).Scope, q)
 		v.Items, v.Total = page.Items, page.Total
 	}
-	if err != nil {
-		fe, ok := core.AsFieldError(err)
-		if !ok {
-			return web.Fail(c, err)
-		}
-		v.Error = fe.Message
-		c.Status(400)
+	if v.Error, err = web.ListProblem(c, err); err != nil {
+		return web.Fail(c, err)
 	}
 	v.Query.Page = max(q.Page, 1)
-	per := max(q.PerPage, 20)
-	v.Pages = (v.Total + per - 1) / per
+	v.Pages = web.PageCount(v.Total, q.PerPage)
 	v.Export = "/projects/export.xlsx" + v.Base
 	v.Base = "/projects" + v.Base
 	if counts, _, cerr := h.Svc.StageCounts(c.UserContext(), web.Me(c).Scope); cerr == nil {
@@ -149,13 +143,8 @@ func (h *Handlers) boardPage(c *fiber.Ctx) error {
 	if err == nil {
 		v.Columns, err = h.Svc.Board(c.UserContext(), web.Me(c).Scope, q)
 	}
-	if err != nil {
-		fe, ok := core.AsFieldError(err)
-		if !ok {
-			return web.Fail(c, err)
-		}
-		v.Error = fe.Message
-		c.Status(400)
+	if v.Error, err = web.ListProblem(c, err); err != nil {
+		return web.Fail(c, err)
 	}
 	for _, col := range v.Columns {
 		v.Total += col.Count

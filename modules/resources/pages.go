@@ -113,13 +113,8 @@ func (h *Handlers) hubPage(c *fiber.Ctx, k *Kind) error {
 			v.Rows = h.rows(k, page.Items, listURL(k, q))
 		}
 	}
-	if err != nil {
-		fe, ok := core.AsFieldError(err)
-		if !ok {
-			return web.Fail(c, err)
-		}
-		v.Error = fe.Message
-		c.Status(400)
+	if v.Error, err = web.ListProblem(c, err); err != nil {
+		return web.Fail(c, err)
 	}
 	cat, err := h.Svc.Vocab.Catalog(ctx)
 	if err != nil {

@@ -35,13 +35,8 @@ func (h *Handlers) brokersPage(c *fiber.Ctx) error {
 		page, err = h.Svc.ListBrokers(c.UserContext(), me.Scope, q)
 		v.Items = page.Items
 	}
-	if err != nil {
-		fe, ok := core.AsFieldError(err)
-		if !ok {
-			return web.Fail(c, err)
-		}
-		v.Error = fe.Message
-		c.Status(400)
+	if v.Error, err = web.ListProblem(c, err); err != nil {
+		return web.Fail(c, err)
 	}
 	for org := range page.Organisations {
 		v.Organisations = append(v.Organisations, org)

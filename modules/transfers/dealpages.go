@@ -42,13 +42,8 @@ func (h *Handlers) dealsPage(c *fiber.Ctx) error {
 		v.Sums, err = h.Svc.ListDeals(c.UserContext(), me.Scope, q)
 		v.Items = v.Sums.Items
 	}
-	if err != nil {
-		fe, ok := core.AsFieldError(err)
-		if !ok {
-			return web.Fail(c, err)
-		}
-		v.Error = fe.Message
-		c.Status(400)
+	if v.Error, err = web.ListProblem(c, err); err != nil {
+		return web.Fail(c, err)
 	}
 	v.Query = q
 	vals := url.Values{}

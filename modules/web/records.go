@@ -23,6 +23,9 @@ type Records[Q any, R core.Record, In any] struct {
 	// Item is a record as answered: the record with its derived fields
 	// (unit_name …, tagged edit:"derived"); one is false for list rows.
 	Item func(c *fiber.Ctx, r R, one bool) any
+	// Explain answers the service errors a kind words itself (a blocked
+	// stage gate, a likely duplicate); handled false leaves err to Fail.
+	Explain func(c *fiber.Ctx, err error) (handled bool, answer error)
 
 	List   func(ctx context.Context, scope core.Scope, q Q) (core.Page[R], error)
 	Get    func(ctx context.Context, scope core.Scope, id string) (R, error)
@@ -55,6 +58,11 @@ func (k *Records[Q, R, In]) Load(c *fiber.Ctx) (R, error) {
 // 409 with the current record and what changed.
 func (k *Records[Q, R, In]) Fail(c *fiber.Ctx, err error) error {
 	AuditDenied(c, k.Audit, k.Kind, err)
+	if k.Explain != nil {
+		if handled, answer := k.Explain(c, err); handled {
+			return answer
+		}
+	}
 	return FailStale(c, err, k.Stale)
 }
 
@@ -137,4 +145,26 @@ func (k *Records[Q, R, In]) DeleteHandler(c *fiber.Ctx) error {
 		return k.Fail(c, err)
 	}
 	return c.JSON(fiber.Map{"status": "deleted"})
+}
+
+// ListProblem is a list page's answer to its list's error: a bad parameter
+// becomes the page's message (status 400, the page still renders); any
+// other error is returned to fail the page.
+func ListProblem(c *fiber.Ctx, err error) (string, error) {
+	if err == nil {
+		return "", nil
+	}
+	fe, ok := core.AsFieldError(err)
+	if !ok {
+		return "", err
+	}
+	c.Status(fiber.StatusBadRequest)
+	return fe.Message, nil
+}
+
+// PageCount is the number of pages of total matches at perPage a page,
+// counting at least DefaultPerPage a page as the list pages do.
+func PageCount(total, perPage int) int {
+	per := max(perPage, core.DefaultPerPage)
+	return (total + per - 1) / per
 }
