@@ -356,16 +356,9 @@ func (h *Handlers) editForm(c *fiber.Ctx) error {
 }
 
 func (h *Handlers) deleteForm(c *fiber.Ctx) error {
-	version, _ := strconv.ParseInt(c.FormValue("version"), 10, 64)
-	err := h.Svc.Delete(c.UserContext(), web.Actor(c), web.Me(c).Scope, c.Params("id"), version)
-	switch {
-	case err == nil:
-		web.Flash(c, "ok", "已删除该服务诉求")
-		return c.Redirect("/aftercare", fiber.StatusSeeOther)
-	case errors.Is(err, core.ErrConflict):
-		web.Flash(c, "error", "该服务诉求刚被他人修改，请核对后再删除")
-		return c.Redirect("/aftercare/"+c.Params("id"), fiber.StatusSeeOther)
-	}
-	h.auditDenied(c, err)
-	return web.Fail(c, err)
+	id := c.Params("id")
+	return web.DeleteForm(c, h.Audit, web.Deleted{Kind: Kind, Done: "已删除该服务诉求", Stale: "该服务诉求刚被他人修改，请核对后再删除",
+		List: "/aftercare", Detail: "/aftercare/" + id}, func(version int64) error {
+		return h.Svc.Delete(c.UserContext(), web.Actor(c), web.Me(c).Scope, id, version)
+	})
 }

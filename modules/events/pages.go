@@ -1,7 +1,6 @@
 package events
 
 import (
-	"errors"
 	"net/url"
 	"strconv"
 	"strings"
@@ -268,21 +267,8 @@ func (h *Handlers) editForm(c *fiber.Ctx) error {
 
 func (h *Handlers) deleteForm(c *fiber.Ctx) error {
 	id := c.Params("id")
-	version, _ := strconv.ParseInt(c.FormValue("version"), 10, 64)
-	err := h.Svc.Delete(c.UserContext(), web.Actor(c), web.Me(c).Scope, id, version)
-	switch {
-	case err == nil:
-		web.Flash(c, "ok", "已删除活动")
-		return c.Redirect("/events", fiber.StatusSeeOther)
-	case errors.Is(err, core.ErrConflict):
-		web.Flash(c, "error", "该活动刚被他人修改，请核对后再删除")
-	default:
-		fe, ok := core.AsFieldError(err)
-		if !ok {
-			h.auditDenied(c, err)
-			return web.Fail(c, err)
-		}
-		web.Flash(c, "error", fe.Message)
-	}
-	return c.Redirect("/events/"+url.PathEscape(id), fiber.StatusSeeOther)
+	return web.DeleteForm(c, h.Audit, web.Deleted{Kind: Kind, Done: "已删除活动", Stale: "该活动刚被他人修改，请核对后再删除",
+		List: "/events", Detail: "/events/" + url.PathEscape(id)}, func(version int64) error {
+		return h.Svc.Delete(c.UserContext(), web.Actor(c), web.Me(c).Scope, id, version)
+	})
 }

@@ -2,7 +2,6 @@ package policies
 
 import (
 	"cmp"
-	"errors"
 	"net/url"
 	"slices"
 	"strconv"
@@ -292,16 +291,8 @@ func (h *Handlers) editForm(c *fiber.Ctx) error {
 
 func (h *Handlers) deleteForm(c *fiber.Ctx) error {
 	id := c.Params("id")
-	version, _ := strconv.ParseInt(c.FormValue("version"), 10, 64)
-	err := h.Svc.Delete(c.UserContext(), writerOf(c), id, version)
-	switch {
-	case err == nil:
-		web.Flash(c, "ok", "已删除政策")
-		return c.Redirect("/policies", fiber.StatusSeeOther)
-	case errors.Is(err, core.ErrConflict):
-		web.Flash(c, "error", "该政策刚被他人修改，请核对后再删除")
-		return c.Redirect("/policies/"+url.PathEscape(id), fiber.StatusSeeOther)
-	}
-	h.auditDenied(c, err)
-	return web.Fail(c, err)
+	return web.DeleteForm(c, h.Audit, web.Deleted{Kind: Kind, Done: "已删除政策", Stale: "该政策刚被他人修改，请核对后再删除",
+		List: "/policies", Detail: "/policies/" + url.PathEscape(id)}, func(version int64) error {
+		return h.Svc.Delete(c.UserContext(), writerOf(c), id, version)
+	})
 }

@@ -200,20 +200,9 @@ func (h *Handlers) editBrokerForm(c *fiber.Ctx) error {
 }
 
 func (h *Handlers) deleteBrokerForm(c *fiber.Ctx) error {
-	version, _ := strconv.ParseInt(c.FormValue("version"), 10, 64)
-	err := h.Svc.DeleteBroker(c.UserContext(), web.Actor(c), web.Me(c).Scope, c.Params("id"), version)
-	switch {
-	case err == nil:
-		web.Flash(c, "ok", "已删除该技术经纪人")
-		return c.Redirect("/brokers", fiber.StatusSeeOther)
-	case errors.Is(err, core.ErrConflict):
-		web.Flash(c, "error", "该经纪人信息刚被他人修改，请核对后再删除")
-		return c.Redirect("/brokers/"+c.Params("id"), fiber.StatusSeeOther)
-	}
-	if fe, ok := core.AsFieldError(err); ok {
-		web.Flash(c, "error", fe.Message)
-		return c.Redirect("/brokers/"+c.Params("id"), fiber.StatusSeeOther)
-	}
-	h.auditDenied(c, KindBrokers, err)
-	return web.Fail(c, err)
+	id := c.Params("id")
+	return web.DeleteForm(c, h.Audit, web.Deleted{Kind: KindBrokers, Done: "已删除该技术经纪人", Stale: "该经纪人信息刚被他人修改，请核对后再删除",
+		List: "/brokers", Detail: "/brokers/" + id}, func(version int64) error {
+		return h.Svc.DeleteBroker(c.UserContext(), web.Actor(c), web.Me(c).Scope, id, version)
+	})
 }

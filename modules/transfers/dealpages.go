@@ -188,18 +188,11 @@ func (h *Handlers) editDealForm(c *fiber.Ctx) error {
 }
 
 func (h *Handlers) deleteDealForm(c *fiber.Ctx) error {
-	version, _ := strconv.ParseInt(c.FormValue("version"), 10, 64)
-	err := h.Svc.DeleteDeal(c.UserContext(), web.Actor(c), web.Me(c).Scope, c.Params("id"), version)
-	switch {
-	case err == nil:
-		web.Flash(c, "ok", "已删除该技术合同")
-		return c.Redirect("/transfers", fiber.StatusSeeOther)
-	case errors.Is(err, core.ErrConflict):
-		web.Flash(c, "error", "该合同刚被他人修改，请核对后再删除")
-		return c.Redirect("/transfers/"+c.Params("id"), fiber.StatusSeeOther)
-	}
-	h.auditDenied(c, KindDeals, err)
-	return web.Fail(c, err)
+	id := c.Params("id")
+	return web.DeleteForm(c, h.Audit, web.Deleted{Kind: KindDeals, Done: "已删除该技术合同", Stale: "该合同刚被他人修改，请核对后再删除",
+		List: "/transfers", Detail: "/transfers/" + id}, func(version int64) error {
+		return h.Svc.DeleteDeal(c.UserContext(), web.Actor(c), web.Me(c).Scope, id, version)
+	})
 }
 
 // SubsidiesView is the Data of the "transfers_subsidies" page.

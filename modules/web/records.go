@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -167,4 +168,34 @@ func ListProblem(c *fiber.Ctx, err error) (string, error) {
 func PageCount(total, perPage int) int {
 	per := max(perPage, core.DefaultPerPage)
 	return (total + per - 1) / per
+}
+
+// Deleted is what a page's 删除 button says and where it goes.
+type Deleted struct {
+	Kind   string // audit kind of a refused access
+	Done   string // 已删除活动
+	Stale  string // 该活动刚被他人修改，请核对后再删除
+	List   string // where a deleted record's page sends the user: /events
+	Detail string // where a refused delete goes back to: /events/<id>
+}
+
+// DeleteForm answers a delete form: del is called with the version the
+// form was read at; a stale version or a refusal the user can act on is
+// flashed on the record's page, a refused access audited and failed.
+func DeleteForm(c *fiber.Ctx, audit core.Auditor, d Deleted, del func(version int64) error) error {
+	version, _ := strconv.ParseInt(c.FormValue("version"), 10, 64)
+	err := del(version)
+	switch fe, isField := core.AsFieldError(err); {
+	case err == nil:
+		Flash(c, "ok", d.Done)
+		return c.Redirect(d.List, fiber.StatusSeeOther)
+	case errors.Is(err, core.ErrConflict):
+		Flash(c, "error", d.Stale)
+	case isField:
+		Flash(c, "error", fe.Message)
+	default:
+		AuditDenied(c, audit, d.Kind, err)
+		return Fail(c, err)
+	}
+	return c.Redirect(d.Detail, fiber.StatusSeeOther)
 }
