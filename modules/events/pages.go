@@ -105,14 +105,13 @@ func (h *Handlers) detailPage(c *fiber.Ctx) error {
 
 // FormView is the Data of the "events_form" page.
 type FormView struct {
-	ID string
-	// FormState: the stored version, a field error or what a stale save changed.
+	// FormState: which event, the stored version, a field error or what a
+	// stale save changed.
 	web.FormState
 	In       Input
 	Cat      *matrix.Catalog
 	Units    []*matrix.Unit
 	Statuses []string
-	Creating bool
 	// Text areas: one participant per line ("名称 #编号"), co-organisers per line.
 	Enterprises, Talents, CoOrganisers string
 }
@@ -201,69 +200,33 @@ func (h *Handlers) newPage(c *fiber.Ctx) error {
 	if me := web.Me(c); len(me.Units) > 0 {
 		in.Unit = me.Units[0]
 	}
-	v, err := h.formView(c, in)
-	if err != nil {
-		return web.Fail(c, err)
-	}
-	v.Creating = true
-	return web.Page(c, "events_form", "新建活动", "events", v)
+	return h.forms().NewPage(c, in)
 }
 
-func (h *Handlers) formFail(c *fiber.Ctx, v FormView, err error) error {
-	title := "编辑活动"
-	if v.Creating {
-		title = "新建活动"
-	}
-	return web.FormFailed(c, err, &v.FormState, func() error { return web.Page(c, "events_form", title, "events", v) }, h.Audit, Kind)
+// forms is the flow of the new and edit pages.
+func (h *Handlers) forms() *web.Forms[*Event, Input, FormView, *FormView] {
+	return &web.Forms[*Event, Input, FormView, *FormView]{Kind: Kind, Audit: h.Audit, Page: "events_form", Nav: "events",
+		NewTitle: "新建活动", EditTitle: "编辑活动", Path: "/events", Read: formInput, View: h.formView,
+		Created: func(e *Event) string { return "已新建活动“" + e.Title + "”" },
+		Create: func(c *fiber.Ctx, in Input) (*Event, error) {
+			return h.Svc.Create(c.UserContext(), web.Actor(c), web.Me(c).Scope, in)
+		},
+		Update: func(c *fiber.Ctx, id string, version int64, in Input) (*Event, error) {
+			return h.Svc.Update(c.UserContext(), web.Actor(c), web.Me(c).Scope, id, version, in)
+		}}
 }
 
-func (h *Handlers) createForm(c *fiber.Ctx) error {
-	in, err := formInput(c)
-	v, verr := h.formView(c, in)
-	if verr != nil {
-		return web.Fail(c, verr)
-	}
-	v.Creating = true
-	if err == nil {
-		var e *Event
-		if e, err = h.Svc.Create(c.UserContext(), web.Actor(c), web.Me(c).Scope, in); err == nil {
-			web.Flash(c, "ok", "已新建活动“"+e.Title+"”")
-			return c.Redirect("/events/"+e.ID, fiber.StatusSeeOther)
-		}
-	}
-	return h.formFail(c, v, err)
-}
+func (h *Handlers) createForm(c *fiber.Ctx) error { return h.forms().CreateHandler(c) }
 
 func (h *Handlers) editPage(c *fiber.Ctx) error {
 	e, err := h.load(c)
 	if err != nil {
 		return web.Fail(c, err)
 	}
-	v, err := h.formView(c, InputOf(e))
-	if err != nil {
-		return web.Fail(c, err)
-	}
-	v.ID, v.Version = e.ID, e.Version
-	return web.Page(c, "events_form", "编辑活动", "events", v)
+	return h.forms().EditPage(c, e, InputOf(e))
 }
 
-func (h *Handlers) editForm(c *fiber.Ctx) error {
-	in, err := formInput(c)
-	version, _ := strconv.ParseInt(c.FormValue("version"), 10, 64)
-	v, verr := h.formView(c, in)
-	if verr != nil {
-		return web.Fail(c, verr)
-	}
-	v.ID, v.Version = c.Params("id"), version
-	if err == nil {
-		var e *Event
-		if e, err = h.Svc.Update(c.UserContext(), web.Actor(c), web.Me(c).Scope, c.Params("id"), version, in); err == nil {
-			web.Saved(c, version, e.Version)
-			return c.Redirect("/events/"+e.ID, fiber.StatusSeeOther)
-		}
-	}
-	return h.formFail(c, v, err)
-}
+func (h *Handlers) editForm(c *fiber.Ctx) error { return h.forms().UpdateHandler(c) }
 
 func (h *Handlers) deleteForm(c *fiber.Ctx) error {
 	id := c.Params("id")

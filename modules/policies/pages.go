@@ -128,8 +128,8 @@ func (h *Handlers) detailPage(c *fiber.Ctx) error {
 
 // FormView is the Data of the "policies_form" page.
 type FormView struct {
-	ID string
-	// FormState: the stored version, a field error or what a stale save changed.
+	// FormState: which policy, the stored version, a field error or what
+	// a stale save changed.
 	web.FormState
 	In           Input
 	Rows         []Clause // the clauses plus blank rows to add more
@@ -139,7 +139,6 @@ type FormView struct {
 	SupportModes []string
 	Industries   []string
 	Units        []*matrix.Unit
-	Creating     bool
 }
 
 // blankRows is how many empty clause rows a form offers.
@@ -221,38 +220,21 @@ func (h *Handlers) newPage(c *fiber.Ctx) error {
 	if me := web.Me(c); !me.Scope.Allows(in.Unit) && len(me.Units) > 0 {
 		in.Unit = me.Units[0]
 	}
-	v, err := h.formView(c, in)
-	if err != nil {
-		return web.Fail(c, err)
-	}
-	v.Creating = true
-	return web.Page(c, "policies_form", "新建政策", "policies", v)
+	return h.forms().NewPage(c, in)
 }
 
-func (h *Handlers) formFail(c *fiber.Ctx, v FormView, err error) error {
-	title := "编辑政策"
-	if v.Creating {
-		title = "新建政策"
-	}
-	return web.FormFailed(c, err, &v.FormState, func() error { return web.Page(c, "policies_form", title, "policies", v) }, h.Audit, Kind)
+// forms is the flow of the new and edit pages.
+func (h *Handlers) forms() *web.Forms[*Policy, Input, FormView, *FormView] {
+	return &web.Forms[*Policy, Input, FormView, *FormView]{Kind: Kind, Audit: h.Audit, Page: "policies_form", Nav: "policies",
+		NewTitle: "新建政策", EditTitle: "编辑政策", Path: "/policies", Read: formInput, View: h.formView,
+		Created: func(p *Policy) string { return "已新建政策“" + p.Title + "”" },
+		Create:  func(c *fiber.Ctx, in Input) (*Policy, error) { return h.Svc.Create(c.UserContext(), writerOf(c), in) },
+		Update: func(c *fiber.Ctx, id string, version int64, in Input) (*Policy, error) {
+			return h.Svc.Update(c.UserContext(), writerOf(c), id, version, in)
+		}}
 }
 
-func (h *Handlers) createForm(c *fiber.Ctx) error {
-	in, err := formInput(c)
-	v, verr := h.formView(c, in)
-	if verr != nil {
-		return web.Fail(c, verr)
-	}
-	v.Creating = true
-	if err == nil {
-		var p *Policy
-		if p, err = h.Svc.Create(c.UserContext(), writerOf(c), in); err == nil {
-			web.Flash(c, "ok", "已新建政策“"+p.Title+"”")
-			return c.Redirect("/policies/"+p.ID, fiber.StatusSeeOther)
-		}
-	}
-	return h.formFail(c, v, err)
-}
+func (h *Handlers) createForm(c *fiber.Ctx) error { return h.forms().CreateHandler(c) }
 
 func (h *Handlers) editPage(c *fiber.Ctx) error {
 	p, err := h.Svc.Get(c.UserContext(), c.Params("id"))
@@ -263,31 +245,10 @@ func (h *Handlers) editPage(c *fiber.Ctx) error {
 		h.auditDenied(c, err)
 		return web.Fail(c, err)
 	}
-	v, err := h.formView(c, InputOf(p))
-	if err != nil {
-		return web.Fail(c, err)
-	}
-	v.ID, v.Version = p.ID, p.Version
-	return web.Page(c, "policies_form", "编辑政策", "policies", v)
+	return h.forms().EditPage(c, p, InputOf(p))
 }
 
-func (h *Handlers) editForm(c *fiber.Ctx) error {
-	in, err := formInput(c)
-	version, _ := strconv.ParseInt(c.FormValue("version"), 10, 64)
-	v, verr := h.formView(c, in)
-	if verr != nil {
-		return web.Fail(c, verr)
-	}
-	v.ID, v.Version = c.Params("id"), version
-	if err == nil {
-		var p *Policy
-		if p, err = h.Svc.Update(c.UserContext(), writerOf(c), c.Params("id"), version, in); err == nil {
-			web.Saved(c, version, p.Version)
-			return c.Redirect("/policies/"+p.ID, fiber.StatusSeeOther)
-		}
-	}
-	return h.formFail(c, v, err)
-}
+func (h *Handlers) editForm(c *fiber.Ctx) error { return h.forms().UpdateHandler(c) }
 
 func (h *Handlers) deleteForm(c *fiber.Ctx) error {
 	id := c.Params("id")

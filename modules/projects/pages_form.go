@@ -3,7 +3,6 @@ package projects
 import (
 	"errors"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -16,15 +15,14 @@ import (
 
 // FormView is the Data of the "project_form" page.
 type FormView struct {
-	ID string
-	// FormState: the stored version, a field error or what a stale save changed.
+	// FormState: which project, the stored version, a field error or what
+	// a stale save changed.
 	web.FormState
 	In        Input
 	Cat       Catalog
 	Units     [][2]string
 	Types     []string
 	Stages    []string
-	Creating  bool
 	ActionSet map[string]bool
 	// Duplicates are stored projects the new one may repeat (create asks to confirm).
 	Duplicates []DuplicateView
@@ -125,78 +123,44 @@ func (h *Handlers) newPage(c *fiber.Ctx) error {
 	if n := c.Query("name"); n != "" {
 		in.Name = n
 	}
-	v, err := h.formView(c, in)
-	if err != nil {
-		return web.Fail(c, err)
-	}
-	v.Creating = true
-	return web.Page(c, "project_form", "新建项目", "projects", v)
+	return h.forms().NewPage(c, in)
 }
 
-func (h *Handlers) formFail(c *fiber.Ctx, v FormView, err error) error {
-	var dw *DuplicateWarning
-	if errors.As(err, &dw) {
-		for _, x := range dw.Candidates {
-			v.Duplicates = append(v.Duplicates, DuplicateView{Candidate: x, UnitName: h.Names.Name(x.Unit)})
-		}
-		return web.Page(c.Status(409), "project_form", "新建项目", "projects", v)
-	}
-	title := "编辑项目"
-	if v.Creating {
-		title = "新建项目"
-	}
-	return web.FormFailed(c, err, &v.FormState, func() error { return web.Page(c, "project_form", title, "projects", v) }, h.Audit, Kind)
+// forms is the flow of the new and edit pages; a likely duplicate shows
+// the candidates to confirm (409).
+func (h *Handlers) forms() *web.Forms[*Project, Input, FormView, *FormView] {
+	return &web.Forms[*Project, Input, FormView, *FormView]{Kind: Kind, Audit: h.Audit, Page: "project_form", Nav: "projects",
+		NewTitle: "新建项目", EditTitle: "编辑项目", Path: "/projects", Read: h.readForm, View: h.formView,
+		Created: func(p *Project) string { return "已新建项目“" + p.Name + "”" },
+		Create: func(c *fiber.Ctx, in Input) (*Project, error) {
+			return h.Svc.Create(c.UserContext(), web.Actor(c), web.Me(c).Scope, in)
+		},
+		Update: func(c *fiber.Ctx, id string, version int64, in Input) (*Project, error) {
+			return h.Svc.Update(c.UserContext(), web.Actor(c), web.Me(c).Scope, id, version, in)
+		},
+		Failed: func(c *fiber.Ctx, v *FormView, err error) (bool, error) {
+			var dw *DuplicateWarning
+			if !errors.As(err, &dw) {
+				return false, nil
+			}
+			for _, x := range dw.Candidates {
+				v.Duplicates = append(v.Duplicates, DuplicateView{Candidate: x, UnitName: h.Names.Name(x.Unit)})
+			}
+			return true, web.Page(c.Status(409), "project_form", "新建项目", "projects", *v)
+		}}
 }
 
-func (h *Handlers) createForm(c *fiber.Ctx) error {
-	in, err := h.readForm(c)
-	v, verr := h.formView(c, in)
-	if verr != nil {
-		return web.Fail(c, verr)
-	}
-	v.Creating = true
-	if err == nil {
-		var p *Project
-		p, err = h.Svc.Create(c.UserContext(), web.Actor(c), web.Me(c).Scope, in)
-		if err == nil {
-			web.Flash(c, "ok", "已新建项目“"+p.Name+"”")
-			return c.Redirect("/projects/"+p.ID, fiber.StatusSeeOther)
-		}
-	}
-	return h.formFail(c, v, err)
-}
+func (h *Handlers) createForm(c *fiber.Ctx) error { return h.forms().CreateHandler(c) }
 
 func (h *Handlers) editPage(c *fiber.Ctx) error {
 	p, err := h.load(c)
 	if err != nil {
 		return web.Fail(c, err)
 	}
-	v, err := h.formView(c, InputOf(p))
-	if err != nil {
-		return web.Fail(c, err)
-	}
-	v.ID, v.Version = p.ID, p.Version
-	return web.Page(c, "project_form", "编辑项目", "projects", v)
+	return h.forms().EditPage(c, p, InputOf(p))
 }
 
-func (h *Handlers) editForm(c *fiber.Ctx) error {
-	in, err := h.readForm(c)
-	version, _ := strconv.ParseInt(c.FormValue("version"), 10, 64)
-	v, verr := h.formView(c, in)
-	if verr != nil {
-		return web.Fail(c, verr)
-	}
-	v.ID, v.Version = c.Params("id"), version
-	if err == nil {
-		var p *Project
-		p, err = h.Svc.Update(c.UserContext(), web.Actor(c), web.Me(c).Scope, c.Params("id"), version, in)
-		if err == nil {
-			web.Saved(c, version, p.Version)
-			return c.Redirect("/projects/"+p.ID, fiber.StatusSeeOther)
-		}
-	}
-	return h.formFail(c, v, err)
-}
+func (h *Handlers) editForm(c *fiber.Ctx) error { return h.forms().UpdateHandler(c) }
 
 // readForm is formInput with every problem at once: when some values
 // cannot be read, the rules are checked on the rest too.

@@ -31,12 +31,20 @@ func FailStale(c *fiber.Ctx, err error, message string) error {
 // FormState is what a failed save sets on a form page's data; a module's
 // FormView embeds it, so templates read .Conflict, .Version and .Error.
 type FormState struct {
-	Version int64
+	// ID is the record edited ("" on a new record's form); Creating says
+	// the form creates one.
+	ID       string
+	Creating bool
+	Version  int64
 	// Error is the first problem, Problems all of them (core.Problems).
 	Error    *core.FieldError
 	Problems core.Problems
 	Conflict []core.Change
 }
+
+// Form lets the form kit (web.Forms) reach the state of a page's data
+// that embeds FormState.
+func (s *FormState) Form() *FormState { return s }
 
 // FormFailed shows a form again after a failed save, keeping the user's
 // input: a stale update (409) lists what changed and takes the stored
