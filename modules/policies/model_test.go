@@ -6,47 +6,11 @@ import (
 
 	"zhaoshang/modules/core"
 	"zhaoshang/modules/projects"
-	"zhaoshang/search"
+	"zhaoshang/search/schematest"
 )
 
-// checkDoc asserts that every field of d is declared in schema with a value
-// of the declared type.
-func checkDoc(t *testing.T, schema search.Schema, d search.Doc) {
-	t.Helper()
-	for name, v := range d.Fields {
-		typ, ok := schema[name]
-		if !ok {
-			t.Errorf("field %q is not in SearchSchema", name)
-			continue
-		}
-		switch v.(type) {
-		case string:
-			ok = typ == search.Keyword || typ == search.Text
-		case []string:
-			ok = typ == search.Keyword
-		case float64, int:
-			ok = typ == search.Number
-		case time.Time:
-			ok = typ == search.Date
-		default:
-			ok = false
-		}
-		if !ok {
-			t.Errorf("field %q holds %T, schema type %d", name, v, typ)
-		}
-	}
-}
-
 func TestSearchSchemaAgreesWithProjects(t *testing.T) {
-	for name, typ := range SearchSchema {
-		switch name {
-		case "kind", "id", "uid", "version", "units", "title", "body":
-			t.Errorf("field %q is reserved by the engine", name)
-		}
-		if have, ok := projects.SearchSchema[name]; ok && have != typ {
-			t.Errorf("field %q is type %d here, %d in projects", name, typ, have)
-		}
-	}
+	schematest.Agrees(t, SearchSchema, projects.SearchSchema)
 }
 
 func TestToDoc(t *testing.T) {
@@ -73,7 +37,7 @@ func TestToDoc(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			d := ToDoc(&tt.p)
-			checkDoc(t, SearchSchema, d)
+			schematest.CheckDoc(t, SearchSchema, d)
 			if d.Kind != Kind || d.ID != tt.p.ID || d.Title != tt.p.Title || len(d.Units) != 1 || d.Units[0] != tt.p.Unit {
 				t.Errorf("envelope = %s/%s %q %v", d.Kind, d.ID, d.Title, d.Units)
 			}

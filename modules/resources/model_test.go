@@ -7,51 +7,23 @@ import (
 	"zhaoshang/modules/core"
 	"zhaoshang/modules/projects"
 	"zhaoshang/search"
+	"zhaoshang/search/schematest"
 )
 
 // checkDoc asserts that every field of d is declared in schema with a value
 // of the declared type, and that the envelope is filled.
+// checkDoc asserts d's envelope and that every field of d is declared in
+// schema with a value of the declared type.
 func checkDoc(t *testing.T, schema search.Schema, d search.Doc, kind, id, unit string) {
 	t.Helper()
 	if d.Kind != kind || d.ID != id || d.Title == "" || len(d.Units) != 1 || d.Units[0] != unit {
 		t.Errorf("envelope = %s/%s %q units %v", d.Kind, d.ID, d.Title, d.Units)
 	}
-	for name, v := range d.Fields {
-		typ, ok := schema[name]
-		if !ok {
-			t.Errorf("field %q is not in SearchSchema", name)
-			continue
-		}
-		switch v.(type) {
-		case string:
-			ok = typ == search.Keyword || typ == search.Text
-		case []string:
-			ok = typ == search.Keyword
-		case float64, int:
-			ok = typ == search.Number
-		case time.Time:
-			ok = typ == search.Date
-		default:
-			ok = false
-		}
-		if !ok {
-			t.Errorf("field %q holds %T, schema type %d", name, v, typ)
-		}
-	}
+	schematest.CheckDoc(t, schema, d)
 }
 
 func TestSearchSchemaAgreesWithProjects(t *testing.T) {
-	reserved := []string{"kind", "id", "uid", "version", "units", "title", "body"}
-	for name, typ := range SearchSchema {
-		for _, r := range reserved {
-			if name == r {
-				t.Errorf("field %q is reserved by the engine", name)
-			}
-		}
-		if have, ok := projects.SearchSchema[name]; ok && have != typ {
-			t.Errorf("field %q is type %d here, %d in projects", name, typ, have)
-		}
-	}
+	schematest.Agrees(t, SearchSchema, projects.SearchSchema)
 }
 
 func TestToDoc(t *testing.T) {

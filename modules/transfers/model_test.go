@@ -9,6 +9,7 @@ import (
 	"zhaoshang/modules/core"
 	"zhaoshang/modules/projects"
 	"zhaoshang/search"
+	"zhaoshang/search/schematest"
 )
 
 func date(t *testing.T, s string) core.Date {
@@ -130,32 +131,7 @@ func TestDocsAgreeWithSchema(t *testing.T) {
 		t.Errorf("training years = %v", bd.Fields["training_years"])
 	}
 	for _, doc := range []search.Doc{dd, bd, DealToDoc(&Deal{Meta: core.Meta{ID: "d2"}}), BrokerToDoc(&Broker{Meta: core.Meta{ID: "b2"}})} {
-		for name, v := range doc.Fields {
-			typ, ok := SearchSchema[name]
-			if !ok {
-				t.Errorf("%s: field %q not in SearchSchema", doc.Kind, name)
-				continue
-			}
-			switch v.(type) {
-			case string:
-				ok = typ == search.Keyword || typ == search.Text
-			case []string:
-				ok = typ == search.Keyword
-			case float64:
-				ok = typ == search.Number
-			case time.Time:
-				ok = typ == search.Date
-			default:
-				ok = false
-			}
-			if !ok {
-				t.Errorf("%s: field %q holds %T, schema type %d", doc.Kind, name, v, typ)
-			}
-		}
+		schematest.CheckDoc(t, SearchSchema, doc)
 	}
-	for name, typ := range SearchSchema {
-		if have, ok := projects.SearchSchema[name]; ok && have != typ {
-			t.Errorf("field %q is type %d here, %d in projects", name, typ, have)
-		}
-	}
+	schematest.Agrees(t, SearchSchema, projects.SearchSchema)
 }
