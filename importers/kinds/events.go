@@ -86,7 +86,7 @@ func (k *Events) Open(ctx context.Context, env batch.Env) (batch.Planner, error)
 	if err != nil {
 		return nil, err
 	}
-	return &eventPlanner{ctx: ctx, k: k, env: env, cat: cat, present: present(env.Header)}, nil
+	return &eventPlanner{ctx: ctx, k: k, env: env, cat: cat, present: batch.Present(env.Header)}, nil
 }
 
 type eventPlanner struct {
@@ -104,14 +104,14 @@ type eventRow struct {
 }
 
 func eventKeys(title, day, unit string) []string {
-	if n := norm(title); n != "" && day != "" {
+	if n := cells.Norm(title); n != "" && day != "" {
 		return []string{"e:" + n + "|" + day + "|" + unit}
 	}
 	return nil
 }
 
 func eventSimilar(title, day string) string {
-	if n := norm(title); n != "" && len(day) >= 7 {
+	if n := cells.Norm(title); n != "" && len(day) >= 7 {
 		return n + "|" + day[:7]
 	}
 	return ""
@@ -129,14 +129,14 @@ func (p *eventPlanner) Parse(row map[string]string) (*batch.Candidate, []batch.F
 	r := &eventRow{names: map[string][]string{}}
 	in := &r.in
 	in.Title, in.Place, in.Summary = strings.TrimSpace(row["title"]), strings.TrimSpace(row["place"]), strings.TrimSpace(row["summary"])
-	in.Type = choice(row["type"], p.cat.EventTypes, nil, true)
-	if s := norm(row["status"]); s != "" {
+	in.Type = batch.Choice(row["type"], p.cat.EventTypes, nil, true)
+	if s := cells.Norm(row["status"]); s != "" {
 		if in.Status = EventStatusSynonyms[s]; in.Status == "" {
 			in.Status = cells.Fold(row["status"])
 		}
 	}
 	for key, dst := range map[string]*string{"date": &in.Date, "end_date": &in.EndDate} {
-		v, err := dateText(row[key])
+		v, err := batch.DateText(row[key])
 		if err != nil {
 			bad(key, err.Error())
 		}
@@ -144,13 +144,13 @@ func (p *eventPlanner) Parse(row map[string]string) (*batch.Candidate, []batch.F
 	}
 	for key, dst := range map[string]*int{"attendees": &in.Attendees, "enterprise_count": &in.Participants.EnterpriseCount,
 		"talent_count": &in.Participants.TalentCount} {
-		n, err := parseCount(row[key])
+		n, err := batch.ParseCount(row[key])
 		if err != nil {
 			bad(key, err.Error())
 		}
 		*dst = n
 	}
-	in.CoOrganisers = splitList(row["co_organisers"])
+	in.CoOrganisers = batch.SplitList(row["co_organisers"])
 	for _, pk := range participantKinds {
 		names, err := participantNames(row[pk.key], pk.kind, pk.count)
 		if err != nil {
@@ -158,11 +158,11 @@ func (p *eventPlanner) Parse(row map[string]string) (*batch.Candidate, []batch.F
 		}
 		r.names[pk.key] = names
 	}
-	in.ActionLines = choices(row["action_lines"], p.cat.ActionLines, nil, true)
-	in.Industries = choices(row["industries"], p.cat.List("industries"), nil, false)
+	in.ActionLines = batch.Choices(row["action_lines"], p.cat.ActionLines, nil, true)
+	in.Industries = batch.Choices(row["industries"], p.cat.List("industries"), nil, false)
 	in.Unit = p.env.Unit
 	if u := strings.TrimSpace(row["unit"]); u != "" {
-		if r.unit = unitID(p.k.Matrix, u); r.unit == "" {
+		if r.unit = p.k.Matrix.UnitID(u); r.unit == "" {
 			bad("unit", "未知主办单位 "+u)
 		}
 		in.Unit = r.unit
@@ -190,7 +190,7 @@ func (p *eventPlanner) Build(c *batch.Candidate, cur core.Record) (core.Record, 
 	}
 	out, changed, err := events.ImportBuild(in, stored, p.cat, p.k.Matrix, p.env.Scope, p.env.Now)
 	if err != nil {
-		return nil, false, onColumns(err, eventFieldKeys)
+		return nil, false, batch.OnColumns(err, eventFieldKeys)
 	}
 	return out, !changed, nil
 }
@@ -199,9 +199,9 @@ func (p *eventPlanner) Build(c *batch.Candidate, cur core.Record) (core.Record, 
 // list cells are, within the form's limits. A bare number is refused: the
 // count has a column of its own (count names it).
 func participantNames(cell, kind, count string) ([]string, error) {
-	names := splitList(cell)
+	names := batch.SplitList(cell)
 	if len(names) == 1 {
-		if _, err := parseCount(names[0]); err == nil {
+		if _, err := batch.ParseCount(names[0]); err == nil {
 			return nil, fmt.Errorf("请填写名称而不是数量 %q（数量请填在“%s”列）", names[0], count)
 		}
 	}
@@ -238,20 +238,20 @@ func (p *eventPlanner) participants(in *events.Input, r *eventRow) error {
 // column it has does (a blank 主办单位 keeps the organiser).
 func (p *eventPlanner) overlay(in *events.Input, r *eventRow) {
 	row, has := &r.in, p.present
-	pick(has, "title", &in.Title, row.Title)
-	pick(has, "type", &in.Type, row.Type)
-	pick(has, "status", &in.Status, row.Status)
-	pick(has, "date", &in.Date, row.Date)
-	pick(has, "end_date", &in.EndDate, row.EndDate)
-	pick(has, "place", &in.Place, row.Place)
-	pick(has, "summary", &in.Summary, row.Summary)
+	batch.Pick(has, "title", &in.Title, row.Title)
+	batch.Pick(has, "type", &in.Type, row.Type)
+	batch.Pick(has, "status", &in.Status, row.Status)
+	batch.Pick(has, "date", &in.Date, row.Date)
+	batch.Pick(has, "end_date", &in.EndDate, row.EndDate)
+	batch.Pick(has, "place", &in.Place, row.Place)
+	batch.Pick(has, "summary", &in.Summary, row.Summary)
 	if has["unit"] && r.unit != "" {
 		in.Unit = r.unit
 	}
-	pick(has, "co_organisers", &in.CoOrganisers, row.CoOrganisers)
-	pick(has, "action_lines", &in.ActionLines, row.ActionLines)
-	pick(has, "industries", &in.Industries, row.Industries)
-	pick(has, "attendees", &in.Attendees, row.Attendees)
-	pick(has, "enterprise_count", &in.Participants.EnterpriseCount, row.Participants.EnterpriseCount)
-	pick(has, "talent_count", &in.Participants.TalentCount, row.Participants.TalentCount)
+	batch.Pick(has, "co_organisers", &in.CoOrganisers, row.CoOrganisers)
+	batch.Pick(has, "action_lines", &in.ActionLines, row.ActionLines)
+	batch.Pick(has, "industries", &in.Industries, row.Industries)
+	batch.Pick(has, "attendees", &in.Attendees, row.Attendees)
+	batch.Pick(has, "enterprise_count", &in.Participants.EnterpriseCount, row.Participants.EnterpriseCount)
+	batch.Pick(has, "talent_count", &in.Participants.TalentCount, row.Participants.TalentCount)
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"zhaoshang/importers/batch"
+	"zhaoshang/importers/batch/batchtest"
 	"zhaoshang/modules/core"
 	"zhaoshang/modules/events"
 	"zhaoshang/modules/policies"
@@ -17,7 +18,7 @@ import (
 
 func TestEventRows(t *testing.T) {
 	k := &Events{Matrix: fakeMatrix{}}
-	env := envFor(t, k.Fields(), "活动主题", "活动形式", "举办时间", "活动地点", "主办单位", "协办单位", "参会人数", "参会企业数", "产业", "状态")
+	env := batchtest.Env(t, k.Fields(), "活动主题", "活动形式", "举办时间", "活动地点", "主办单位", "协办单位", "参会人数", "参会企业数", "产业", "状态")
 	p, err := k.Open(context.Background(), env)
 	if err != nil {
 		t.Fatal(err)
@@ -38,11 +39,11 @@ func TestEventRows(t *testing.T) {
 		{"estimated count", []string{"沙龙", "沙龙", "2024-03-05", "", "", "", "约100", "", "", ""}, nil, "", []string{"attendees"}},
 		{"unknown unit", []string{"沙龙", "沙龙", "2024-03-05", "", "火星", "", "", "", "", ""}, nil, "", []string{"unit"}},
 	} {
-		checkKeys(t, p, env, c.name, c.cells, c.keys, c.similar, c.bad)
+		batchtest.CheckKeys(t, p, env, c.name, c.cells, c.keys, c.similar, c.bad)
 	}
 
 	build := func(cur *events.Event, cells ...string) (*events.Event, bool, error) {
-		c, errs := p.Parse(rowOf(env, cells...))
+		c, errs := p.Parse(batchtest.Row(env, cells...))
 		if len(errs) > 0 {
 			t.Fatalf("parse %q: %v", cells, errs)
 		}
@@ -76,7 +77,7 @@ func TestEventRows(t *testing.T) {
 		{[]string{"沙龙", "沙龙", "2024-03-05", "", "开发区分队", "", "", "", "", ""}, "unit"}, // outside zp's scope
 		{[]string{"沙龙", "沙龙", "2024-03-05", "", "", "", "", "", "芯片", ""}, "industries"},
 	} {
-		if _, _, err := build(nil, c.cells...); !isField(err, c.field, "") {
+		if _, _, err := build(nil, c.cells...); !batchtest.IsField(err, c.field, "") {
 			t.Errorf("build %q: %v, want field %s", c.cells, err, c.field)
 		}
 	}
@@ -105,7 +106,7 @@ func (f fakeUsers) Get(_ context.Context, name string) (*users.User, error) {
 
 func TestPolicyRows(t *testing.T) {
 	k := &Policies{Matrix: fakeMatrix{}, Users: fakeUsers{"zp_officer": "officer", "zp_manager": "manager"}}
-	env := envFor(t, k.Fields(), "政策名称", "发文字号", "发文机关", "政策级别", "有效性", "政策分类", "发文日期", "有效期至")
+	env := batchtest.Env(t, k.Fields(), "政策名称", "发文字号", "发文机关", "政策级别", "有效性", "政策分类", "发文日期", "有效期至")
 	if _, err := k.Open(context.Background(), env); !errors.Is(err, core.ErrForbidden) {
 		t.Fatalf("officer may not import policies: %v", err)
 	}
@@ -126,9 +127,9 @@ func TestPolicyRows(t *testing.T) {
 		{"no 文号: title", []string{"张浦镇人才政策", "", "张浦镇", "区镇级", "", "人才", "", ""}, []string{"title:张浦镇人才政策"}, "张浦镇人才政策", nil},
 		{"bad date", []string{"某政策", "", "某局", "省级", "", "", "2023-02-30", ""}, nil, "", []string{"issued_on"}},
 	} {
-		checkKeys(t, p, env, c.name, c.cells, c.keys, c.similar, c.bad)
+		batchtest.CheckKeys(t, p, env, c.name, c.cells, c.keys, c.similar, c.bad)
 	}
-	c, _ := p.Parse(rowOf(env, "昆山市科技创新政策", "昆科字〔2023〕53号", "昆山市科技局", "市", "现行有效", "科技创新、人才", "2023-05-01", ""))
+	c, _ := p.Parse(batchtest.Row(env, "昆山市科技创新政策", "昆科字〔2023〕53号", "昆山市科技局", "市", "现行有效", "科技创新、人才", "2023-05-01", ""))
 	rec, _, err := p.Build(c, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -143,12 +144,12 @@ func TestPolicyRows(t *testing.T) {
 		t.Errorf("stored keys %q %s", keys, unit)
 	}
 	// A policy of a unit outside the writer's scope is not overwritten.
-	if _, _, err := p.Build(c, stored); !isField(err, "unit", "无权修改") {
+	if _, _, err := p.Build(c, stored); !batchtest.IsField(err, "unit", "无权修改") {
 		t.Errorf("update of kjj's policy by a 张浦 manager: %v", err)
 	}
 	mine := *stored
 	mine.Unit, mine.Clauses = "zs-zp", []policies.Clause{{No: "1", Title: "奖励"}}
-	c, _ = p.Parse(rowOf(env, "昆山市科技创新政策", "昆科字〔2023〕53号", "昆山市科技局", "市级", "有效", "", "2023-05-01", "2025-12-31"))
+	c, _ = p.Parse(batchtest.Row(env, "昆山市科技创新政策", "昆科字〔2023〕53号", "昆山市科技局", "市级", "有效", "", "2023-05-01", "2025-12-31"))
 	rec, same, err := p.Build(c, &mine)
 	if err != nil || same {
 		t.Fatalf("update: same=%v err=%v", same, err)
@@ -205,7 +206,7 @@ func TestParticipantCells(t *testing.T) {
 // list; a file without a list column keeps the stored list.
 func TestEventParticipantLists(t *testing.T) {
 	k := &Events{Matrix: fakeMatrix{}}
-	env := envFor(t, k.Fields(), "活动主题", "活动形式", "举办时间", "参会企业数", "参会企业", "嘉宾名单")
+	env := batchtest.Env(t, k.Fields(), "活动主题", "活动形式", "举办时间", "参会企业数", "参会企业", "嘉宾名单")
 	if !slices.Equal([]string{env.Header.Columns[4], env.Header.Columns[5]}, []string{participantEnterprises, participantTalents}) {
 		t.Fatalf("header maps %v", env.Header.Columns)
 	}
@@ -215,7 +216,7 @@ func TestEventParticipantLists(t *testing.T) {
 	}
 	build := func(env batch.Env, p batch.Planner, cur *events.Event, cells ...string) (*events.Event, bool) {
 		t.Helper()
-		c, errs := p.Parse(rowOf(env, cells...))
+		c, errs := p.Parse(batchtest.Row(env, cells...))
 		if len(errs) > 0 {
 			t.Fatalf("parse %q: %v", cells, errs)
 		}
@@ -252,7 +253,7 @@ func TestEventParticipantLists(t *testing.T) {
 	}
 
 	// Without the list columns the stored lists stay.
-	env2 := envFor(t, k.Fields(), "活动主题", "活动形式", "举办时间", "参会企业数")
+	env2 := batchtest.Env(t, k.Fields(), "活动主题", "活动形式", "举办时间", "参会企业数")
 	p2, err := k.Open(context.Background(), env2)
 	if err != nil {
 		t.Fatal(err)
@@ -260,23 +261,5 @@ func TestEventParticipantLists(t *testing.T) {
 	upd, _ = build(env2, p2, &stored, "沙龙", "沙龙", "2024-03-05", "0")
 	if !slices.Equal(upd.Participants.Enterprises, keep) || len(upd.Participants.Talents) != 1 || upd.Participants.EnterpriseCount != 2 {
 		t.Errorf("without the columns %+v", upd.Participants)
-	}
-}
-
-// checkKeys parses one row and compares its natural keys, its similar-name
-// key and the fields it was rejected on with the case's.
-func checkKeys(t *testing.T, p batch.Planner, env batch.Env, name string, cells, keys []string, similar string, bad []string) {
-	t.Helper()
-	c, errs := p.Parse(rowOf(env, cells...))
-	var gotBad, gotKeys []string
-	gotSimilar := ""
-	for _, e := range errs {
-		gotBad = append(gotBad, e.Field)
-	}
-	if len(errs) == 0 {
-		gotKeys, gotSimilar = c.Keys, c.Similar
-	}
-	if !slices.Equal(gotKeys, keys) || gotSimilar != similar || !slices.Equal(gotBad, bad) {
-		t.Errorf("%s: keys %q similar %q bad %q; want %q %q %q", name, gotKeys, gotSimilar, gotBad, keys, similar, bad)
 	}
 }

@@ -42,25 +42,3 @@ func TestSynonyms(t *testing.T) {
 		}
 	}
 }
-
-func TestWithUnit(t *testing.T) {
-	for _, c := range []struct{ v, unit, want string }{
-		{"1.5", "亿元", "1.5亿元"}, {"1,500", "元", "1500元"}, {"3000万元", "亿元", "3000万元"},
-		{"12", "万元", "12"}, {"12", "", "12"}, {"abc", "亿元", "abc"},
-	} {
-		if got := withUnit(c.v, c.unit); got != c.want {
-			t.Errorf("withUnit(%q, %q) = %q, want %q", c.v, c.unit, got, c.want)
-		}
-	}
-}
-
-func TestSimilar(t *testing.T) {
-	for in, want := range map[string]string{
-		"昆山某某科技有限公司": "昆山某某科技", "昆山某某科技股份有限公司": "昆山某某科技", "智能传感器项目（二期）": "智能传感器项目",
-		"某研究院": "", "Ａ公司": "", " 苏州 某某 集团有限公司 ": "苏州某某",
-	} {
-		if got := similar(in); got != want {
-			t.Errorf("similar(%q) = %q, want %q", in, got, want)
-		}
-	}
-}

@@ -79,7 +79,7 @@ func (k *Policies) Open(ctx context.Context, env batch.Env) (batch.Planner, erro
 		return nil, err
 	}
 	w := policies.Writer{Actor: env.Actor, Role: role, Scope: env.Scope}
-	return &policyPlanner{k: k, env: env, cat: cat, w: w, present: present(env.Header)}, nil
+	return &policyPlanner{k: k, env: env, cat: cat, w: w, present: batch.Present(env.Header)}, nil
 }
 
 type policyPlanner struct {
@@ -103,7 +103,7 @@ func policyKeys(docNo, title string, stored bool) []string {
 			return keys
 		}
 	}
-	if t := norm(title); t != "" {
+	if t := cells.Norm(title); t != "" {
 		keys = append(keys, "title:"+t)
 	}
 	return keys
@@ -111,7 +111,7 @@ func policyKeys(docNo, title string, stored bool) []string {
 
 func (p *policyPlanner) Keys(rec core.Record) ([]string, string, string, string) {
 	x := rec.(*policies.Policy)
-	return policyKeys(x.DocNo, x.Title, true), x.Unit, x.Title, norm(x.Title)
+	return policyKeys(x.DocNo, x.Title, true), x.Unit, x.Title, cells.Norm(x.Title)
 }
 
 func (p *policyPlanner) Parse(row map[string]string) (*batch.Candidate, []batch.FieldError) {
@@ -121,13 +121,13 @@ func (p *policyPlanner) Parse(row map[string]string) (*batch.Candidate, []batch.
 	in := &r.in
 	in.Title, in.DocNo, in.Issuer = strings.TrimSpace(row["title"]), cells.Fold(row["doc_no"]), strings.TrimSpace(row["issuer"])
 	in.Body = strings.TrimSpace(row["body"])
-	in.Level = choice(row["level"], policies.Levels, policyLevelSynonyms, false)
-	in.Status = choice(row["status"], policies.Statuses, policyStatusSynonyms, false)
-	in.Categories = choices(row["categories"], policies.Categories, nil, true)
-	in.SupportModes = choices(row["support_modes"], policies.SupportModes, nil, true)
-	in.Industries = choices(row["industries"], append(p.cat.List("industries"), policies.OtherIndustry), nil, false)
+	in.Level = batch.Choice(row["level"], policies.Levels, policyLevelSynonyms, false)
+	in.Status = batch.Choice(row["status"], policies.Statuses, policyStatusSynonyms, false)
+	in.Categories = batch.Choices(row["categories"], policies.Categories, nil, true)
+	in.SupportModes = batch.Choices(row["support_modes"], policies.SupportModes, nil, true)
+	in.Industries = batch.Choices(row["industries"], append(p.cat.List("industries"), policies.OtherIndustry), nil, false)
 	for key, dst := range map[string]*string{"issued_on": &in.IssuedOn, "effective_from": &in.EffectiveFrom, "effective_to": &in.EffectiveTo} {
-		v, err := dateText(row[key])
+		v, err := batch.DateText(row[key])
 		if err != nil {
 			bad(key, err.Error())
 		}
@@ -135,7 +135,7 @@ func (p *policyPlanner) Parse(row map[string]string) (*batch.Candidate, []batch.
 	}
 	in.Unit = p.env.Unit
 	if u := strings.TrimSpace(row["unit"]); u != "" {
-		if r.unit = unitID(p.k.Matrix, u); r.unit == "" {
+		if r.unit = p.k.Matrix.UnitID(u); r.unit == "" {
 			bad("unit", "未知维护单位 "+u)
 		}
 		in.Unit = r.unit
@@ -143,7 +143,7 @@ func (p *policyPlanner) Parse(row map[string]string) (*batch.Candidate, []batch.
 	if len(errs) > 0 {
 		return &batch.Candidate{Name: in.Title}, errs
 	}
-	return &batch.Candidate{Keys: policyKeys(in.DocNo, in.Title, false), Similar: norm(in.Title), Unit: in.Unit,
+	return &batch.Candidate{Keys: policyKeys(in.DocNo, in.Title, false), Similar: cells.Norm(in.Title), Unit: in.Unit,
 		Name: in.Title, Value: r}, nil
 }
 

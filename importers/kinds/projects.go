@@ -30,10 +30,10 @@ type StageWords map[string]string
 func NewStageWords(catalog map[string]string) StageWords {
 	out := StageWords{}
 	for w, k := range catalog {
-		out[norm(w)] = k
+		out[cells.Norm(w)] = k
 	}
 	for _, k := range projects.Stages {
-		out[k], out[norm(matrix.StageLabel(k))] = k, k
+		out[k], out[cells.Norm(matrix.StageLabel(k))] = k, k
 	}
 	return out
 }
@@ -41,7 +41,7 @@ func NewStageWords(catalog map[string]string) StageWords {
 // Stage returns the stage key a cell names, or the folded cell itself when
 // it names none (validation then rejects it).
 func (w StageWords) Stage(s string) string {
-	if k, ok := w[norm(s)]; ok {
+	if k, ok := w[cells.Norm(s)]; ok {
 		return k
 	}
 	return cells.Fold(s)
@@ -58,7 +58,7 @@ func unknownStage() string {
 
 // ProjectType returns the project type key a cell names, or the folded cell.
 func ProjectType(s string) string {
-	n := norm(s)
+	n := cells.Norm(s)
 	if k, ok := TypeSynonyms[n]; ok {
 		return k
 	}
@@ -74,7 +74,7 @@ func ProjectType(s string) string {
 type Projects struct {
 	Repo  *projects.Repo
 	Vocab projects.Vocab
-	Units Units
+	Units core.UnitLookup
 	// Member tells whether a user is a member of a unit (a row's 负责人
 	// must be one); nil checks nothing.
 	Member func(ctx context.Context, unit, user string) bool
@@ -111,10 +111,10 @@ type projectRow struct {
 
 func projectKeys(credit, name, typ, unit string) []string {
 	var keys []string
-	if c := norm(credit); c != "" {
+	if c := cells.Norm(credit); c != "" {
 		keys = append(keys, "cc:"+strings.ToUpper(c))
 	}
-	if n := norm(name); n != "" {
+	if n := cells.Norm(name); n != "" {
 		keys = append(keys, "name:"+n+"|"+typ+"|"+unit)
 	}
 	return keys
@@ -122,7 +122,7 @@ func projectKeys(credit, name, typ, unit string) []string {
 
 func (p *projectPlanner) Keys(rec core.Record) ([]string, string, string, string) {
 	x := rec.(*projects.Project)
-	return projectKeys(x.CreditCode, x.Name, x.Type, x.Unit), x.Unit, x.Name, similar(x.Name)
+	return projectKeys(x.CreditCode, x.Name, x.Type, x.Unit), x.Unit, x.Name, cells.SimilarKey(x.Name)
 }
 
 func (p *projectPlanner) Parse(row map[string]string) (*batch.Candidate, []batch.FieldError) {
@@ -140,7 +140,7 @@ func (p *projectPlanner) Parse(row map[string]string) (*batch.Candidate, []batch
 	in.Enterprise, in.CreditCode = strings.TrimSpace(row["enterprise"]), strings.ToUpper(cells.Fold(row["credit_code"]))
 	in.Unit = p.env.Unit
 	if u := strings.TrimSpace(row["unit"]); u != "" {
-		if in.Unit = unitID(p.k.Units, u); in.Unit == "" {
+		if in.Unit = p.k.Units.UnitID(u); in.Unit == "" {
 			bad("unit", "未知责任单位 "+u)
 		}
 	}
@@ -167,7 +167,7 @@ func (p *projectPlanner) Parse(row map[string]string) (*batch.Candidate, []batch
 		r.others = others
 	}
 	if v := row["investment"]; strings.TrimSpace(v) != "" {
-		wan, _, err := cells.ParseAmount(withUnit(v, res.Units[res.Field("investment")]))
+		wan, _, err := cells.ParseAmount(cells.WithUnit(v, res.Units[res.Field("investment")]))
 		if err != nil {
 			bad("investment", err.Error())
 		}
@@ -183,7 +183,7 @@ func (p *projectPlanner) Parse(row map[string]string) (*batch.Candidate, []batch
 	if len(errs) > 0 {
 		return &batch.Candidate{Name: in.Name}, errs
 	}
-	return &batch.Candidate{Keys: projectKeys(in.CreditCode, in.Name, in.Type, in.Unit), Similar: similar(in.Name),
+	return &batch.Candidate{Keys: projectKeys(in.CreditCode, in.Name, in.Type, in.Unit), Similar: cells.SimilarKey(in.Name),
 		Unit: in.Unit, Name: in.Name, Value: r}, nil
 }
 
@@ -223,15 +223,15 @@ func (p *projectPlanner) Build(c *batch.Candidate, cur core.Record) (core.Record
 // column it has does (except the unit, which is kept).
 func overlay(in *projects.Input, r *projectRow) {
 	row, present := &r.in, r.present
-	pick(present, "type", &in.Type, row.Type)
-	pick(present, "name", &in.Name, row.Name)
-	pick(present, "industry", &in.Industry, row.Industry)
-	pick(present, "zone", &in.Zone, row.Zone)
-	pick(present, "summary", &in.Summary, row.Summary)
-	pick(present, "enterprise", &in.Enterprise, row.Enterprise)
-	pick(present, "credit_code", &in.CreditCode, row.CreditCode)
-	pick(present, "investment", &in.Investment, row.Investment)
-	pick(present, "signed_at", &in.Milestones.Signed, row.Milestones.Signed)
+	batch.Pick(present, "type", &in.Type, row.Type)
+	batch.Pick(present, "name", &in.Name, row.Name)
+	batch.Pick(present, "industry", &in.Industry, row.Industry)
+	batch.Pick(present, "zone", &in.Zone, row.Zone)
+	batch.Pick(present, "summary", &in.Summary, row.Summary)
+	batch.Pick(present, "enterprise", &in.Enterprise, row.Enterprise)
+	batch.Pick(present, "credit_code", &in.CreditCode, row.CreditCode)
+	batch.Pick(present, "investment", &in.Investment, row.Investment)
+	batch.Pick(present, "signed_at", &in.Milestones.Signed, row.Milestones.Signed)
 	// A blank 负责人 or 责任单位 keeps the stored one.
 	if present["officer"] && row.Officer != "" {
 		in.Officer = row.Officer
@@ -290,24 +290,5 @@ func importError(err error) error {
 	if ge, ok := projects.AsGateError(err); ok {
 		return core.Invalid("stage", "%s", ge.Message)
 	}
-	return onColumns(err, fieldKeys)
-}
-
-// onColumns names a module's field errors by the import keys of their
-// columns (keys: module field → import key; others keep their name), all of
-// them; any other error is returned as it is.
-func onColumns(err error, keys map[string]string) error {
-	fes := core.FieldErrors(err)
-	if len(fes) == 0 {
-		return err
-	}
-	var ps core.Problems
-	for _, fe := range fes {
-		k, ok := keys[fe.Field]
-		if !ok {
-			k = fe.Field
-		}
-		ps.Add(k, "%s", fe.Message)
-	}
-	return ps.Err()
+	return batch.OnColumns(err, fieldKeys)
 }

@@ -9,6 +9,7 @@ import (
 	"zhaoshang/importers/batch"
 	"zhaoshang/importers/header"
 	"zhaoshang/modules/core"
+	"zhaoshang/modules/core/cells"
 	"zhaoshang/modules/resources"
 )
 
@@ -125,19 +126,19 @@ type resourceKind[T any, P resourcePtr[T]] struct {
 	fields  []header.Field
 	repo    *core.Repo[T, P]
 	vocab   resources.Vocab
-	units   Units
+	units   core.UnitLookup
 	keys    func(v map[string]string, unit string) []string
 	similar func(v map[string]string) string
 }
 
 // Talents is the talents kind.
-func Talents(repo *resources.TalentRepo, v resources.Vocab, u Units) batch.Kind {
+func Talents(repo *resources.TalentRepo, v resources.Vocab, u core.UnitLookup) batch.Kind {
 	return &resourceKind[resources.Talent, *resources.Talent]{kind: resources.TalentKind, fields: TalentFields, repo: repo, vocab: v, units: u,
-		keys: talentKeys, similar: func(v map[string]string) string { return norm(v["name"]) }}
+		keys: talentKeys, similar: func(v map[string]string) string { return cells.Norm(v["name"]) }}
 }
 
 // Enterprises is the enterprises kind.
-func Enterprises(repo *resources.EnterpriseRepo, v resources.Vocab, u Units) batch.Kind {
+func Enterprises(repo *resources.EnterpriseRepo, v resources.Vocab, u core.UnitLookup) batch.Kind {
 	return &resourceKind[resources.Enterprise, *resources.Enterprise]{kind: resources.EnterpriseKind, fields: EnterpriseFields, repo: repo, vocab: v, units: u,
 		keys: enterpriseKeys, similar: enterpriseSimilar}
 }
@@ -145,36 +146,36 @@ func Enterprises(repo *resources.EnterpriseRepo, v resources.Vocab, u Units) bat
 // enterpriseSimilar is the core of the name the pool's duplicate check
 // compares (no place, legal form or brackets), at least 2 runes.
 func enterpriseSimilar(v map[string]string) string {
-	if n := norm(resources.NameCore(v["name"])); len([]rune(n)) >= 2 {
+	if n := cells.Norm(resources.NameCore(v["name"])); len([]rune(n)) >= 2 {
 		return n
 	}
 	return ""
 }
 
 // Institutes is the institutes and platforms kind.
-func Institutes(repo *resources.InstituteRepo, v resources.Vocab, u Units) batch.Kind {
+func Institutes(repo *resources.InstituteRepo, v resources.Vocab, u core.UnitLookup) batch.Kind {
 	return &resourceKind[resources.Institute, *resources.Institute]{kind: resources.InstituteKind, fields: InstituteFields, repo: repo, vocab: v, units: u,
-		keys: instituteKeys, similar: func(v map[string]string) string { return similar(v["name"]) }}
+		keys: instituteKeys, similar: func(v map[string]string) string { return cells.SimilarKey(v["name"]) }}
 }
 
 // Results is the technology results kind.
-func Results(repo *resources.ResultRepo, v resources.Vocab, u Units) batch.Kind {
+func Results(repo *resources.ResultRepo, v resources.Vocab, u core.UnitLookup) batch.Kind {
 	return &resourceKind[resources.TechResult, *resources.TechResult]{kind: resources.ResultKind, fields: ResultFields, repo: repo, vocab: v, units: u,
-		keys: resultKeys, similar: func(v map[string]string) string { return norm(v["title"]) }}
+		keys: resultKeys, similar: func(v map[string]string) string { return cells.Norm(v["title"]) }}
 }
 
 // Natural keys from a record's values as the form shows them (phone and
 // credit code normalised, choices canonical) and its owning unit.
 
 func talentKeys(v map[string]string, _ string) []string {
-	n := norm(v["name"])
+	n := cells.Norm(v["name"])
 	switch {
 	case n == "":
 		return nil
 	case v["phone"] != "":
 		return []string{"np:" + n + "|" + v["phone"]}
-	case norm(v["institution"]) != "":
-		return []string{"ni:" + n + "|" + norm(v["institution"])}
+	case cells.Norm(v["institution"]) != "":
+		return []string{"ni:" + n + "|" + cells.Norm(v["institution"])}
 	}
 	return nil
 }
@@ -183,14 +184,14 @@ func enterpriseKeys(v map[string]string, _ string) []string {
 	if c := v["credit_code"]; c != "" {
 		return []string{"cc:" + c}
 	}
-	if n := norm(v["name"]); n != "" {
+	if n := cells.Norm(v["name"]); n != "" {
 		return []string{"name:" + n}
 	}
 	return nil
 }
 
 func instituteKeys(v map[string]string, unit string) []string {
-	n := norm(v["name"])
+	n := cells.Norm(v["name"])
 	switch {
 	case n == "":
 		return nil
@@ -201,8 +202,8 @@ func instituteKeys(v map[string]string, unit string) []string {
 }
 
 func resultKeys(v map[string]string, _ string) []string {
-	if n := norm(v["title"]); n != "" {
-		return []string{"to:" + n + "|" + norm(v["owner"])}
+	if n := cells.Norm(v["title"]); n != "" {
+		return []string{"to:" + n + "|" + cells.Norm(v["owner"])}
 	}
 	return nil
 }
@@ -238,7 +239,7 @@ func (k *resourceKind[T, P]) Open(ctx context.Context, env batch.Env) (batch.Pla
 	if err != nil {
 		return nil, err
 	}
-	return &resourcePlanner[T, P]{k: k, env: env, im: im, present: present(env.Header), codes: map[string]owner{}}, nil
+	return &resourcePlanner[T, P]{k: k, env: env, im: im, present: batch.Present(env.Header), codes: map[string]owner{}}, nil
 }
 
 // owner is who holds a 统一社会信用代码: a stored record, or a row of the run.
@@ -283,11 +284,11 @@ func (p *resourcePlanner[T, P]) Parse(row map[string]string) (*batch.Candidate, 
 		switch f.Type {
 		case resources.TypeChoice:
 			rule := resourceChoices[f.Key]
-			v = choice(cell, f.Options(cat), rule.synonyms, rule.loose)
+			v = batch.Choice(cell, f.Options(cat), rule.synonyms, rule.loose)
 		case resources.TypeAmount:
-			v, err = amountText(cell, p.env.Header, f.Key)
+			v, err = batch.AmountText(cell, p.env.Header, f.Key)
 		case resources.TypeDate:
-			v, err = dateText(cell)
+			v, err = batch.DateText(cell)
 		case resources.TypePhone:
 			v, err = resources.NormalizePhone(cell)
 		case resources.TypeCreditCode:
@@ -301,7 +302,7 @@ func (p *resourcePlanner[T, P]) Parse(row map[string]string) (*batch.Candidate, 
 	}
 	keyUnit := p.env.Unit
 	if u := strings.TrimSpace(row["unit"]); u != "" {
-		if r.unit = unitID(p.k.units, u); r.unit == "" {
+		if r.unit = p.k.units.UnitID(u); r.unit == "" {
 			bad("unit", "未知单位 "+u)
 		}
 		keyUnit = r.unit
