@@ -107,7 +107,7 @@ func (p *Platform) ensureIndexes(ctx context.Context) error {
 // live under ZS_DATA/imports.
 func (p *Platform) newImporter() *batch.Importer {
 	return batch.New(p.Store.DB, p.Cfg.Files("imports"), p.Users, p.Log,
-		&kinds.Projects{Repo: p.Projects, Vocab: p.ProjectVocab(), Units: p.Matrix, Member: p.Member},
+		&projects.Ledger{Repo: p.Projects, Vocab: p.ProjectVocab(), Units: p.Matrix, Member: p.Member},
 		&kinds.Events{Repo: p.Records.Events, Matrix: p.Matrix, Pool: events.Pool{Engine: p.Sync.Engine}},
 		kinds.Talents(p.Records.Talents, p.Matrix, p.Matrix),
 		kinds.Enterprises(p.Records.Enterprises, p.Matrix, p.Matrix),

@@ -1,4 +1,4 @@
-package kinds
+package projects
 
 import (
 	"testing"
@@ -15,7 +15,7 @@ func defaultStageWords() map[string]string {
 }
 
 func TestSynonyms(t *testing.T) {
-	words := NewStageWords(defaultStageWords())
+	words := newStageWords(defaultStageWords())
 	for in, want := range map[string]string{
 		"在谈": "attract", "洽谈中": "attract", "接洽": "attract", "已签约": "process", "签约": "process",
 		"推送": "push", "终止": "dropped", "暂缓": "paused", "评估": "decision", "评审": "decision",
@@ -27,7 +27,7 @@ func TestSynonyms(t *testing.T) {
 		}
 	}
 	// An office's own table: its words only, keys and labels always.
-	own := NewStageWords(map[string]string{"已开工": "process", "ＫＯ": "dropped"})
+	own := newStageWords(map[string]string{"已开工": "process", "ＫＯ": "dropped"})
 	for in, want := range map[string]string{
 		"已开工": "process", "ko": "dropped", "服务": "服务", "在谈": "在谈", "Process": "process", "后道服务": "aftercare",
 	} {
@@ -37,7 +37,7 @@ func TestSynonyms(t *testing.T) {
 	}
 	for in, want := range map[string]string{"人才": "talent", "产业项目": "industry", "平台": "platform",
 		"Industry": "industry", "基金": "基金"} {
-		if got := ProjectType(in); got != want {
+		if got := ledgerType(in); got != want {
 			t.Errorf("ProjectType(%q) = %q, want %q", in, got, want)
 		}
 	}
