@@ -76,3 +76,22 @@ func IsField(err error, field, msg string) bool {
 	fe, ok := core.AsFieldError(err)
 	return ok && fe.Field == field && strings.Contains(fe.Message, msg)
 }
+
+// CheckFields checks a kind's ledger fields: registered under kind (with
+// the hidden id and version columns), and no label or synonym naming two
+// fields.
+func CheckFields(t testing.TB, kind string, fs []header.Field) {
+	t.Helper()
+	if got := header.FieldsFor(kind); len(got) == 0 || len(got) != len(fs) {
+		t.Errorf("%s: registered %d fields", kind, len(got))
+	}
+	seen := map[string]string{}
+	for _, f := range fs {
+		for _, n := range append([]string{f.Label}, f.Synonyms...) {
+			if prev, ok := seen[header.Normalize(n)]; ok && prev != f.Key {
+				t.Errorf("%s: name %q is both %s and %s", kind, n, prev, f.Key)
+			}
+			seen[header.Normalize(n)] = f.Key
+		}
+	}
+}
