@@ -10,7 +10,6 @@ import (
 	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"zhaoshang/importers/batch"
-	"zhaoshang/importers/kinds"
 	"zhaoshang/modules/aftercare"
 	"zhaoshang/modules/core"
 	"zhaoshang/modules/events"
@@ -109,11 +108,11 @@ func (p *Platform) newImporter() *batch.Importer {
 	return batch.New(p.Store.DB, p.Cfg.Files("imports"), p.Users, p.Log,
 		&projects.Ledger{Repo: p.Projects, Vocab: p.ProjectVocab(), Units: p.Matrix, Member: p.Member},
 		&events.Ledger{Repo: p.Records.Events, Matrix: p.Matrix, Pool: events.Pool{Engine: p.Sync.Engine}},
-		kinds.Talents(p.Records.Talents, p.Matrix, p.Matrix),
-		kinds.Enterprises(p.Records.Enterprises, p.Matrix, p.Matrix),
-		kinds.Institutes(p.Records.Institutes, p.Matrix, p.Matrix),
+		resources.TalentLedger(p.Records.Talents, p.Matrix, p.Matrix),
+		resources.EnterpriseLedger(p.Records.Enterprises, p.Matrix, p.Matrix),
+		resources.InstituteLedger(p.Records.Institutes, p.Matrix, p.Matrix),
 		&policies.Ledger{Repo: p.Records.Policies, Matrix: p.Matrix, Role: p.UserRole},
-		kinds.Results(p.Records.Results, p.Matrix, p.Matrix),
+		resources.ResultLedger(p.Records.Results, p.Matrix, p.Matrix),
 	)
 }
 

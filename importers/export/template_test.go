@@ -11,7 +11,6 @@ import (
 
 	"zhaoshang/importers/export"
 	"zhaoshang/importers/header"
-	_ "zhaoshang/importers/kinds" // registers the import fields of the resource kinds
 	"zhaoshang/importers/sheet"
 	"zhaoshang/modules/events"
 	"zhaoshang/modules/projects"

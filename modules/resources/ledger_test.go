@@ -1,4 +1,4 @@
-package kinds
+package resources
 
 import (
 	"context"
@@ -11,7 +11,7 @@ import (
 	"zhaoshang/importers/header"
 	"zhaoshang/modules/core"
 	"zhaoshang/modules/core/cells"
-	"zhaoshang/modules/resources"
+	"zhaoshang/modules/matrix/matrixtest"
 )
 
 func openResource(t *testing.T, k batch.Kind, env batch.Env) batch.Planner {
@@ -24,7 +24,7 @@ func openResource(t *testing.T, k batch.Kind, env batch.Env) batch.Planner {
 }
 
 func TestTalentRows(t *testing.T) {
-	k := Talents(nil, fakeMatrix{}, fakeMatrix{})
+	k := TalentLedger(nil, matrixtest.Defaults{}, matrixtest.Defaults{})
 	env := batchtest.Env(t, k.Fields(), "姓名", "人才类别", "手机", "工作单位", "职称", "研究领域", "意向区镇", "性别", "产业")
 	p := openResource(t, k, env)
 	for _, c := range []struct {
@@ -49,7 +49,7 @@ func TestTalentRows(t *testing.T) {
 	}
 
 	// Build goes through the pool's Check: vocabularies, required fields.
-	build := func(cur core.Record, cells ...string) (*resources.Talent, bool, error) {
+	build := func(cur core.Record, cells ...string) (*Talent, bool, error) {
 		c, errs := p.Parse(batchtest.Row(env, cells...))
 		if len(errs) > 0 {
 			t.Fatalf("parse %q: %v", cells, errs)
@@ -58,7 +58,7 @@ func TestTalentRows(t *testing.T) {
 		if err != nil {
 			return nil, false, err
 		}
-		return rec.(*resources.Talent), same, nil
+		return rec.(*Talent), same, nil
 	}
 	got, _, err := build(nil, "张三", "省双创人才", "13812345678", "某大学", "教授", "材料", "张浦", "男性", "新材料产业")
 	if err != nil {
@@ -84,7 +84,7 @@ func TestTalentRows(t *testing.T) {
 
 	// Updates overlay the file's columns: a column the file lacks keeps
 	// the stored value, a blank cell in one it has clears it.
-	stored := &resources.Talent{Meta: core.Meta{ID: "t1", Version: 3}, Name: "张三", Level: "省双创", Industry: "新材料",
+	stored := &Talent{Meta: core.Meta{ID: "t1", Version: 3}, Name: "张三", Level: "省双创", Industry: "新材料",
 		Phone: "13812345678", Institution: "某大学", Title: "教授", Field: "材料", IntendedZone: "张浦镇", Gender: "男",
 		Summary: "导入文件没有这一列", Email: "zs@example.com", Unit: "zs-zp"}
 	if _, same, err := build(stored, "张三", "省双创", "13812345678", "某大学", "教授", "材料", "张浦镇", "男", "新材料"); err != nil || !same {
@@ -113,7 +113,7 @@ func TestTalentRows(t *testing.T) {
 }
 
 func TestEnterpriseRows(t *testing.T) {
-	k := Enterprises(nil, fakeMatrix{}, fakeMatrix{})
+	k := EnterpriseLedger(nil, matrixtest.Defaults{}, matrixtest.Defaults{})
 	env := batchtest.Env(t, k.Fields(), "企业名称", "统一社会信用代码", "法人", "注册资本（亿元）", "成立时间", "注册地址", "联系人", "联系电话", "行业")
 	p := openResource(t, k, env)
 	cc := "91350100M000100Y43"
@@ -142,14 +142,14 @@ func TestEnterpriseRows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e := rec.(*resources.Enterprise); e.RegisteredCapital != 15000 || e.Founded.String() != "2019-05-08" || e.LegalPerson != "张三" {
+	if e := rec.(*Enterprise); e.RegisteredCapital != 15000 || e.Founded.String() != "2019-05-08" || e.LegalPerson != "张三" {
 		t.Errorf("built %+v", e)
 	}
 
 	// A credit code held by a stored enterprise, or by an earlier row of
 	// the file, is refused on its column (the store keeps codes unique).
 	p = openResource(t, k, env)
-	held := &resources.Enterprise{Meta: core.Meta{ID: "e1"}, Name: "已登记企业有限公司", CreditCode: cc, Industry: "新材料", Unit: "kfq"}
+	held := &Enterprise{Meta: core.Meta{ID: "e1"}, Name: "已登记企业有限公司", CreditCode: cc, Industry: "新材料", Unit: "kfq"}
 	if keys, unit, _, _ := p.Keys(held); !slices.Equal(keys, []string{"cc:" + cc, "name:已登记企业有限公司"}) || unit != "kfq" {
 		t.Errorf("stored keys %q %s", keys, unit)
 	}
@@ -168,13 +168,13 @@ func TestEnterpriseRows(t *testing.T) {
 	}
 	// Updating the holder itself is fine.
 	c, _ = p.Parse(batchtest.Row(env, "已登记企业有限公司", cc, "李四", "", "", "", "", "", "新材料"))
-	if rec, same, err := p.Build(c, held); err != nil || same || rec.(*resources.Enterprise).LegalPerson != "李四" {
+	if rec, same, err := p.Build(c, held); err != nil || same || rec.(*Enterprise).LegalPerson != "李四" {
 		t.Errorf("update of the holder: %v %v", same, err)
 	}
 }
 
 func TestInstituteAndResultRows(t *testing.T) {
-	k := Institutes(nil, fakeMatrix{}, fakeMatrix{})
+	k := InstituteLedger(nil, matrixtest.Defaults{}, matrixtest.Defaults{})
 	env := batchtest.Env(t, k.Fields(), "名称", "平台类型", "依托单位", "级别", "成立时间", "产业领域")
 	p := openResource(t, k, env)
 	keys, similar, bad := batchtest.Parsed(p, batchtest.Row(env, "某某先进技术研究院", "新研机构", "某大学", "江苏省级", "2020-06-01", "新材料"))
@@ -186,14 +186,14 @@ func TestInstituteAndResultRows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if in := rec.(*resources.Institute); in.Kind != resources.InstituteNewRD || in.Level != "省级" || in.Parent != "某大学" {
+	if in := rec.(*Institute); in.Kind != InstituteNewRD || in.Level != "省级" || in.Parent != "某大学" {
 		t.Errorf("built %+v", in)
 	}
 	c, _ = p.Parse(batchtest.Row(env, "某某研究院", "研究所", "", "", "", "新材料"))
 	if _, _, err := p.Build(c, nil); !batchtest.IsField(err, "kind", "") {
 		t.Errorf("unknown kind: %v", err)
 	}
-	stored := &resources.Institute{Meta: core.Meta{ID: "i1"}, Name: "某某先进技术研究院", Kind: resources.InstituteNewRD, Industry: "新材料", Unit: "zs-zp"}
+	stored := &Institute{Meta: core.Meta{ID: "i1"}, Name: "某某先进技术研究院", Kind: InstituteNewRD, Industry: "新材料", Unit: "zs-zp"}
 	if keys, _, _, _ := p.Keys(stored); !slices.Equal(keys, []string{"nku:某某先进技术研究院|新型研发机构|zs-zp", "nu:某某先进技术研究院|zs-zp"}) {
 		t.Errorf("stored institute keys %q", keys)
 	}
@@ -203,7 +203,7 @@ func TestInstituteAndResultRows(t *testing.T) {
 		t.Errorf("institute without 类别: keys %q", keys)
 	}
 
-	r := Results(nil, fakeMatrix{}, fakeMatrix{})
+	r := ResultLedger(nil, matrixtest.Defaults{}, matrixtest.Defaults{})
 	env = batchtest.Env(t, r.Fields(), "成果名称", "持有单位", "产业领域", "转化方式", "转化状态", "成交日期", "成交金额（万元）")
 	p = openResource(t, r, env)
 	if keys, similar, _ := batchtest.Parsed(p, batchtest.Row(env, "一种 传感器", "某大学", "新智造", "转让", "待转化", "", "")); !slices.Equal(keys, []string{"to:一种传感器|某大学"}) || similar != "一种传感器" {
@@ -214,7 +214,7 @@ func TestInstituteAndResultRows(t *testing.T) {
 		t.Errorf("deal on a listed result: %v", err)
 	}
 	c, _ = p.Parse(batchtest.Row(env, "一种传感器", "某大学", "新智造", "转让", "已成交", "2024-05-01", "30"))
-	if rec, _, err := p.Build(c, nil); err != nil || rec.(*resources.TechResult).TransferMode != "技术转让" {
+	if rec, _, err := p.Build(c, nil); err != nil || rec.(*TechResult).TransferMode != "技术转让" {
 		t.Errorf("transferred result: %v", err)
 	}
 }
@@ -229,12 +229,12 @@ func validCode(t *testing.T, first17 string) string {
 }
 
 func TestFieldsRegistered(t *testing.T) {
-	for kind, fs := range map[string][]header.Field{"talents": TalentFields, "enterprises": EnterpriseFields,
-		"institutes": InstituteFields, "results": ResultFields} {
+	for kind, fs := range map[string][]header.Field{"talents": TalentLedgerFields, "enterprises": EnterpriseLedgerFields,
+		"institutes": InstituteLedgerFields, "results": ResultLedgerFields} {
 		batchtest.CheckFields(t, kind, fs)
 	}
 	// Every pool field is importable, under the same key.
-	for _, k := range resources.Kinds {
+	for _, k := range Kinds {
 		fs := header.FieldsFor(k.Key)
 		for _, f := range k.Fields {
 			if !slices.ContainsFunc(fs, func(x header.Field) bool { return x.Key == f.Key }) {
