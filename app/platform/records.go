@@ -10,7 +10,6 @@ import (
 	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"zhaoshang/importers/batch"
-	"zhaoshang/importers/kinds"
 	"zhaoshang/modules/aftercare"
 	"zhaoshang/modules/core"
 	"zhaoshang/modules/events"
@@ -107,14 +106,22 @@ func (p *Platform) ensureIndexes(ctx context.Context) error {
 // live under ZS_DATA/imports.
 func (p *Platform) newImporter() *batch.Importer {
 	return batch.New(p.Store.DB, p.Cfg.Files("imports"), p.Users, p.Log,
-		&kinds.Projects{Repo: p.Projects, Vocab: p.ProjectVocab(), Units: p.Matrix, Member: p.Member},
-		&kinds.Events{Repo: p.Records.Events, Matrix: p.Matrix, Pool: events.Pool{Engine: p.Sync.Engine}},
-		kinds.Talents(p.Records.Talents, p.Matrix, p.Matrix),
-		kinds.Enterprises(p.Records.Enterprises, p.Matrix, p.Matrix),
-		kinds.Institutes(p.Records.Institutes, p.Matrix, p.Matrix),
-		&kinds.Policies{Repo: p.Records.Policies, Matrix: p.Matrix, Users: p.Users},
-		kinds.Results(p.Records.Results, p.Matrix, p.Matrix),
+		&projects.Ledger{Repo: p.Projects, Vocab: p.ProjectVocab(), Units: p.Matrix, Member: p.Member},
+		&events.Ledger{Repo: p.Records.Events, Matrix: p.Matrix, Pool: events.Pool{Engine: p.Sync.Engine}},
+		resources.TalentLedger(p.Records.Talents, p.Matrix, p.Matrix),
+		resources.EnterpriseLedger(p.Records.Enterprises, p.Matrix, p.Matrix),
+		resources.InstituteLedger(p.Records.Institutes, p.Matrix, p.Matrix),
+		&policies.Ledger{Repo: p.Records.Policies, Matrix: p.Matrix, Role: p.UserRole},
+		resources.ResultLedger(p.Records.Results, p.Matrix, p.Matrix),
 	)
+}
+
+// UserRole returns a user's role, "" when there is no such user.
+func (p *Platform) UserRole(ctx context.Context, user string) string {
+	if u, err := p.Users.Get(ctx, user); err == nil {
+		return u.Role
+	}
+	return ""
 }
 
 // Member tells whether user is an enabled member of unit (a 负责人 must be one).

@@ -4,9 +4,10 @@
 // an interrupted commit back, and undoes a finished batch unless its
 // records were edited since.
 //
-// The engine is the same for every kind; a Kind adapter (importers/kinds)
-// parses a row into the module's input, names its natural keys, and builds
-// the record through the module's own rules.
+// The engine is the same for every kind and knows no module; a Kind
+// adapter (each module's ledger.go) parses a row into the module's input,
+// names its natural keys, and builds the record through the module's own
+// rules.
 package batch
 
 import (

@@ -17,6 +17,7 @@ import (
 	"zhaoshang/importers/sheet"
 	"zhaoshang/modules/core"
 	"zhaoshang/modules/core/cells"
+	"zhaoshang/modules/projects"
 )
 
 func TestSafeCell(t *testing.T) {
@@ -140,7 +141,7 @@ func TestWriteRoundTrip(t *testing.T) {
 	for i, r := range rows {
 		srows = append(srows, sheet.Row{Num: i + 1, Cells: r})
 	}
-	res, err := header.Detect(srows, header.ProjectFields)
+	res, err := header.Detect(srows, projects.LedgerFields)
 	if err != nil {
 		t.Fatal(err)
 	}

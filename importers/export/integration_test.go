@@ -155,8 +155,8 @@ func TestExportAccess(t *testing.T) {
 		})
 	}
 	_, prows := download(t, admin, "/projects/export.xlsx")
-	if res, err := header.Detect([]sheet.Row{{Num: 1, Cells: prows[0]}}, header.ProjectFields); err != nil || len(res.Unmapped) > 0 ||
-		len(res.Columns) != len(prows[0]) || len(res.Columns) != len(header.ProjectFields) {
+	if res, err := header.Detect([]sheet.Row{{Num: 1, Cells: prows[0]}}, projects.LedgerFields); err != nil || len(res.Unmapped) > 0 ||
+		len(res.Columns) != len(prows[0]) || len(res.Columns) != len(projects.LedgerFields) {
 		t.Errorf("projects export header %q does not map onto every import field: %+v", prows[0], res)
 	}
 	if rows := prows; len(rows) != 31 {

@@ -11,10 +11,9 @@ import (
 
 	"zhaoshang/importers/export"
 	"zhaoshang/importers/header"
-	_ "zhaoshang/importers/kinds" // registers the import fields of the resource kinds
 	"zhaoshang/importers/sheet"
 	"zhaoshang/modules/events"
-	_ "zhaoshang/modules/projects" // declares the projects export columns (types of the template's columns)
+	"zhaoshang/modules/projects"
 	"zhaoshang/modules/resources"
 )
 
@@ -100,7 +99,7 @@ func TestTemplateProjects(t *testing.T) {
 	}
 	rows, _ := f.GetRows(export.TemplateSheet)
 	head := rows[0]
-	if len(head) != len(header.Visible(header.ProjectFields)) {
+	if len(head) != len(header.Visible(projects.LedgerFields)) {
 		t.Errorf("header = %q", head)
 	}
 	for _, l := range head {
@@ -136,7 +135,7 @@ func TestTemplateProjects(t *testing.T) {
 	}
 
 	// The importer maps the template's header completely.
-	res, err := header.Detect([]sheet.Row{{Num: 1, Cells: head}}, header.ProjectFields)
+	res, err := header.Detect([]sheet.Row{{Num: 1, Cells: head}}, projects.LedgerFields)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package header
+package header_test
 
 import (
 	"bytes"
@@ -10,7 +10,9 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"zhaoshang/importers/header"
 	"zhaoshang/importers/sheet"
+	"zhaoshang/modules/projects"
 )
 
 // rows builds rows from "|"-separated lines; an empty line is a blank row
@@ -42,7 +44,7 @@ func TestNormalize(t *testing.T) {
 		"((嵌套)括号)名称":    "名称",
 	}
 	for in, want := range cases {
-		if got := Normalize(in); got != want {
+		if got := header.Normalize(in); got != want {
 			t.Errorf("Normalize(%q) = %q, want %q", in, got, want)
 		}
 	}
@@ -125,7 +127,7 @@ func TestDetect(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			res, err := Detect(c.rows, ProjectFields)
+			res, err := header.Detect(c.rows, projects.LedgerFields)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -166,7 +168,7 @@ func TestDetectNoHeader(t *testing.T) {
 		"only title":     rows("2024年昆山开发区科技招商项目台账", "填报单位：某局"),
 		"one match only": rows("项目名称|甲|乙"),
 		"header too deep": func() []sheet.Row {
-			lines := make([]string, ScanRows)
+			lines := make([]string, header.ScanRows)
 			for i := range lines {
 				lines[i] = "说明文字"
 			}
@@ -175,8 +177,8 @@ func TestDetectNoHeader(t *testing.T) {
 	}
 	for name, rs := range cases {
 		t.Run(name, func(t *testing.T) {
-			_, err := Detect(rs, ProjectFields)
-			if !errors.Is(err, ErrNoHeader) {
+			_, err := header.Detect(rs, projects.LedgerFields)
+			if !errors.Is(err, header.ErrNoHeader) {
 				t.Fatalf("err = %v", err)
 			}
 			if strings.Contains(err.Error(), "\n") {
@@ -198,7 +200,7 @@ func TestIsSubtotal(t *testing.T) {
 		{[]string{"1", "量子芯片", "某公司", "合计"}, false},
 	}
 	for _, c := range cases {
-		if got := IsSubtotal(sheet.Row{Cells: c.cells}); got != c.want {
+		if got := header.IsSubtotal(sheet.Row{Cells: c.cells}); got != c.want {
 			t.Errorf("IsSubtotal(%q) = %v", c.cells, got)
 		}
 	}
@@ -249,7 +251,7 @@ func TestLedgerEndToEnd(t *testing.T) {
 	if it.Err() != nil {
 		t.Fatal(it.Err())
 	}
-	res, err := Detect(all, ProjectFields)
+	res, err := header.Detect(all, projects.LedgerFields)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -257,7 +259,7 @@ func TestLedgerEndToEnd(t *testing.T) {
 		t.Fatalf("header rows %d/%d", res.ParentRow, res.HeaderRow)
 	}
 	data := all[res.Index+1:]
-	if len(data) != 2 || data[0].Num != 5 || data[1].Num != 7 || !IsSubtotal(data[1]) || IsSubtotal(data[0]) {
+	if len(data) != 2 || data[0].Num != 5 || data[1].Num != 7 || !header.IsSubtotal(data[1]) || header.IsSubtotal(data[0]) {
 		t.Fatalf("data rows %+v", data)
 	}
 	got := res.Record(data[0])
@@ -272,20 +274,20 @@ func TestLedgerEndToEnd(t *testing.T) {
 }
 
 // FuzzDetect feeds arbitrary grids ("\n" between rows, "|" between cells):
-// Detect must not panic and its result must be self-consistent.
+// header.Detect must not panic and its result must be self-consistent.
 func FuzzDetect(f *testing.F) {
 	f.Add("项目名称|投资方|对接人\n量子|某公司|张三")
 	f.Add("标题\n|||\n序号|项目名称|对接信息|\n||对接人|联系电话")
 	f.Fuzz(func(t *testing.T, s string) {
 		rs := rows(strings.Split(s, "\n")...)
-		res, err := Detect(rs, ProjectFields)
+		res, err := header.Detect(rs, projects.LedgerFields)
 		if err != nil {
-			if !errors.Is(err, ErrNoHeader) {
+			if !errors.Is(err, header.ErrNoHeader) {
 				t.Fatalf("unexpected error %v", err)
 			}
 			return
 		}
-		if res.Index < 0 || res.Index >= len(rs) || res.Index >= ScanRows || rs[res.Index].Num != res.HeaderRow {
+		if res.Index < 0 || res.Index >= len(rs) || res.Index >= header.ScanRows || rs[res.Index].Num != res.HeaderRow {
 			t.Fatalf("bad index %d/%d of %d rows", res.Index, res.HeaderRow, len(rs))
 		}
 		if res.ParentRow != 0 && res.ParentRow != res.HeaderRow-1 {

@@ -50,3 +50,10 @@ func (s Scope) To(unit string) (narrowed Scope, ok bool) {
 func (s Scope) Search() search.Scope {
 	return search.Scope{All: s.All, Units: slices.Clone(s.Units)}
 }
+
+// UnitLookup resolves what a ledger cell names as a unit (its id, full
+// name or short name) to the unit's id; modules/matrix answers it, so a
+// module that reads unit names needs no more of the matrix than this.
+type UnitLookup interface {
+	UnitID(name string) string // "" when no unit matches
+}

@@ -24,6 +24,7 @@ type Matrix interface {
 	HasUnit(id string) bool
 	Name(id string) string
 	Units() []*matrix.Unit
+	UnitID(name string) string // a unit a ledger names (core.UnitLookup)
 }
 
 // Kinds of the resource pool participants link to (collection and search

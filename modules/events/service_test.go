@@ -99,7 +99,8 @@ func TestValidate(t *testing.T) {
 
 func (vocab) Name(id string) string { return id }
 
-func (vocab) Units() []*matrix.Unit { return matrix.DefaultUnits() }
+func (vocab) Units() []*matrix.Unit     { return matrix.DefaultUnits() }
+func (vocab) UnitID(name string) string { return matrix.UnitIDIn(matrix.DefaultUnits(), name) }
 
 func (vocab) Catalog(context.Context) (*matrix.Catalog, error) { return matrix.DefaultCatalog(), nil }
 

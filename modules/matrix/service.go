@@ -12,6 +12,7 @@ import (
 	"go.mongodb.org/mongo-driver/mongo"
 
 	"zhaoshang/modules/core"
+	"zhaoshang/modules/core/cells"
 )
 
 // Service owns the units, catalog and targets collections. Units are few
@@ -106,6 +107,26 @@ func (s *Service) Name(id string) string {
 		return u.Name
 	}
 	return id
+}
+
+// UnitID returns the id of the unit name names (core.UnitLookup), "" when
+// none matches.
+func (s *Service) UnitID(name string) string { return UnitIDIn(s.Units(), name) }
+
+// UnitIDIn returns the id of the unit among units that name names: its
+// id, full name or short name, compared folded (cells.Norm); "" when none
+// matches.
+func UnitIDIn(units []*Unit, name string) string {
+	v := cells.Norm(name)
+	if v == "" {
+		return ""
+	}
+	for _, u := range units {
+		if cells.Norm(u.ID) == v || cells.Norm(u.Name) == v || (u.Short != "" && cells.Norm(u.Short) == v) {
+			return u.ID
+		}
+	}
+	return ""
 }
 
 // Subtree returns ids plus every unit below them.

@@ -23,6 +23,7 @@ type Matrix interface {
 	HasUnit(id string) bool
 	Name(id string) string
 	Units() []*matrix.Unit
+	UnitID(name string) string // a unit a ledger names (core.UnitLookup)
 }
 
 // OtherIndustry is the 支持产业 of a policy that names no industry of the catalog.

@@ -16,6 +16,7 @@ func (vocab) Catalog(context.Context) (*matrix.Catalog, error) { return matrix.D
 func (vocab) HasUnit(id string) bool                           { return id == "kjj" || id == "zs-zs" }
 func (vocab) Name(id string) string                            { return id }
 func (vocab) Units() []*matrix.Unit                            { return matrix.DefaultUnits() }
+func (vocab) UnitID(name string) string                        { return matrix.UnitIDIn(matrix.DefaultUnits(), name) }
 
 func TestValidate(t *testing.T) {
 	now := time.Date(2025, 6, 1, 0, 0, 0, 0, core.Zone())

@@ -11,7 +11,7 @@ import (
 )
 
 // ExportSheet is the projects ledger as exported: the import fields
-// (header.ProjectFields keys, so labels and re-import mapping follow the
+// (LedgerFields keys, so labels and re-import mapping follow the
 // importer) with values as the importer reads them back: Chinese type and
 // stage labels, unit names, dates as dates, 万元 as numbers, the first
 // contact in 对接人 / 联系电话 and the others in 其他联系人 (FormatContacts).

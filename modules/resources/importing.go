@@ -11,7 +11,7 @@ import (
 	"zhaoshang/modules/matrix"
 )
 
-// The importer (importers/kinds) writes pool records in bulk, but through
+// The importer (ledger.go) writes pool records in bulk, but through
 // the same Check as the forms and the API: the rules live here only.
 
 // Importer builds records from imported rows for one import run: the
@@ -96,8 +96,3 @@ func Same(k *Kind, a, b Resource) bool {
 	}
 	return a.OwnerUnit() == b.OwnerUnit()
 }
-
-// NameCore is the part of a company name that the duplicate check compares
-// (places, brackets and legal-form words removed): the importer's key for
-// likely duplicates of enterprises.
-func NameCore(name string) string { return nameCore(name) }

@@ -23,6 +23,12 @@ func Fold(s string) string {
 	return strings.TrimSpace(width.Narrow.String(s))
 }
 
+// Norm folds a cell for comparisons: full-width to half-width, no spaces,
+// lower case.
+func Norm(s string) string {
+	return strings.ToLower(strings.Join(strings.Fields(Fold(s)), ""))
+}
+
 var amountRE = regexp.MustCompile(`^([+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)\s*(亿元|亿|万元|万|元)?$`)
 
 // ParseAmount reads an amount and returns it in 万元: 1200, "1,200",
@@ -56,6 +62,20 @@ func ParseAmount(s string) (wan float64, ok bool, err error) {
 	// A converted amount drops the float noise of the conversion (1.2亿 is
 	// 12000, not 11999.999999999998).
 	return math.Round(v*1e6) / 1e6, true, nil
+}
+
+// WithUnit appends a header's money unit (亿元, 元) to a bare number, so
+// that "1.2" under "总投资（亿元）" reads as 12000 万元; a cell with its own
+// unit keeps it.
+func WithUnit(v, unit string) string {
+	if unit == "" || unit == "万元" {
+		return v
+	}
+	bare := strings.NewReplacer(",", "", "，", "").Replace(Fold(v))
+	if _, err := strconv.ParseFloat(bare, 64); err != nil {
+		return v
+	}
+	return bare + unit
 }
 
 var mobileRE = regexp.MustCompile(`^1[3-9]\d{9}$`)

@@ -48,3 +48,14 @@ func FuzzParseAmount(f *testing.F) {
 		}
 	})
 }
+
+func TestWithUnit(t *testing.T) {
+	for _, c := range []struct{ v, unit, want string }{
+		{"1.5", "亿元", "1.5亿元"}, {"1,500", "元", "1500元"}, {"3000万元", "亿元", "3000万元"},
+		{"12", "万元", "12"}, {"12", "", "12"}, {"abc", "亿元", "abc"},
+	} {
+		if got := WithUnit(c.v, c.unit); got != c.want {
+			t.Errorf("withUnit(%q, %q) = %q, want %q", c.v, c.unit, got, c.want)
+		}
+	}
+}

@@ -1,9 +1,29 @@
 package cells
 
 import (
+	"regexp"
 	"strings"
 	"unicode/utf8"
 )
+
+var companySuffix = regexp.MustCompile(`(股份有限公司|有限责任公司|有限公司|集团|公司|研究院|研究所|中心|\(.*?\)|（.*?）)+$`)
+
+// SimilarKey is the loose name key an import groups likely duplicates by
+// (a new row whose key equals a stored record's goes to review): the
+// folded name without a company-form suffix or bracketed parts, at least 2
+// runes ("" when shorter).
+func SimilarKey(name string) string {
+	n := Norm(name)
+	n = strings.NewReplacer("（", "(", "）", ")").Replace(n)
+	for prev := ""; prev != n; {
+		prev = n
+		n = companySuffix.ReplaceAllString(n, "")
+	}
+	if len([]rune(n)) < 2 {
+		return ""
+	}
+	return n
+}
 
 // SimilarCores reports whether two name cores (names with their
 // company-form, place and kind words already removed) very likely name the

@@ -1,4 +1,4 @@
-package kinds
+package events
 
 import (
 	"context"
@@ -9,13 +9,16 @@ import (
 	"zhaoshang/importers/header"
 	"zhaoshang/modules/core"
 	"zhaoshang/modules/core/cells"
-	"zhaoshang/modules/events"
 	"zhaoshang/modules/matrix"
 )
 
-// EventFields are the columns of an events ledger (keys as the events
+// The events kind of the import engine (importers/batch): the ledger's
+// columns, how a row becomes an Input, its natural keys, and the record
+// built through ImportBuild.
+
+// LedgerFields are the columns of an events ledger (keys as the events
 // export writes them).
-var EventFields = header.Register(events.Kind, []header.Field{
+var LedgerFields = header.Register(Kind, []header.Field{
 	{Key: "title", Label: "活动名称", Synonyms: []string{"活动主题", "活动", "名称", "主题", "活动标题"}, Required: true},
 	{Key: "type", Label: "活动类型", Synonyms: []string{"类型", "活动形式", "形式", "活动类别"}, Choices: header.ChoiceEventType},
 	{Key: "status", Label: "状态", Synonyms: []string{"活动状态", "举办情况", "举办状态", "进展"}, Choices: header.ChoiceEventStatus},
@@ -45,7 +48,7 @@ const (
 // participantKinds are the list columns with the pool kind each lists and
 // the label of its count column.
 var participantKinds = []struct{ key, kind, count string }{
-	{participantEnterprises, events.KindEnterprises, "参与企业数"}, {participantTalents, events.KindTalents, "参与人才数"},
+	{participantEnterprises, KindEnterprises, "参与企业数"}, {participantTalents, KindTalents, "参与人才数"},
 }
 
 // participantsFormat is the 填写说明 line of a participant list column.
@@ -54,89 +57,89 @@ func participantsFormat(names, what string) string {
 		"时自动关联；空单元格表示清空名单，表中没有此列则保留原名单"
 }
 
-// EventStatusSynonyms maps what ledgers write in a 状态 column to status
+// ledgerStatuses maps what ledgers write in a 状态 column to status
 // keys (the labels 筹备中/已举办/已取消 and the keys are accepted too).
-var EventStatusSynonyms = map[string]string{
-	"筹备中": events.StatusPlanned, "筹备": events.StatusPlanned, "计划": events.StatusPlanned, "计划中": events.StatusPlanned,
-	"拟举办": events.StatusPlanned, "未举办": events.StatusPlanned, "待举办": events.StatusPlanned,
-	"已举办": events.StatusHeld, "举办": events.StatusHeld, "已完成": events.StatusHeld, "完成": events.StatusHeld, "已开展": events.StatusHeld,
-	"已取消": events.StatusCancelled, "取消": events.StatusCancelled,
-	events.StatusPlanned: events.StatusPlanned, events.StatusHeld: events.StatusHeld, events.StatusCancelled: events.StatusCancelled,
+var ledgerStatuses = map[string]string{
+	"筹备中": StatusPlanned, "筹备": StatusPlanned, "计划": StatusPlanned, "计划中": StatusPlanned,
+	"拟举办": StatusPlanned, "未举办": StatusPlanned, "待举办": StatusPlanned,
+	"已举办": StatusHeld, "举办": StatusHeld, "已完成": StatusHeld, "完成": StatusHeld, "已开展": StatusHeld,
+	"已取消": StatusCancelled, "取消": StatusCancelled,
+	StatusPlanned: StatusPlanned, StatusHeld: StatusHeld, StatusCancelled: StatusCancelled,
 }
 
-// Events is the events kind: natural key title + day + organiser unit;
+// Ledger is the events kind: natural key title + day + organiser unit;
 // likely duplicates by title and month (the same event entered by two
 // units, or with a mistyped day).
-type Events struct {
-	Repo   *events.Repo
-	Matrix events.Matrix
+type Ledger struct {
+	Repo   *Repo
+	Matrix Matrix
 	// Pool links the participant lists to the resource pool, as the event
 	// form does; the zero Pool keeps every name unlinked.
-	Pool events.Pool
+	Pool Pool
 }
 
-func (k *Events) Key() string            { return events.Kind }
-func (k *Events) Label() string          { return "活动" }
-func (k *Events) Fields() []header.Field { return EventFields }
-func (k *Events) Store() batch.Store     { return batch.StoreOf(k.Repo) }
+func (k *Ledger) Key() string            { return Kind }
+func (k *Ledger) Label() string          { return "活动" }
+func (k *Ledger) Fields() []header.Field { return LedgerFields }
+func (k *Ledger) Store() batch.Store     { return batch.StoreOf(k.Repo) }
 
 // Open reads the catalog once for the run.
-func (k *Events) Open(ctx context.Context, env batch.Env) (batch.Planner, error) {
+func (k *Ledger) Open(ctx context.Context, env batch.Env) (batch.Planner, error) {
 	cat, err := k.Matrix.Catalog(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return &eventPlanner{ctx: ctx, k: k, env: env, cat: cat, present: present(env.Header)}, nil
+	return &ledgerPlanner{ctx: ctx, k: k, env: env, cat: cat, present: batch.Present(env.Header)}, nil
 }
 
-type eventPlanner struct {
+type ledgerPlanner struct {
 	ctx     context.Context // the run's: Build looks participants up in the pool
-	k       *Events
+	k       *Ledger
 	env     batch.Env
 	cat     *matrix.Catalog
 	present map[string]bool
 }
 
-type eventRow struct {
-	in    events.Input
+type ledgerRow struct {
+	in    Input
 	unit  string              // named in the row
 	names map[string][]string // participant list column → names
 }
 
-func eventKeys(title, day, unit string) []string {
-	if n := norm(title); n != "" && day != "" {
+func ledgerKeys(title, day, unit string) []string {
+	if n := cells.Norm(title); n != "" && day != "" {
 		return []string{"e:" + n + "|" + day + "|" + unit}
 	}
 	return nil
 }
 
-func eventSimilar(title, day string) string {
-	if n := norm(title); n != "" && len(day) >= 7 {
+func ledgerSimilar(title, day string) string {
+	if n := cells.Norm(title); n != "" && len(day) >= 7 {
 		return n + "|" + day[:7]
 	}
 	return ""
 }
 
-func (p *eventPlanner) Keys(rec core.Record) ([]string, string, string, string) {
-	e := rec.(*events.Event)
+func (p *ledgerPlanner) Keys(rec core.Record) ([]string, string, string, string) {
+	e := rec.(*Event)
 	day := e.Date.String()
-	return eventKeys(e.Title, day, e.Unit), e.Unit, e.Title, eventSimilar(e.Title, day)
+	return ledgerKeys(e.Title, day, e.Unit), e.Unit, e.Title, ledgerSimilar(e.Title, day)
 }
 
-func (p *eventPlanner) Parse(row map[string]string) (*batch.Candidate, []batch.FieldError) {
+func (p *ledgerPlanner) Parse(row map[string]string) (*batch.Candidate, []batch.FieldError) {
 	var errs []batch.FieldError
 	bad := func(key, msg string) { errs = append(errs, batch.FieldError{Field: key, Message: msg}) }
-	r := &eventRow{names: map[string][]string{}}
+	r := &ledgerRow{names: map[string][]string{}}
 	in := &r.in
 	in.Title, in.Place, in.Summary = strings.TrimSpace(row["title"]), strings.TrimSpace(row["place"]), strings.TrimSpace(row["summary"])
-	in.Type = choice(row["type"], p.cat.EventTypes, nil, true)
-	if s := norm(row["status"]); s != "" {
-		if in.Status = EventStatusSynonyms[s]; in.Status == "" {
+	in.Type = batch.Choice(row["type"], p.cat.EventTypes, nil, true)
+	if s := cells.Norm(row["status"]); s != "" {
+		if in.Status = ledgerStatuses[s]; in.Status == "" {
 			in.Status = cells.Fold(row["status"])
 		}
 	}
 	for key, dst := range map[string]*string{"date": &in.Date, "end_date": &in.EndDate} {
-		v, err := dateText(row[key])
+		v, err := batch.DateText(row[key])
 		if err != nil {
 			bad(key, err.Error())
 		}
@@ -144,13 +147,13 @@ func (p *eventPlanner) Parse(row map[string]string) (*batch.Candidate, []batch.F
 	}
 	for key, dst := range map[string]*int{"attendees": &in.Attendees, "enterprise_count": &in.Participants.EnterpriseCount,
 		"talent_count": &in.Participants.TalentCount} {
-		n, err := parseCount(row[key])
+		n, err := batch.ParseCount(row[key])
 		if err != nil {
 			bad(key, err.Error())
 		}
 		*dst = n
 	}
-	in.CoOrganisers = splitList(row["co_organisers"])
+	in.CoOrganisers = batch.SplitList(row["co_organisers"])
 	for _, pk := range participantKinds {
 		names, err := participantNames(row[pk.key], pk.kind, pk.count)
 		if err != nil {
@@ -158,11 +161,11 @@ func (p *eventPlanner) Parse(row map[string]string) (*batch.Candidate, []batch.F
 		}
 		r.names[pk.key] = names
 	}
-	in.ActionLines = choices(row["action_lines"], p.cat.ActionLines, nil, true)
-	in.Industries = choices(row["industries"], p.cat.List("industries"), nil, false)
+	in.ActionLines = batch.Choices(row["action_lines"], p.cat.ActionLines, nil, true)
+	in.Industries = batch.Choices(row["industries"], p.cat.List("industries"), nil, false)
 	in.Unit = p.env.Unit
 	if u := strings.TrimSpace(row["unit"]); u != "" {
-		if r.unit = unitID(p.k.Matrix, u); r.unit == "" {
+		if r.unit = p.k.Matrix.UnitID(u); r.unit == "" {
 			bad("unit", "未知主办单位 "+u)
 		}
 		in.Unit = r.unit
@@ -170,27 +173,27 @@ func (p *eventPlanner) Parse(row map[string]string) (*batch.Candidate, []batch.F
 	if len(errs) > 0 {
 		return &batch.Candidate{Name: in.Title}, errs
 	}
-	return &batch.Candidate{Keys: eventKeys(in.Title, in.Date, in.Unit), Similar: eventSimilar(in.Title, in.Date),
+	return &batch.Candidate{Keys: ledgerKeys(in.Title, in.Date, in.Unit), Similar: ledgerSimilar(in.Title, in.Date),
 		Unit: in.Unit, Name: in.Title, Value: r}, nil
 }
 
-// eventFieldKeys maps the module's validation fields to import columns.
-var eventFieldKeys = map[string]string{"participants": "enterprise_count"}
+// ledgerColumns maps the module's validation fields to import columns.
+var ledgerColumns = map[string]string{"participants": "enterprise_count"}
 
-func (p *eventPlanner) Build(c *batch.Candidate, cur core.Record) (core.Record, bool, error) {
-	r := c.Value.(*eventRow)
-	in, stored := r.in, (*events.Event)(nil)
+func (p *ledgerPlanner) Build(c *batch.Candidate, cur core.Record) (core.Record, bool, error) {
+	r := c.Value.(*ledgerRow)
+	in, stored := r.in, (*Event)(nil)
 	if cur != nil {
-		stored = cur.(*events.Event)
-		in = events.InputOf(stored)
+		stored = cur.(*Event)
+		in = InputOf(stored)
 		p.overlay(&in, r)
 	}
 	if err := p.participants(&in, r); err != nil {
 		return nil, false, err
 	}
-	out, changed, err := events.ImportBuild(in, stored, p.cat, p.k.Matrix, p.env.Scope, p.env.Now)
+	out, changed, err := ImportBuild(in, stored, p.cat, p.k.Matrix, p.env.Scope, p.env.Now)
 	if err != nil {
-		return nil, false, onColumns(err, eventFieldKeys)
+		return nil, false, batch.OnColumns(err, ledgerColumns)
 	}
 	return out, !changed, nil
 }
@@ -199,13 +202,13 @@ func (p *eventPlanner) Build(c *batch.Candidate, cur core.Record) (core.Record, 
 // list cells are, within the form's limits. A bare number is refused: the
 // count has a column of its own (count names it).
 func participantNames(cell, kind, count string) ([]string, error) {
-	names := splitList(cell)
+	names := batch.SplitList(cell)
 	if len(names) == 1 {
-		if _, err := parseCount(names[0]); err == nil {
+		if _, err := batch.ParseCount(names[0]); err == nil {
 			return nil, fmt.Errorf("请填写名称而不是数量 %q（数量请填在“%s”列）", names[0], count)
 		}
 	}
-	if err := events.CheckNames(kind, names); err != nil {
+	if err := CheckNames(kind, names); err != nil {
 		return nil, err
 	}
 	return names, nil
@@ -213,15 +216,15 @@ func participantNames(cell, kind, count string) ([]string, error) {
 
 // participants replaces each participant list the ledger has a column for
 // (in holds the stored lists): a stored name keeps its ref, another is
-// linked to the pool as the form links it (events.Pool.ImportRefs). A list
+// linked to the pool as the form links it (Pool.ImportRefs). A list
 // the file lacks stays as stored.
-func (p *eventPlanner) participants(in *events.Input, r *eventRow) error {
+func (p *ledgerPlanner) participants(in *Input, r *ledgerRow) error {
 	for _, pk := range participantKinds {
 		if !p.present[pk.key] {
 			continue
 		}
 		dst := &in.Participants.Enterprises
-		if pk.kind == events.KindTalents {
+		if pk.kind == KindTalents {
 			dst = &in.Participants.Talents
 		}
 		refs, err := p.k.Pool.ImportRefs(p.ctx, p.env.Scope, pk.kind, r.names[pk.key], *dst)
@@ -236,22 +239,22 @@ func (p *eventPlanner) participants(in *events.Input, r *eventRow) error {
 // overlay copies the columns the ledger has onto the stored input: a
 // column the file lacks never clears a stored value, a blank cell in a
 // column it has does (a blank 主办单位 keeps the organiser).
-func (p *eventPlanner) overlay(in *events.Input, r *eventRow) {
+func (p *ledgerPlanner) overlay(in *Input, r *ledgerRow) {
 	row, has := &r.in, p.present
-	pick(has, "title", &in.Title, row.Title)
-	pick(has, "type", &in.Type, row.Type)
-	pick(has, "status", &in.Status, row.Status)
-	pick(has, "date", &in.Date, row.Date)
-	pick(has, "end_date", &in.EndDate, row.EndDate)
-	pick(has, "place", &in.Place, row.Place)
-	pick(has, "summary", &in.Summary, row.Summary)
+	batch.Pick(has, "title", &in.Title, row.Title)
+	batch.Pick(has, "type", &in.Type, row.Type)
+	batch.Pick(has, "status", &in.Status, row.Status)
+	batch.Pick(has, "date", &in.Date, row.Date)
+	batch.Pick(has, "end_date", &in.EndDate, row.EndDate)
+	batch.Pick(has, "place", &in.Place, row.Place)
+	batch.Pick(has, "summary", &in.Summary, row.Summary)
 	if has["unit"] && r.unit != "" {
 		in.Unit = r.unit
 	}
-	pick(has, "co_organisers", &in.CoOrganisers, row.CoOrganisers)
-	pick(has, "action_lines", &in.ActionLines, row.ActionLines)
-	pick(has, "industries", &in.Industries, row.Industries)
-	pick(has, "attendees", &in.Attendees, row.Attendees)
-	pick(has, "enterprise_count", &in.Participants.EnterpriseCount, row.Participants.EnterpriseCount)
-	pick(has, "talent_count", &in.Participants.TalentCount, row.Participants.TalentCount)
+	batch.Pick(has, "co_organisers", &in.CoOrganisers, row.CoOrganisers)
+	batch.Pick(has, "action_lines", &in.ActionLines, row.ActionLines)
+	batch.Pick(has, "industries", &in.Industries, row.Industries)
+	batch.Pick(has, "attendees", &in.Attendees, row.Attendees)
+	batch.Pick(has, "enterprise_count", &in.Participants.EnterpriseCount, row.Participants.EnterpriseCount)
+	batch.Pick(has, "talent_count", &in.Participants.TalentCount, row.Participants.TalentCount)
 }

@@ -1,23 +1,21 @@
-package kinds
+package events
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"testing"
 
 	"zhaoshang/importers/batch"
+	"zhaoshang/importers/batch/batchtest"
 	"zhaoshang/modules/core"
-	"zhaoshang/modules/events"
-	"zhaoshang/modules/policies"
-	"zhaoshang/modules/users"
+	"zhaoshang/modules/matrix/matrixtest"
 )
 
 func TestEventRows(t *testing.T) {
-	k := &Events{Matrix: fakeMatrix{}}
-	env := envFor(t, k.Fields(), "活动主题", "活动形式", "举办时间", "活动地点", "主办单位", "协办单位", "参会人数", "参会企业数", "产业", "状态")
+	k := &Ledger{Matrix: matrixtest.Defaults{}}
+	env := batchtest.Env(t, k.Fields(), "活动主题", "活动形式", "举办时间", "活动地点", "主办单位", "协办单位", "参会人数", "参会企业数", "产业", "状态")
 	p, err := k.Open(context.Background(), env)
 	if err != nil {
 		t.Fatal(err)
@@ -38,11 +36,11 @@ func TestEventRows(t *testing.T) {
 		{"estimated count", []string{"沙龙", "沙龙", "2024-03-05", "", "", "", "约100", "", "", ""}, nil, "", []string{"attendees"}},
 		{"unknown unit", []string{"沙龙", "沙龙", "2024-03-05", "", "火星", "", "", "", "", ""}, nil, "", []string{"unit"}},
 	} {
-		checkKeys(t, p, env, c.name, c.cells, c.keys, c.similar, c.bad)
+		batchtest.CheckKeys(t, p, env, c.name, c.cells, c.keys, c.similar, c.bad)
 	}
 
-	build := func(cur *events.Event, cells ...string) (*events.Event, bool, error) {
-		c, errs := p.Parse(rowOf(env, cells...))
+	build := func(cur *Event, cells ...string) (*Event, bool, error) {
+		c, errs := p.Parse(batchtest.Row(env, cells...))
 		if len(errs) > 0 {
 			t.Fatalf("parse %q: %v", cells, errs)
 		}
@@ -57,13 +55,13 @@ func TestEventRows(t *testing.T) {
 		if err != nil {
 			return nil, false, err
 		}
-		return rec.(*events.Event), same, nil
+		return rec.(*Event), same, nil
 	}
 	e, _, err := build(nil, "新能源项目路演", "项目路演", "2024年3月5日", "张浦镇", "", "某协会、某园区", "120人", "30家", "新能源产业", "已举办")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e.Type != "路演" || e.Unit != "zs-zp" || e.Attendees != 120 || e.Participants.EnterpriseCount != 30 || e.Status != events.StatusHeld ||
+	if e.Type != "路演" || e.Unit != "zs-zp" || e.Attendees != 120 || e.Participants.EnterpriseCount != 30 || e.Status != StatusHeld ||
 		!slices.Equal(e.Industries, []string{"新能源"}) || len(e.CoOrganisers) != 2 || e.Date.String() != "2024-03-05" {
 		t.Errorf("built %+v", e)
 	}
@@ -76,7 +74,7 @@ func TestEventRows(t *testing.T) {
 		{[]string{"沙龙", "沙龙", "2024-03-05", "", "开发区分队", "", "", "", "", ""}, "unit"}, // outside zp's scope
 		{[]string{"沙龙", "沙龙", "2024-03-05", "", "", "", "", "", "芯片", ""}, "industries"},
 	} {
-		if _, _, err := build(nil, c.cells...); !isField(err, c.field, "") {
+		if _, _, err := build(nil, c.cells...); !batchtest.IsField(err, c.field, "") {
 			t.Errorf("build %q: %v, want field %s", c.cells, err, c.field)
 		}
 	}
@@ -84,7 +82,7 @@ func TestEventRows(t *testing.T) {
 	// columns the file lacks stay.
 	stored := *e
 	stored.ID, stored.Version, stored.Summary = "ev1", 2, "纪要"
-	stored.Participants.Enterprises = []events.Ref{{ID: "ent1", Name: "某企业"}}
+	stored.Participants.Enterprises = []Ref{{ID: "ent1", Name: "某企业"}}
 	if _, same, err := build(&stored, "新能源项目路演", "路演", "2024-03-05", "张浦镇", "", "某协会、某园区", "120", "30", "新能源", "已举办"); err != nil || !same {
 		t.Errorf("unchanged: same=%v err=%v", same, err)
 	}
@@ -94,77 +92,12 @@ func TestEventRows(t *testing.T) {
 	}
 }
 
-type fakeUsers map[string]string // name → role
-
-func (f fakeUsers) Get(_ context.Context, name string) (*users.User, error) {
-	if r, ok := f[name]; ok {
-		return &users.User{Name: name, Role: r}, nil
-	}
-	return nil, core.ErrNotFound
-}
-
-func TestPolicyRows(t *testing.T) {
-	k := &Policies{Matrix: fakeMatrix{}, Users: fakeUsers{"zp_officer": "officer", "zp_manager": "manager"}}
-	env := envFor(t, k.Fields(), "政策名称", "发文字号", "发文机关", "政策级别", "有效性", "政策分类", "发文日期", "有效期至")
-	if _, err := k.Open(context.Background(), env); !errors.Is(err, core.ErrForbidden) {
-		t.Fatalf("officer may not import policies: %v", err)
-	}
-	env.Actor.User = "zp_manager"
-	p, err := k.Open(context.Background(), env)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range []struct {
-		name    string
-		cells   []string
-		keys    []string
-		similar string
-		bad     []string
-	}{
-		{"文号", []string{"昆山市科技 创新政策", "昆科字[2023] 53 号", "昆山市科技局", "市", "现行有效", "科技创新", "2023-05-01", ""},
-			[]string{"doc:昆科字〔2023〕53号"}, "昆山市科技创新政策", nil},
-		{"no 文号: title", []string{"张浦镇人才政策", "", "张浦镇", "区镇级", "", "人才", "", ""}, []string{"title:张浦镇人才政策"}, "张浦镇人才政策", nil},
-		{"bad date", []string{"某政策", "", "某局", "省级", "", "", "2023-02-30", ""}, nil, "", []string{"issued_on"}},
-	} {
-		checkKeys(t, p, env, c.name, c.cells, c.keys, c.similar, c.bad)
-	}
-	c, _ := p.Parse(rowOf(env, "昆山市科技创新政策", "昆科字〔2023〕53号", "昆山市科技局", "市", "现行有效", "科技创新、人才", "2023-05-01", ""))
-	rec, _, err := p.Build(c, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pol := rec.(*policies.Policy)
-	if pol.Level != "市级" || pol.Status != policies.StatusValid || !slices.Equal(pol.Categories, []string{"科技创新政策", "人才政策"}) || pol.Unit != "zs-zp" {
-		t.Errorf("built %+v", pol)
-	}
-	stored := &policies.Policy{Meta: core.Meta{ID: "p1"}, Title: "昆山市科技创新政策", DocNo: "昆科字〔2023〕53号", Level: "市级", Unit: "kjj",
-		Status: policies.StatusValid, Issuer: "昆山市科技局"}
-	if keys, unit, _, _ := p.Keys(stored); !slices.Equal(keys, []string{"doc:昆科字〔2023〕53号", "title:昆山市科技创新政策"}) || unit != "kjj" {
-		t.Errorf("stored keys %q %s", keys, unit)
-	}
-	// A policy of a unit outside the writer's scope is not overwritten.
-	if _, _, err := p.Build(c, stored); !isField(err, "unit", "无权修改") {
-		t.Errorf("update of kjj's policy by a 张浦 manager: %v", err)
-	}
-	mine := *stored
-	mine.Unit, mine.Clauses = "zs-zp", []policies.Clause{{No: "1", Title: "奖励"}}
-	c, _ = p.Parse(rowOf(env, "昆山市科技创新政策", "昆科字〔2023〕53号", "昆山市科技局", "市级", "有效", "", "2023-05-01", "2025-12-31"))
-	rec, same, err := p.Build(c, &mine)
-	if err != nil || same {
-		t.Fatalf("update: same=%v err=%v", same, err)
-	}
-	if got := rec.(*policies.Policy); len(got.Clauses) != 1 || got.Categories != nil || got.EffectiveTo.String() != "2025-12-31" ||
-		got.IssuedOn != core.NewDate(2023, 5, 1) {
-		t.Errorf("updated %+v", got)
-	}
-}
-
 // A participant list cell is split on 、，,；; and line breaks (full or
 // half width), trimmed, without blanks or repeats.
 func TestParticipantCells(t *testing.T) {
-	long := strings.Repeat("长", events.MaxParticipantName+1)
+	long := strings.Repeat("长", MaxParticipantName+1)
 	var names []string
-	for i := range events.MaxParticipants + 1 {
+	for i := range MaxParticipants + 1 {
 		names = append(names, fmt.Sprintf("企业%03d", i))
 	}
 	many := strings.Join(names, "、")
@@ -189,7 +122,7 @@ func TestParticipantCells(t *testing.T) {
 		{"name too long", long, nil, "最多 100 字"},
 		{"too many", many, nil, "最多登记 300 个"},
 	} {
-		got, err := participantNames(c.cell, events.KindEnterprises, "参与企业数")
+		got, err := participantNames(c.cell, KindEnterprises, "参与企业数")
 		msg := ""
 		if err != nil {
 			msg = err.Error()
@@ -204,8 +137,8 @@ func TestParticipantCells(t *testing.T) {
 // another name (no pool here) stays a name; counts never fall below the
 // list; a file without a list column keeps the stored list.
 func TestEventParticipantLists(t *testing.T) {
-	k := &Events{Matrix: fakeMatrix{}}
-	env := envFor(t, k.Fields(), "活动主题", "活动形式", "举办时间", "参会企业数", "参会企业", "嘉宾名单")
+	k := &Ledger{Matrix: matrixtest.Defaults{}}
+	env := batchtest.Env(t, k.Fields(), "活动主题", "活动形式", "举办时间", "参会企业数", "参会企业", "嘉宾名单")
 	if !slices.Equal([]string{env.Header.Columns[4], env.Header.Columns[5]}, []string{participantEnterprises, participantTalents}) {
 		t.Fatalf("header maps %v", env.Header.Columns)
 	}
@@ -213,9 +146,9 @@ func TestEventParticipantLists(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	build := func(env batch.Env, p batch.Planner, cur *events.Event, cells ...string) (*events.Event, bool) {
+	build := func(env batch.Env, p batch.Planner, cur *Event, cells ...string) (*Event, bool) {
 		t.Helper()
-		c, errs := p.Parse(rowOf(env, cells...))
+		c, errs := p.Parse(batchtest.Row(env, cells...))
 		if len(errs) > 0 {
 			t.Fatalf("parse %q: %v", cells, errs)
 		}
@@ -229,30 +162,30 @@ func TestEventParticipantLists(t *testing.T) {
 		if err != nil {
 			t.Fatalf("build %q: %v", cells, err)
 		}
-		return rec.(*events.Event), same
+		return rec.(*Event), same
 	}
 	e, _ := build(env, p, nil, "沙龙", "沙龙", "2024-03-05", "1", "甲公司、乙公司", "张三")
-	if !slices.Equal(e.Participants.Enterprises, []events.Ref{{Name: "甲公司"}, {Name: "乙公司"}}) ||
-		!slices.Equal(e.Participants.Talents, []events.Ref{{Name: "张三"}}) || e.Participants.EnterpriseCount != 2 || e.Participants.TalentCount != 1 {
+	if !slices.Equal(e.Participants.Enterprises, []Ref{{Name: "甲公司"}, {Name: "乙公司"}}) ||
+		!slices.Equal(e.Participants.Talents, []Ref{{Name: "张三"}}) || e.Participants.EnterpriseCount != 2 || e.Participants.TalentCount != 1 {
 		t.Errorf("new event's participants %+v", e.Participants)
 	}
 
 	stored := *e
 	stored.ID, stored.Version = "ev1", 3
-	stored.Participants.Enterprises = []events.Ref{{ID: "ent1", Name: "甲公司"}, {ID: "ent2", Name: "乙公司"}}
-	stored.Participants.Talents = []events.Ref{{ID: "tal1", Name: "张三"}}
+	stored.Participants.Enterprises = []Ref{{ID: "ent1", Name: "甲公司"}, {ID: "ent2", Name: "乙公司"}}
+	stored.Participants.Talents = []Ref{{ID: "tal1", Name: "张三"}}
 	keep := slices.Clone(stored.Participants.Enterprises)
 	if _, same := build(env, p, &stored, "沙龙", "沙龙", "2024-03-05", "2", "甲公司、乙公司", "张三"); !same {
 		t.Error("the same names changed the event")
 	}
 	upd, same := build(env, p, &stored, "沙龙", "沙龙", "2024-03-05", "2", "乙公司；丙公司", "")
-	if same || !slices.Equal(upd.Participants.Enterprises, []events.Ref{{ID: "ent2", Name: "乙公司"}, {Name: "丙公司"}}) ||
+	if same || !slices.Equal(upd.Participants.Enterprises, []Ref{{ID: "ent2", Name: "乙公司"}, {Name: "丙公司"}}) ||
 		upd.Participants.Talents != nil || upd.Participants.TalentCount != 1 || !slices.Equal(stored.Participants.Enterprises, keep) {
 		t.Errorf("update %+v same=%v (stored %+v)", upd.Participants, same, stored.Participants)
 	}
 
 	// Without the list columns the stored lists stay.
-	env2 := envFor(t, k.Fields(), "活动主题", "活动形式", "举办时间", "参会企业数")
+	env2 := batchtest.Env(t, k.Fields(), "活动主题", "活动形式", "举办时间", "参会企业数")
 	p2, err := k.Open(context.Background(), env2)
 	if err != nil {
 		t.Fatal(err)
@@ -263,20 +196,6 @@ func TestEventParticipantLists(t *testing.T) {
 	}
 }
 
-// checkKeys parses one row and compares its natural keys, its similar-name
-// key and the fields it was rejected on with the case's.
-func checkKeys(t *testing.T, p batch.Planner, env batch.Env, name string, cells, keys []string, similar string, bad []string) {
-	t.Helper()
-	c, errs := p.Parse(rowOf(env, cells...))
-	var gotBad, gotKeys []string
-	gotSimilar := ""
-	for _, e := range errs {
-		gotBad = append(gotBad, e.Field)
-	}
-	if len(errs) == 0 {
-		gotKeys, gotSimilar = c.Keys, c.Similar
-	}
-	if !slices.Equal(gotKeys, keys) || gotSimilar != similar || !slices.Equal(gotBad, bad) {
-		t.Errorf("%s: keys %q similar %q bad %q; want %q %q %q", name, gotKeys, gotSimilar, gotBad, keys, similar, bad)
-	}
+func TestFieldsRegistered(t *testing.T) {
+	batchtest.CheckFields(t, "events", LedgerFields)
 }

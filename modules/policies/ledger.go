@@ -1,4 +1,4 @@
-package kinds
+package policies
 
 import (
 	"context"
@@ -10,13 +10,15 @@ import (
 	"zhaoshang/modules/core"
 	"zhaoshang/modules/core/cells"
 	"zhaoshang/modules/matrix"
-	"zhaoshang/modules/policies"
-	"zhaoshang/modules/users"
 )
 
-// PolicyFields are the columns of a policy library ledger (keys as the
+// The policies kind of the import engine (importers/batch): the ledger's
+// columns, how a row becomes an Input, its natural keys, and the record
+// built through ImportBuild by a Writer.
+
+// LedgerFields are the columns of a policy library ledger (keys as the
 // policies export writes them). Clauses are not a column.
-var PolicyFields = header.Register(policies.Kind, []header.Field{
+var LedgerFields = header.Register(Kind, []header.Field{
 	{Key: "title", Label: "标题", Synonyms: []string{"政策名称", "政策标题", "文件名称", "名称", "政策文件", "文件标题"}, Required: true},
 	{Key: "doc_no", Label: "文号", Synonyms: []string{"发文字号", "文件编号", "政策文号", "发文文号", "文件文号"}},
 	{Key: "issuer", Label: "发文单位", Synonyms: []string{"发文机关", "发布单位", "发布机关", "制定机关", "发文部门"}},
@@ -32,102 +34,96 @@ var PolicyFields = header.Register(policies.Kind, []header.Field{
 	{Key: "body", Label: "正文", Synonyms: []string{"政策内容", "主要内容", "内容", "摘要", "政策摘要", "政策要点"}},
 })
 
-var policyLevelSynonyms = map[string]string{
+var levelSynonyms = map[string]string{
 	"国家": "国家级", "部级": "国家级", "省": "省级", "江苏省": "省级", "江苏省级": "省级",
 	"市": "市级", "昆山市": "市级", "昆山市级": "市级", "县级市": "市级",
 	"区": "区级", "区镇": "区级", "区镇级": "区级", "镇级": "区级",
 }
 
-var policyStatusSynonyms = map[string]string{
-	"现行有效": policies.StatusValid, "有效": policies.StatusValid, "是": policies.StatusValid,
-	"废止": policies.StatusExpired, "已废止": policies.StatusExpired, "已失效": policies.StatusExpired, "过期": policies.StatusExpired,
-	"已过期": policies.StatusExpired, "否": policies.StatusExpired,
+var statusSynonyms = map[string]string{
+	"现行有效": StatusValid, "有效": StatusValid, "是": StatusValid,
+	"废止": StatusExpired, "已废止": StatusExpired, "已失效": StatusExpired, "过期": StatusExpired,
+	"已过期": StatusExpired, "否": StatusExpired,
 }
 
-// Users looks up who imports (policies are written by managers and admins).
-type Users interface {
-	Get(ctx context.Context, name string) (*users.User, error)
-}
-
-// Policies is the policy library kind: natural key 文号 (policies.DocNoKey),
+// Ledger is the policy library kind: natural key 文号 (DocNoKey),
 // else (no 文号 in the row) the title; likely duplicates by title. Every
 // signed-in user reads every policy, but only managers and admins write
 // them, and only policies of units in their scope.
-type Policies struct {
-	Repo   *policies.Repo
-	Matrix policies.Matrix
-	Users  Users
+type Ledger struct {
+	Repo   *Repo
+	Matrix Matrix
+	// Role returns the role of a user ("" when unknown): only managers
+	// and admins write policies.
+	Role func(ctx context.Context, user string) string
 }
 
-func (k *Policies) Key() string            { return policies.Kind }
-func (k *Policies) Label() string          { return "政策" }
-func (k *Policies) Fields() []header.Field { return PolicyFields }
-func (k *Policies) Store() batch.Store     { return batch.StoreOf(k.Repo) }
+func (k *Ledger) Key() string            { return Kind }
+func (k *Ledger) Label() string          { return "政策" }
+func (k *Ledger) Fields() []header.Field { return LedgerFields }
+func (k *Ledger) Store() batch.Store     { return batch.StoreOf(k.Repo) }
 
 // Open refuses an importer who may not write policies (the whole file,
 // before any row), and reads the catalog once for the run.
-func (k *Policies) Open(ctx context.Context, env batch.Env) (batch.Planner, error) {
-	role := ""
-	if u, err := k.Users.Get(ctx, env.Actor.User); err == nil {
-		role = u.Role
-	}
-	if !policies.CanWrite(role) {
+func (k *Ledger) Open(ctx context.Context, env batch.Env) (batch.Planner, error) {
+	role := k.Role(ctx, env.Actor.User)
+	if !CanWrite(role) {
 		return nil, fmt.Errorf("只有单位负责人和管理员可以导入政策：%w", core.ErrForbidden)
 	}
 	cat, err := k.Matrix.Catalog(ctx)
 	if err != nil {
 		return nil, err
 	}
-	w := policies.Writer{Actor: env.Actor, Role: role, Scope: env.Scope}
-	return &policyPlanner{k: k, env: env, cat: cat, w: w, present: present(env.Header)}, nil
+	w := Writer{Actor: env.Actor, Role: role, Scope: env.Scope}
+	return &ledgerPlanner{k: k, env: env, cat: cat, w: w, present: batch.Present(env.Header)}, nil
 }
 
-type policyPlanner struct {
-	k       *Policies
+type ledgerPlanner struct {
+	k       *Ledger
 	env     batch.Env
 	cat     *matrix.Catalog
-	w       policies.Writer
+	w       Writer
 	present map[string]bool
 }
 
-type policyRow struct {
-	in   policies.Input
+type ledgerRow struct {
+	in   Input
 	unit string // named in the row
 }
 
-func policyKeys(docNo, title string, stored bool) []string {
+func ledgerKeys(docNo, title string, stored bool) []string {
 	var keys []string
-	if d := policies.DocNoKey(cells.Fold(docNo)); d != "" {
+	if d := DocNoKey(cells.Fold(docNo)); d != "" {
 		keys = append(keys, "doc:"+d)
 		if !stored {
 			return keys
 		}
 	}
-	if t := norm(title); t != "" {
+	if t := cells.Norm(title); t != "" {
 		keys = append(keys, "title:"+t)
 	}
 	return keys
 }
 
-func (p *policyPlanner) Keys(rec core.Record) ([]string, string, string, string) {
-	x := rec.(*policies.Policy)
-	return policyKeys(x.DocNo, x.Title, true), x.Unit, x.Title, norm(x.Title)
+func (p *ledgerPlanner) Keys(rec core.Record) ([]string, string, string, string) {
+	x := rec.(*Policy)
+	return ledgerKeys(x.DocNo, x.Title, true), x.Unit, x.Title, cells.Norm(x.Title)
 }
 
-func (p *policyPlanner) Parse(row map[string]string) (*batch.Candidate, []batch.FieldError) {
+func (p *ledgerPlanner) Parse(row map[string]string) (*batch.Candidate, []batch.FieldError) {
 	var errs []batch.FieldError
 	bad := func(key, msg string) { errs = append(errs, batch.FieldError{Field: key, Message: msg}) }
-	r := &policyRow{}
+	r := &ledgerRow{}
 	in := &r.in
 	in.Title, in.DocNo, in.Issuer = strings.TrimSpace(row["title"]), cells.Fold(row["doc_no"]), strings.TrimSpace(row["issuer"])
 	in.Body = strings.TrimSpace(row["body"])
-	in.Level = choice(row["level"], policies.Levels, policyLevelSynonyms, false)
-	in.Status = choice(row["status"], policies.Statuses, policyStatusSynonyms, false)
-	in.Categories = choices(row["categories"], policies.Categories, nil, true)
-	in.SupportModes = choices(row["support_modes"], policies.SupportModes, nil, true)
-	in.Industries = choices(row["industries"], append(p.cat.List("industries"), policies.OtherIndustry), nil, false)
+	in.Level = batch.Choice(row["level"], Levels, levelSynonyms, false)
+	in.Status = batch.Choice(row["status"], Statuses, statusSynonyms, false)
+	in.Categories = batch.Choices(row["categories"], Categories, nil, true)
+	in.SupportModes = batch.Choices(row["support_modes"], SupportModes, nil, true)
+	in.Industries = batch.Choices(row["industries"], append(p.cat.List("industries"), OtherIndustry), nil, false)
 	for key, dst := range map[string]*string{"issued_on": &in.IssuedOn, "effective_from": &in.EffectiveFrom, "effective_to": &in.EffectiveTo} {
-		v, err := dateText(row[key])
+		v, err := batch.DateText(row[key])
 		if err != nil {
 			bad(key, err.Error())
 		}
@@ -135,7 +131,7 @@ func (p *policyPlanner) Parse(row map[string]string) (*batch.Candidate, []batch.
 	}
 	in.Unit = p.env.Unit
 	if u := strings.TrimSpace(row["unit"]); u != "" {
-		if r.unit = unitID(p.k.Matrix, u); r.unit == "" {
+		if r.unit = p.k.Matrix.UnitID(u); r.unit == "" {
 			bad("unit", "未知维护单位 "+u)
 		}
 		in.Unit = r.unit
@@ -143,23 +139,23 @@ func (p *policyPlanner) Parse(row map[string]string) (*batch.Candidate, []batch.
 	if len(errs) > 0 {
 		return &batch.Candidate{Name: in.Title}, errs
 	}
-	return &batch.Candidate{Keys: policyKeys(in.DocNo, in.Title, false), Similar: norm(in.Title), Unit: in.Unit,
+	return &batch.Candidate{Keys: ledgerKeys(in.DocNo, in.Title, false), Similar: cells.Norm(in.Title), Unit: in.Unit,
 		Name: in.Title, Value: r}, nil
 }
 
-func (p *policyPlanner) Build(c *batch.Candidate, cur core.Record) (core.Record, bool, error) {
-	r := c.Value.(*policyRow)
+func (p *ledgerPlanner) Build(c *batch.Candidate, cur core.Record) (core.Record, bool, error) {
+	r := c.Value.(*ledgerRow)
 	if cur == nil {
-		out, _, err := policies.ImportBuild(r.in, nil, p.cat, p.k.Matrix, p.w, p.env.Now)
+		out, _, err := ImportBuild(r.in, nil, p.cat, p.k.Matrix, p.w, p.env.Now)
 		if err != nil {
 			return nil, false, err
 		}
 		return out, false, nil
 	}
-	x := cur.(*policies.Policy)
-	in := policies.InputOf(x)
+	x := cur.(*Policy)
+	in := InputOf(x)
 	p.overlay(&in, r)
-	out, changed, err := policies.ImportBuild(in, x, p.cat, p.k.Matrix, p.w, p.env.Now)
+	out, changed, err := ImportBuild(in, x, p.cat, p.k.Matrix, p.w, p.env.Now)
 	if err != nil {
 		return nil, false, err
 	}
@@ -168,7 +164,7 @@ func (p *policyPlanner) Build(c *batch.Candidate, cur core.Record) (core.Record,
 
 // overlay copies the columns the ledger has onto the stored input (a blank
 // 维护单位 keeps the unit; clauses are kept).
-func (p *policyPlanner) overlay(in *policies.Input, r *policyRow) {
+func (p *ledgerPlanner) overlay(in *Input, r *ledgerRow) {
 	row, has := &r.in, p.present
 	for key, f := range map[string][2]*string{
 		"title": {&in.Title, &row.Title}, "doc_no": {&in.DocNo, &row.DocNo}, "issuer": {&in.Issuer, &row.Issuer},

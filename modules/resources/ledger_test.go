@@ -1,4 +1,4 @@
-package kinds
+package resources
 
 import (
 	"context"
@@ -7,10 +7,11 @@ import (
 	"testing"
 
 	"zhaoshang/importers/batch"
+	"zhaoshang/importers/batch/batchtest"
 	"zhaoshang/importers/header"
 	"zhaoshang/modules/core"
 	"zhaoshang/modules/core/cells"
-	"zhaoshang/modules/resources"
+	"zhaoshang/modules/matrix/matrixtest"
 )
 
 func openResource(t *testing.T, k batch.Kind, env batch.Env) batch.Planner {
@@ -22,22 +23,9 @@ func openResource(t *testing.T, k batch.Kind, env batch.Env) batch.Planner {
 	return p
 }
 
-// parsed is a row's outcome: its keys and similar key, or the field keys
-// of its problems.
-func parsed(p batch.Planner, row map[string]string) (keys []string, similar string, bad []string) {
-	c, errs := p.Parse(row)
-	for _, e := range errs {
-		bad = append(bad, e.Field)
-	}
-	if len(errs) == 0 {
-		keys, similar = c.Keys, c.Similar
-	}
-	return keys, similar, bad
-}
-
 func TestTalentRows(t *testing.T) {
-	k := Talents(nil, fakeMatrix{}, fakeMatrix{})
-	env := envFor(t, k.Fields(), "姓名", "人才类别", "手机", "工作单位", "职称", "研究领域", "意向区镇", "性别", "产业")
+	k := TalentLedger(nil, matrixtest.Defaults{}, matrixtest.Defaults{})
+	env := batchtest.Env(t, k.Fields(), "姓名", "人才类别", "手机", "工作单位", "职称", "研究领域", "意向区镇", "性别", "产业")
 	p := openResource(t, k, env)
 	for _, c := range []struct {
 		name    string
@@ -54,15 +42,15 @@ func TestTalentRows(t *testing.T) {
 		{"bad phone", []string{"赵六", "其他", "12345", "", "", "", "", "", "新材料"}, nil, "", []string{"phone"}},
 		{"phone with words", []string{"赵六", "其他", "138 1234 5678 转 8", "", "", "", "", "", "新材料"}, nil, "", []string{"phone"}},
 	} {
-		keys, similar, bad := parsed(p, rowOf(env, c.cells...))
+		keys, similar, bad := batchtest.Parsed(p, batchtest.Row(env, c.cells...))
 		if !slices.Equal(keys, c.keys) || similar != c.similar || !slices.Equal(bad, c.bad) {
 			t.Errorf("%s: keys %q similar %q bad %q; want %q %q %q", c.name, keys, similar, bad, c.keys, c.similar, c.bad)
 		}
 	}
 
 	// Build goes through the pool's Check: vocabularies, required fields.
-	build := func(cur core.Record, cells ...string) (*resources.Talent, bool, error) {
-		c, errs := p.Parse(rowOf(env, cells...))
+	build := func(cur core.Record, cells ...string) (*Talent, bool, error) {
+		c, errs := p.Parse(batchtest.Row(env, cells...))
 		if len(errs) > 0 {
 			t.Fatalf("parse %q: %v", cells, errs)
 		}
@@ -70,7 +58,7 @@ func TestTalentRows(t *testing.T) {
 		if err != nil {
 			return nil, false, err
 		}
-		return rec.(*resources.Talent), same, nil
+		return rec.(*Talent), same, nil
 	}
 	got, _, err := build(nil, "张三", "省双创人才", "13812345678", "某大学", "教授", "材料", "张浦", "男性", "新材料产业")
 	if err != nil {
@@ -96,7 +84,7 @@ func TestTalentRows(t *testing.T) {
 
 	// Updates overlay the file's columns: a column the file lacks keeps
 	// the stored value, a blank cell in one it has clears it.
-	stored := &resources.Talent{Meta: core.Meta{ID: "t1", Version: 3}, Name: "张三", Level: "省双创", Industry: "新材料",
+	stored := &Talent{Meta: core.Meta{ID: "t1", Version: 3}, Name: "张三", Level: "省双创", Industry: "新材料",
 		Phone: "13812345678", Institution: "某大学", Title: "教授", Field: "材料", IntendedZone: "张浦镇", Gender: "男",
 		Summary: "导入文件没有这一列", Email: "zs@example.com", Unit: "zs-zp"}
 	if _, same, err := build(stored, "张三", "省双创", "13812345678", "某大学", "教授", "材料", "张浦镇", "男", "新材料"); err != nil || !same {
@@ -110,23 +98,23 @@ func TestTalentRows(t *testing.T) {
 		t.Errorf("Build changed the stored record: %+v", stored)
 	}
 	// A row out of the importer's scope is refused on its unit column.
-	env2 := envFor(t, k.Fields(), "姓名", "人才层次", "产业领域", "所属单位")
+	env2 := batchtest.Env(t, k.Fields(), "姓名", "人才层次", "产业领域", "所属单位")
 	p2 := openResource(t, k, env2)
-	c, errs := p2.Parse(rowOf(env2, "钱七", "其他", "新材料", "开发区分队"))
+	c, errs := p2.Parse(batchtest.Row(env2, "钱七", "其他", "新材料", "开发区分队"))
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}
 	if _, _, err := p2.Build(c, nil); err == nil || !strings.Contains(err.Error(), "无权") {
 		t.Errorf("other unit's talent: %v", err)
 	}
-	if _, _, bad := parsed(p2, rowOf(env2, "钱七", "其他", "新材料", "火星分队")); !slices.Equal(bad, []string{"unit"}) {
+	if _, _, bad := batchtest.Parsed(p2, batchtest.Row(env2, "钱七", "其他", "新材料", "火星分队")); !slices.Equal(bad, []string{"unit"}) {
 		t.Errorf("unknown unit: bad %q", bad)
 	}
 }
 
 func TestEnterpriseRows(t *testing.T) {
-	k := Enterprises(nil, fakeMatrix{}, fakeMatrix{})
-	env := envFor(t, k.Fields(), "企业名称", "统一社会信用代码", "法人", "注册资本（亿元）", "成立时间", "注册地址", "联系人", "联系电话", "行业")
+	k := EnterpriseLedger(nil, matrixtest.Defaults{}, matrixtest.Defaults{})
+	env := batchtest.Env(t, k.Fields(), "企业名称", "统一社会信用代码", "法人", "注册资本（亿元）", "成立时间", "注册地址", "联系人", "联系电话", "行业")
 	p := openResource(t, k, env)
 	cc := "91350100M000100Y43"
 	for _, c := range []struct {
@@ -144,96 +132,91 @@ func TestEnterpriseRows(t *testing.T) {
 		{"待定", []string{"某公司", cc, "", "", "待定", "", "", "", ""}, nil, "", []string{"founded"}},
 		{"amount words", []string{"某公司", cc, "", "约五千万", "", "", "", "", ""}, nil, "", []string{"registered_capital"}},
 	} {
-		keys, similar, bad := parsed(p, rowOf(env, c.cells...))
+		keys, similar, bad := batchtest.Parsed(p, batchtest.Row(env, c.cells...))
 		if !slices.Equal(keys, c.keys) || similar != c.similar || !slices.Equal(bad, c.bad) {
 			t.Errorf("%s: keys %q similar %q bad %q; want %q %q %q", c.name, keys, similar, bad, c.keys, c.similar, c.bad)
 		}
 	}
-	c, _ := p.Parse(rowOf(env, "昆山某某传感科技有限公司", cc, "张三", "1.5", "2019/5/8", "", "", "", "新智造"))
+	c, _ := p.Parse(batchtest.Row(env, "昆山某某传感科技有限公司", cc, "张三", "1.5", "2019/5/8", "", "", "", "新智造"))
 	rec, _, err := p.Build(c, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e := rec.(*resources.Enterprise); e.RegisteredCapital != 15000 || e.Founded.String() != "2019-05-08" || e.LegalPerson != "张三" {
+	if e := rec.(*Enterprise); e.RegisteredCapital != 15000 || e.Founded.String() != "2019-05-08" || e.LegalPerson != "张三" {
 		t.Errorf("built %+v", e)
 	}
 
 	// A credit code held by a stored enterprise, or by an earlier row of
 	// the file, is refused on its column (the store keeps codes unique).
 	p = openResource(t, k, env)
-	held := &resources.Enterprise{Meta: core.Meta{ID: "e1"}, Name: "已登记企业有限公司", CreditCode: cc, Industry: "新材料", Unit: "kfq"}
+	held := &Enterprise{Meta: core.Meta{ID: "e1"}, Name: "已登记企业有限公司", CreditCode: cc, Industry: "新材料", Unit: "kfq"}
 	if keys, unit, _, _ := p.Keys(held); !slices.Equal(keys, []string{"cc:" + cc, "name:已登记企业有限公司"}) || unit != "kfq" {
 		t.Errorf("stored keys %q %s", keys, unit)
 	}
-	c, _ = p.Parse(rowOf(env, "换了名字的公司", cc, "", "", "", "", "", "", "新材料"))
-	if _, _, err := p.Build(c, nil); !isField(err, "credit_code", "已登记为企业「已登记企业有限公司」") {
+	c, _ = p.Parse(batchtest.Row(env, "换了名字的公司", cc, "", "", "", "", "", "", "新材料"))
+	if _, _, err := p.Build(c, nil); !batchtest.IsField(err, "credit_code", "已登记为企业「已登记企业有限公司」") {
 		t.Errorf("code of a stored enterprise: %v", err)
 	}
 	other := validCode(t, "91320583MA1M9XY4P")
-	c, _ = p.Parse(rowOf(env, "甲公司", other, "", "", "", "", "", "", "新材料"))
+	c, _ = p.Parse(batchtest.Row(env, "甲公司", other, "", "", "", "", "", "", "新材料"))
 	if _, _, err := p.Build(c, nil); err != nil {
 		t.Fatal(err)
 	}
-	c, _ = p.Parse(rowOf(env, "乙公司", other, "", "", "", "", "", "", "新材料"))
-	if _, _, err := p.Build(c, nil); !isField(err, "credit_code", "本文件中的「甲公司」") {
+	c, _ = p.Parse(batchtest.Row(env, "乙公司", other, "", "", "", "", "", "", "新材料"))
+	if _, _, err := p.Build(c, nil); !batchtest.IsField(err, "credit_code", "本文件中的「甲公司」") {
 		t.Errorf("code of an earlier row: %v", err)
 	}
 	// Updating the holder itself is fine.
-	c, _ = p.Parse(rowOf(env, "已登记企业有限公司", cc, "李四", "", "", "", "", "", "新材料"))
-	if rec, same, err := p.Build(c, held); err != nil || same || rec.(*resources.Enterprise).LegalPerson != "李四" {
+	c, _ = p.Parse(batchtest.Row(env, "已登记企业有限公司", cc, "李四", "", "", "", "", "", "新材料"))
+	if rec, same, err := p.Build(c, held); err != nil || same || rec.(*Enterprise).LegalPerson != "李四" {
 		t.Errorf("update of the holder: %v %v", same, err)
 	}
 }
 
 func TestInstituteAndResultRows(t *testing.T) {
-	k := Institutes(nil, fakeMatrix{}, fakeMatrix{})
-	env := envFor(t, k.Fields(), "名称", "平台类型", "依托单位", "级别", "成立时间", "产业领域")
+	k := InstituteLedger(nil, matrixtest.Defaults{}, matrixtest.Defaults{})
+	env := batchtest.Env(t, k.Fields(), "名称", "平台类型", "依托单位", "级别", "成立时间", "产业领域")
 	p := openResource(t, k, env)
-	keys, similar, bad := parsed(p, rowOf(env, "某某先进技术研究院", "新研机构", "某大学", "江苏省级", "2020-06-01", "新材料"))
+	keys, similar, bad := batchtest.Parsed(p, batchtest.Row(env, "某某先进技术研究院", "新研机构", "某大学", "江苏省级", "2020-06-01", "新材料"))
 	if !slices.Equal(keys, []string{"nku:某某先进技术研究院|新型研发机构|zs-zp"}) || similar != "某某先进技术" || bad != nil {
 		t.Errorf("institute keys %q %q %q", keys, similar, bad)
 	}
-	c, _ := p.Parse(rowOf(env, "某某先进技术研究院", "新研机构", "某大学", "江苏省级", "2020-06-01", "新材料"))
+	c, _ := p.Parse(batchtest.Row(env, "某某先进技术研究院", "新研机构", "某大学", "江苏省级", "2020-06-01", "新材料"))
 	rec, _, err := p.Build(c, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if in := rec.(*resources.Institute); in.Kind != resources.InstituteNewRD || in.Level != "省级" || in.Parent != "某大学" {
+	if in := rec.(*Institute); in.Kind != InstituteNewRD || in.Level != "省级" || in.Parent != "某大学" {
 		t.Errorf("built %+v", in)
 	}
-	c, _ = p.Parse(rowOf(env, "某某研究院", "研究所", "", "", "", "新材料"))
-	if _, _, err := p.Build(c, nil); !isField(err, "kind", "") {
+	c, _ = p.Parse(batchtest.Row(env, "某某研究院", "研究所", "", "", "", "新材料"))
+	if _, _, err := p.Build(c, nil); !batchtest.IsField(err, "kind", "") {
 		t.Errorf("unknown kind: %v", err)
 	}
-	stored := &resources.Institute{Meta: core.Meta{ID: "i1"}, Name: "某某先进技术研究院", Kind: resources.InstituteNewRD, Industry: "新材料", Unit: "zs-zp"}
+	stored := &Institute{Meta: core.Meta{ID: "i1"}, Name: "某某先进技术研究院", Kind: InstituteNewRD, Industry: "新材料", Unit: "zs-zp"}
 	if keys, _, _, _ := p.Keys(stored); !slices.Equal(keys, []string{"nku:某某先进技术研究院|新型研发机构|zs-zp", "nu:某某先进技术研究院|zs-zp"}) {
 		t.Errorf("stored institute keys %q", keys)
 	}
-	env = envFor(t, k.Fields(), "平台名称", "产业领域")
+	env = batchtest.Env(t, k.Fields(), "平台名称", "产业领域")
 	p = openResource(t, k, env)
-	if keys, _, _ := parsed(p, rowOf(env, "某某先进技术研究院", "新材料")); !slices.Equal(keys, []string{"nu:某某先进技术研究院|zs-zp"}) {
+	if keys, _, _ := batchtest.Parsed(p, batchtest.Row(env, "某某先进技术研究院", "新材料")); !slices.Equal(keys, []string{"nu:某某先进技术研究院|zs-zp"}) {
 		t.Errorf("institute without 类别: keys %q", keys)
 	}
 
-	r := Results(nil, fakeMatrix{}, fakeMatrix{})
-	env = envFor(t, r.Fields(), "成果名称", "持有单位", "产业领域", "转化方式", "转化状态", "成交日期", "成交金额（万元）")
+	r := ResultLedger(nil, matrixtest.Defaults{}, matrixtest.Defaults{})
+	env = batchtest.Env(t, r.Fields(), "成果名称", "持有单位", "产业领域", "转化方式", "转化状态", "成交日期", "成交金额（万元）")
 	p = openResource(t, r, env)
-	if keys, similar, _ := parsed(p, rowOf(env, "一种 传感器", "某大学", "新智造", "转让", "待转化", "", "")); !slices.Equal(keys, []string{"to:一种传感器|某大学"}) || similar != "一种传感器" {
+	if keys, similar, _ := batchtest.Parsed(p, batchtest.Row(env, "一种 传感器", "某大学", "新智造", "转让", "待转化", "", "")); !slices.Equal(keys, []string{"to:一种传感器|某大学"}) || similar != "一种传感器" {
 		t.Errorf("result keys %q %q", keys, similar)
 	}
-	c, _ = p.Parse(rowOf(env, "一种传感器", "某大学", "新智造", "转让", "待转化", "2024-05-01", "30"))
-	if _, _, err := p.Build(c, nil); !isField(err, "status", "已转化") {
+	c, _ = p.Parse(batchtest.Row(env, "一种传感器", "某大学", "新智造", "转让", "待转化", "2024-05-01", "30"))
+	if _, _, err := p.Build(c, nil); !batchtest.IsField(err, "status", "已转化") {
 		t.Errorf("deal on a listed result: %v", err)
 	}
-	c, _ = p.Parse(rowOf(env, "一种传感器", "某大学", "新智造", "转让", "已成交", "2024-05-01", "30"))
-	if rec, _, err := p.Build(c, nil); err != nil || rec.(*resources.TechResult).TransferMode != "技术转让" {
+	c, _ = p.Parse(batchtest.Row(env, "一种传感器", "某大学", "新智造", "转让", "已成交", "2024-05-01", "30"))
+	if rec, _, err := p.Build(c, nil); err != nil || rec.(*TechResult).TransferMode != "技术转让" {
 		t.Errorf("transferred result: %v", err)
 	}
-}
-
-func isField(err error, field, msg string) bool {
-	fe, ok := core.AsFieldError(err)
-	return ok && fe.Field == field && strings.Contains(fe.Message, msg)
 }
 
 func validCode(t *testing.T, first17 string) string {
@@ -246,23 +229,12 @@ func validCode(t *testing.T, first17 string) string {
 }
 
 func TestFieldsRegistered(t *testing.T) {
-	for kind, fs := range map[string][]header.Field{"talents": TalentFields, "enterprises": EnterpriseFields,
-		"institutes": InstituteFields, "results": ResultFields, "events": EventFields, "policies": PolicyFields} {
-		if got := header.FieldsFor(kind); len(got) == 0 || len(got) != len(fs) {
-			t.Errorf("%s: registered %d fields", kind, len(got))
-		}
-		seen := map[string]string{}
-		for _, f := range fs {
-			for _, n := range append([]string{f.Label}, f.Synonyms...) {
-				if prev, ok := seen[header.Normalize(n)]; ok && prev != f.Key {
-					t.Errorf("%s: name %q is both %s and %s", kind, n, prev, f.Key)
-				}
-				seen[header.Normalize(n)] = f.Key
-			}
-		}
+	for kind, fs := range map[string][]header.Field{"talents": TalentLedgerFields, "enterprises": EnterpriseLedgerFields,
+		"institutes": InstituteLedgerFields, "results": ResultLedgerFields} {
+		batchtest.CheckFields(t, kind, fs)
 	}
 	// Every pool field is importable, under the same key.
-	for _, k := range resources.Kinds {
+	for _, k := range Kinds {
 		fs := header.FieldsFor(k.Key)
 		for _, f := range k.Fields {
 			if !slices.ContainsFunc(fs, func(x header.Field) bool { return x.Key == f.Key }) {

@@ -1,4 +1,4 @@
-package kinds
+package resources
 
 import (
 	"context"
@@ -9,18 +9,18 @@ import (
 	"zhaoshang/importers/batch"
 	"zhaoshang/importers/header"
 	"zhaoshang/modules/core"
-	"zhaoshang/modules/resources"
+	"zhaoshang/modules/core/cells"
 )
 
 // The four kinds of the resource pool (talents, enterprises, institutes,
-// technology results) share one adapter: a row's cells become the
-// resources.Input the form would send (import field keys are the pool's
-// field keys), and resources.Importer builds the record through the pool's
-// own Check. Natural keys:
+// technology results) share one adapter of the import engine
+// (importers/batch): a row's cells become the Input the form would send
+// (import field keys are the pool's field keys), and Importer builds the
+// record through the pool's own Check. Natural keys:
 //   - talents: name + phone, else (no phone in the row) name + 工作单位;
 //     likely duplicates by name;
 //   - enterprises: 统一社会信用代码, else (no code in the row) name; likely
-//     duplicates by the name's core (resources.NameCore);
+//     duplicates by the name's core (nameCore);
 //   - institutes: name + 平台类别 + owning unit (name + unit when the row has
 //     no 类别); likely duplicates by the name without its suffix;
 //   - results: title + 成果持有方; likely duplicates by title.
@@ -30,8 +30,8 @@ var unitField = header.Field{Key: "unit", Label: "所属单位", Synonyms: []str
 
 var industryField = header.Field{Key: "industry", Label: "产业领域", Synonyms: []string{"所属产业", "产业", "行业", "所属行业", "行业领域", "产业方向"}, Choices: header.ChoiceIndustry}
 
-// TalentFields are the columns of a talents ledger.
-var TalentFields = header.Register(resources.KindTalents, []header.Field{
+// TalentLedgerFields are the columns of a talents ledger.
+var TalentLedgerFields = header.Register(KindTalents, []header.Field{
 	{Key: "name", Label: "姓名", Synonyms: []string{"人才姓名", "专家姓名", "名字", "人才名称", "领军人才"}, Required: true},
 	{Key: "gender", Label: "性别", Choices: header.ChoiceGender},
 	{Key: "level", Label: "人才层次", Synonyms: []string{"人才类别", "人才类型", "人才级别", "层次", "类别", "人才计划", "入选计划", "入选人才计划"}, Choices: header.ChoiceTalentLevel},
@@ -47,8 +47,8 @@ var TalentFields = header.Register(resources.KindTalents, []header.Field{
 	unitField,
 })
 
-// EnterpriseFields are the columns of an enterprises ledger.
-var EnterpriseFields = header.Register(resources.KindEnterprises, []header.Field{
+// EnterpriseLedgerFields are the columns of an enterprises ledger.
+var EnterpriseLedgerFields = header.Register(KindEnterprises, []header.Field{
 	{Key: "name", Label: "企业名称", Synonyms: []string{"企业", "公司名称", "企业全称", "单位名称", "名称"}, Required: true},
 	{Key: "credit_code", Label: "统一社会信用代码", Synonyms: []string{"信用代码", "社会信用代码", "统一代码", "统一信用代码", "税号"}},
 	industryField,
@@ -63,8 +63,8 @@ var EnterpriseFields = header.Register(resources.KindEnterprises, []header.Field
 	unitField,
 })
 
-// InstituteFields are the columns of an institutes and platforms ledger.
-var InstituteFields = header.Register(resources.KindInstitutes, []header.Field{
+// InstituteLedgerFields are the columns of an institutes and platforms ledger.
+var InstituteLedgerFields = header.Register(KindInstitutes, []header.Field{
 	{Key: "name", Label: "平台名称", Synonyms: []string{"名称", "机构名称", "院所名称", "载体名称", "平台", "研发机构名称"}, Required: true},
 	{Key: "kind", Label: "平台类别", Synonyms: []string{"类型", "平台类型", "机构类型", "类别", "平台性质"}, Choices: header.ChoiceInstituteKind},
 	{Key: "parent", Label: "依托单位", Synonyms: []string{"依托机构", "共建单位", "依托高校", "合作院所"}},
@@ -76,8 +76,8 @@ var InstituteFields = header.Register(resources.KindInstitutes, []header.Field{
 	unitField,
 })
 
-// ResultFields are the columns of a technology results ledger.
-var ResultFields = header.Register(resources.KindResults, []header.Field{
+// ResultLedgerFields are the columns of a technology results ledger.
+var ResultLedgerFields = header.Register(KindResults, []header.Field{
 	{Key: "title", Label: "成果名称", Synonyms: []string{"名称", "技术名称", "成果", "项目名称"}, Required: true},
 	{Key: "owner", Label: "成果持有方", Synonyms: []string{"持有单位", "成果单位", "完成单位", "权利人", "专利权人", "持有方"}},
 	industryField,
@@ -103,78 +103,78 @@ var resourceChoices = map[string]choiceRule{
 	"level": {loose: true, synonyms: map[string]string{ // institute levels; talent levels match loosely
 		"国家": "国家级", "部级": "国家级", "省": "省级", "江苏省": "省级", "苏州": "苏州市级", "苏州级": "苏州市级", "苏州市": "苏州市级",
 		"昆山": "昆山市级", "昆山级": "昆山市级", "昆山市": "昆山市级", "无": "未认定", "暂无": "未认定"}},
-	"kind": {loose: true, synonyms: map[string]string{"新研机构": resources.InstituteNewRD, "高校": resources.InstituteUniversity,
-		"科研院所": resources.InstituteUniversity, "企业技术中心": resources.InstituteCorporate, "企业工程技术研究中心": resources.InstituteCorporate,
-		"大院大所分支机构": resources.InstituteMajor}},
+	"kind": {loose: true, synonyms: map[string]string{"新研机构": InstituteNewRD, "高校": InstituteUniversity,
+		"科研院所": InstituteUniversity, "企业技术中心": InstituteCorporate, "企业工程技术研究中心": InstituteCorporate,
+		"大院大所分支机构": InstituteMajor}},
 	"industry":      {},
 	"zone":          {loose: true},
 	"intended_zone": {loose: true},
 	"maturity":      {loose: true},
 	"transfer_mode": {loose: true},
-	"status":        {synonyms: map[string]string{"已成交": resources.ResultTransferred, "已转让": resources.ResultTransferred, "在谈": resources.ResultNegotiating, "未转化": resources.ResultListed}},
+	"status":        {synonyms: map[string]string{"已成交": ResultTransferred, "已转让": ResultTransferred, "在谈": ResultNegotiating, "未转化": ResultListed}},
 }
 
 type resourcePtr[T any] interface {
 	*T
-	resources.Resource
+	Resource
 }
 
 // resourceKind is one kind of the pool.
 type resourceKind[T any, P resourcePtr[T]] struct {
-	kind    *resources.Kind
+	kind    *Kind
 	fields  []header.Field
 	repo    *core.Repo[T, P]
-	vocab   resources.Vocab
-	units   Units
+	vocab   Vocab
+	units   core.UnitLookup
 	keys    func(v map[string]string, unit string) []string
 	similar func(v map[string]string) string
 }
 
-// Talents is the talents kind.
-func Talents(repo *resources.TalentRepo, v resources.Vocab, u Units) batch.Kind {
-	return &resourceKind[resources.Talent, *resources.Talent]{kind: resources.TalentKind, fields: TalentFields, repo: repo, vocab: v, units: u,
-		keys: talentKeys, similar: func(v map[string]string) string { return norm(v["name"]) }}
+// TalentLedger is the talents kind.
+func TalentLedger(repo *TalentRepo, v Vocab, u core.UnitLookup) batch.Kind {
+	return &resourceKind[Talent, *Talent]{kind: TalentKind, fields: TalentLedgerFields, repo: repo, vocab: v, units: u,
+		keys: talentKeys, similar: func(v map[string]string) string { return cells.Norm(v["name"]) }}
 }
 
-// Enterprises is the enterprises kind.
-func Enterprises(repo *resources.EnterpriseRepo, v resources.Vocab, u Units) batch.Kind {
-	return &resourceKind[resources.Enterprise, *resources.Enterprise]{kind: resources.EnterpriseKind, fields: EnterpriseFields, repo: repo, vocab: v, units: u,
+// EnterpriseLedger is the enterprises kind.
+func EnterpriseLedger(repo *EnterpriseRepo, v Vocab, u core.UnitLookup) batch.Kind {
+	return &resourceKind[Enterprise, *Enterprise]{kind: EnterpriseKind, fields: EnterpriseLedgerFields, repo: repo, vocab: v, units: u,
 		keys: enterpriseKeys, similar: enterpriseSimilar}
 }
 
 // enterpriseSimilar is the core of the name the pool's duplicate check
 // compares (no place, legal form or brackets), at least 2 runes.
 func enterpriseSimilar(v map[string]string) string {
-	if n := norm(resources.NameCore(v["name"])); len([]rune(n)) >= 2 {
+	if n := cells.Norm(nameCore(v["name"])); len([]rune(n)) >= 2 {
 		return n
 	}
 	return ""
 }
 
-// Institutes is the institutes and platforms kind.
-func Institutes(repo *resources.InstituteRepo, v resources.Vocab, u Units) batch.Kind {
-	return &resourceKind[resources.Institute, *resources.Institute]{kind: resources.InstituteKind, fields: InstituteFields, repo: repo, vocab: v, units: u,
-		keys: instituteKeys, similar: func(v map[string]string) string { return similar(v["name"]) }}
+// InstituteLedger is the institutes and platforms kind.
+func InstituteLedger(repo *InstituteRepo, v Vocab, u core.UnitLookup) batch.Kind {
+	return &resourceKind[Institute, *Institute]{kind: InstituteKind, fields: InstituteLedgerFields, repo: repo, vocab: v, units: u,
+		keys: instituteKeys, similar: func(v map[string]string) string { return cells.SimilarKey(v["name"]) }}
 }
 
-// Results is the technology results kind.
-func Results(repo *resources.ResultRepo, v resources.Vocab, u Units) batch.Kind {
-	return &resourceKind[resources.TechResult, *resources.TechResult]{kind: resources.ResultKind, fields: ResultFields, repo: repo, vocab: v, units: u,
-		keys: resultKeys, similar: func(v map[string]string) string { return norm(v["title"]) }}
+// ResultLedger is the technology results kind.
+func ResultLedger(repo *ResultRepo, v Vocab, u core.UnitLookup) batch.Kind {
+	return &resourceKind[TechResult, *TechResult]{kind: ResultKind, fields: ResultLedgerFields, repo: repo, vocab: v, units: u,
+		keys: resultKeys, similar: func(v map[string]string) string { return cells.Norm(v["title"]) }}
 }
 
 // Natural keys from a record's values as the form shows them (phone and
 // credit code normalised, choices canonical) and its owning unit.
 
 func talentKeys(v map[string]string, _ string) []string {
-	n := norm(v["name"])
+	n := cells.Norm(v["name"])
 	switch {
 	case n == "":
 		return nil
 	case v["phone"] != "":
 		return []string{"np:" + n + "|" + v["phone"]}
-	case norm(v["institution"]) != "":
-		return []string{"ni:" + n + "|" + norm(v["institution"])}
+	case cells.Norm(v["institution"]) != "":
+		return []string{"ni:" + n + "|" + cells.Norm(v["institution"])}
 	}
 	return nil
 }
@@ -183,14 +183,14 @@ func enterpriseKeys(v map[string]string, _ string) []string {
 	if c := v["credit_code"]; c != "" {
 		return []string{"cc:" + c}
 	}
-	if n := norm(v["name"]); n != "" {
+	if n := cells.Norm(v["name"]); n != "" {
 		return []string{"name:" + n}
 	}
 	return nil
 }
 
 func instituteKeys(v map[string]string, unit string) []string {
-	n := norm(v["name"])
+	n := cells.Norm(v["name"])
 	switch {
 	case n == "":
 		return nil
@@ -201,8 +201,8 @@ func instituteKeys(v map[string]string, unit string) []string {
 }
 
 func resultKeys(v map[string]string, _ string) []string {
-	if n := norm(v["title"]); n != "" {
-		return []string{"to:" + n + "|" + norm(v["owner"])}
+	if n := cells.Norm(v["title"]); n != "" {
+		return []string{"to:" + n + "|" + cells.Norm(v["owner"])}
 	}
 	return nil
 }
@@ -234,11 +234,11 @@ func (k *resourceKind[T, P]) Store() batch.Store     { return batch.StoreOf(k.re
 
 // Open reads the catalog once for the run.
 func (k *resourceKind[T, P]) Open(ctx context.Context, env batch.Env) (batch.Planner, error) {
-	im, err := resources.NewImporter(ctx, k.vocab, env.Now)
+	im, err := NewImporter(ctx, k.vocab, env.Now)
 	if err != nil {
 		return nil, err
 	}
-	return &resourcePlanner[T, P]{k: k, env: env, im: im, present: present(env.Header), codes: map[string]owner{}}, nil
+	return &resourcePlanner[T, P]{k: k, env: env, im: im, present: batch.Present(env.Header), codes: map[string]owner{}}, nil
 }
 
 // owner is who holds a 统一社会信用代码: a stored record, or a row of the run.
@@ -247,7 +247,7 @@ type owner struct{ id, name string }
 type resourcePlanner[T any, P resourcePtr[T]] struct {
 	k       *resourceKind[T, P]
 	env     batch.Env
-	im      *resources.Importer
+	im      *Importer
 	present map[string]bool
 	codes   map[string]owner // enterprises: credit code → holder
 }
@@ -258,9 +258,9 @@ type resourceRow struct {
 }
 
 func (p *resourcePlanner[T, P]) Keys(rec core.Record) ([]string, string, string, string) {
-	r := rec.(resources.Resource)
-	v := resources.InputOf(p.k.kind, r).Values
-	if c := v["credit_code"]; c != "" && p.k.kind == resources.EnterpriseKind {
+	r := rec.(Resource)
+	v := InputOf(p.k.kind, r).Values
+	if c := v["credit_code"]; c != "" && p.k.kind == EnterpriseKind {
 		if _, ok := p.codes[c]; !ok {
 			p.codes[c] = owner{rec.GetMeta().ID, r.DisplayName()}
 		}
@@ -281,17 +281,17 @@ func (p *resourcePlanner[T, P]) Parse(row map[string]string) (*batch.Candidate, 
 		v := strings.TrimSpace(cell)
 		var err error
 		switch f.Type {
-		case resources.TypeChoice:
+		case TypeChoice:
 			rule := resourceChoices[f.Key]
-			v = choice(cell, f.Options(cat), rule.synonyms, rule.loose)
-		case resources.TypeAmount:
-			v, err = amountText(cell, p.env.Header, f.Key)
-		case resources.TypeDate:
-			v, err = dateText(cell)
-		case resources.TypePhone:
-			v, err = resources.NormalizePhone(cell)
-		case resources.TypeCreditCode:
-			v, err = resources.NormalizeCreditCode(cell)
+			v = batch.Choice(cell, f.Options(cat), rule.synonyms, rule.loose)
+		case TypeAmount:
+			v, err = batch.AmountText(cell, p.env.Header, f.Key)
+		case TypeDate:
+			v, err = batch.DateText(cell)
+		case TypePhone:
+			v, err = NormalizePhone(cell)
+		case TypeCreditCode:
+			v, err = NormalizeCreditCode(cell)
 		}
 		if err != nil {
 			bad(f.Key, err.Error())
@@ -301,7 +301,7 @@ func (p *resourcePlanner[T, P]) Parse(row map[string]string) (*batch.Candidate, 
 	}
 	keyUnit := p.env.Unit
 	if u := strings.TrimSpace(row["unit"]); u != "" {
-		if r.unit = unitID(p.k.units, u); r.unit == "" {
+		if r.unit = p.k.units.UnitID(u); r.unit == "" {
 			bad("unit", "未知单位 "+u)
 		}
 		keyUnit = r.unit
@@ -315,11 +315,11 @@ func (p *resourcePlanner[T, P]) Parse(row map[string]string) (*batch.Candidate, 
 
 func (p *resourcePlanner[T, P]) Build(c *batch.Candidate, cur core.Record) (core.Record, bool, error) {
 	r := c.Value.(*resourceRow)
-	in := resources.Input{Values: r.values, Unit: r.unit}
-	var before resources.Resource
+	in := Input{Values: r.values, Unit: r.unit}
+	var before Resource
 	id := ""
 	if cur != nil {
-		before, id = cur.(resources.Resource), cur.GetMeta().ID
+		before, id = cur.(Resource), cur.GetMeta().ID
 	} else if in.Unit == "" {
 		in.Unit = p.env.Unit
 	}
@@ -327,7 +327,7 @@ func (p *resourcePlanner[T, P]) Build(c *batch.Candidate, cur core.Record) (core
 	if err != nil {
 		return nil, false, err
 	}
-	if e, ok := rec.(*resources.Enterprise); ok && e.CreditCode != "" {
+	if e, ok := rec.(*Enterprise); ok && e.CreditCode != "" {
 		// The store keeps credit codes unique: a code held by another
 		// record, or by an earlier row of this file, is refused here
 		// rather than failing the commit.
