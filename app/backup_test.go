@@ -209,13 +209,11 @@ func TestBackupRestoreWhileServing(t *testing.T) {
 			edits.Add(1)
 		}
 	}()
-	for pairs.Load() < 50 || edits.Load() < 20 {
-		time.Sleep(20 * time.Millisecond)
-	}
+	waitUntil(func() bool { return pairs.Load() >= 50 && edits.Load() >= 20 })
 	live := filepath.Join(root, "live.tar.gz")
 	code, out, errOut := runCmd(t, "backup", "--out", live)
 	before := pairs.Load()
-	time.Sleep(100 * time.Millisecond)
+	waitUntil(func() bool { return pairs.Load() > before })
 	close(stop)
 	wg.Wait()
 	if code != 0 {
@@ -485,5 +483,13 @@ func TestRestoreRefusesBadInput(t *testing.T) {
 	}
 	if code, _, errOut := runCmd(t, "backup", "--out", filepath.Join(root, "no", "such", "dir", "b.tar.gz")); code != 2 || !strings.Contains(errOut, "不存在") {
 		t.Errorf("backup into a missing dir: exit %d %q", code, errOut)
+	}
+}
+
+// waitUntil polls cond until it holds or 30 s have passed; the checks after
+// it say what was missing.
+func waitUntil(cond func() bool) {
+	for deadline := time.Now().Add(30 * time.Second); !cond() && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
 	}
 }

@@ -8,7 +8,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -317,29 +319,44 @@ func TestReindexKilledKeepsOldIndex(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.Close()
+	// The swap writes search.current.tmp before renaming it: a named pipe
+	// there that nobody opens for reading blocks that write, so the rebuild
+	// cannot swap before the kill however fast it runs.
+	fifo := filepath.Join(dir, searchCurrent+".tmp")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	cmd := exec.Command(os.Args[0], "reindex")
 	cmd.Env = append(os.Environ(), "ZS_TEST_MAIN=1")
+	var progress syncBuffer
+	cmd.Stderr = &progress
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	// Mid-rebuild: the new index directory exists and a batch of projects
+	// is in it (the progress line on stderr).
+	batchDone := regexp.MustCompile(projects.Kind + ` +\d+ 条`)
 	deadline := time.Now().Add(60 * time.Second)
 	for {
-		if m, _ := filepath.Glob(filepath.Join(dir, "search-*")); len(m) > 0 {
+		m, _ := filepath.Glob(filepath.Join(dir, "search-*"))
+		if len(m) > 0 && batchDone.MatchString(progress.String()) {
 			break
 		}
 		if time.Now().After(deadline) {
 			cmd.Process.Kill()
-			t.Fatal("the rebuild never started")
+			t.Fatalf("the rebuild never indexed a batch of projects; stderr: %s", progress.String())
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	time.Sleep(300 * time.Millisecond) // mid-rebuild
 	cmd.Process.Signal(syscall.SIGKILL)
 	if err := cmd.Wait(); err == nil {
-		t.Skip("the rebuild finished before the kill; nothing to prove")
+		t.Fatal("the rebuild finished although its swap was blocked")
 	}
-	if _, err := os.Stat(filepath.Join(dir, "search.current")); err == nil {
-		t.Skip("the swap happened before the kill")
+	if _, err := os.Stat(filepath.Join(dir, searchCurrent)); err == nil {
+		t.Fatal("the swap happened before the kill")
+	}
+	if err := os.Remove(fifo); err != nil {
+		t.Fatal(err)
 	}
 	a := testapp.StartIn(t, dir)
 	if m, _ := filepath.Glob(filepath.Join(dir, "search-*")); len(m) != 0 {
@@ -349,4 +366,26 @@ func TestReindexKilledKeepsOldIndex(t *testing.T) {
 	if st != 200 || !strings.Contains(body, `"total":6000`) {
 		t.Fatalf("after the killed rebuild: %d %.200s", st, body)
 	}
+}
+
+// searchCurrent is the file naming the embedded index in use
+// (platform.searchCurrent).
+const searchCurrent = "search.current"
+
+// syncBuffer collects a child's output while the test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

@@ -98,10 +98,11 @@ func TestTwoInstancesShareOneStore(t *testing.T) {
 	// The login rate limit (10 a minute per IP) counts attempts on both
 	// instances together: alternating between them, the first 429 comes
 	// within 10 attempts (20 if each counted alone). The window is a clock
-	// minute: start early in one.
-	if s := time.Now().Second(); s > 45 {
-		time.Sleep(time.Duration(61-s) * time.Second)
-	}
+	// minute: both instances read one fake clock standing at the start of
+	// a fresh one, so no attempt falls into the next.
+	clock := testapp.NewClock(time.Now().Truncate(time.Minute).Add(time.Minute))
+	a.P.Users.SetRateClock(clock.Now)
+	b.P.Users.SetRateClock(clock.Now)
 	limited := 0
 	for i := range 25 {
 		app := []*testapp.App{a, b}[i%2]
@@ -120,6 +121,13 @@ func TestTwoInstancesShareOneStore(t *testing.T) {
 	for _, app := range []*testapp.App{a, b} {
 		if st, _ := app.Client(t).Do("POST", "/api/v1/auth/login", map[string]string{"username": "ghost", "password": "x"}, nil); st != 429 {
 			t.Errorf("after the limit on %s: %d, want 429", app.URL, st)
+		}
+	}
+	// The next minute is a new window on both.
+	clock.Advance(time.Minute)
+	for _, app := range []*testapp.App{a, b} {
+		if st, _ := app.Client(t).Do("POST", "/api/v1/auth/login", map[string]string{"username": "ghost", "password": "x"}, nil); st != 401 {
+			t.Errorf("in the next window on %s: %d, want 401", app.URL, st)
 		}
 	}
 

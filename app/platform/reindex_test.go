@@ -76,9 +76,12 @@ func TestReindexAsideWhileWriting(t *testing.T) {
 			searches.Add(1)
 		}
 	}()
-	time.Sleep(100 * time.Millisecond)
+	// The writer and the reader are under way when the rebuild starts and
+	// go on after the swap (their writes then go to the new index).
+	waitUntil(func() bool { return writes.Load() >= 1 && searches.Load() >= 1 })
 	err := a.P.Reindex(ctx, nil)
-	time.Sleep(200 * time.Millisecond) // writes after the swap go to the new index
+	w, r := writes.Load(), searches.Load()
+	waitUntil(func() bool { return writes.Load() >= w+3 && searches.Load() >= r+3 })
 	close(stop)
 	wg.Wait()
 	if err != nil {
@@ -161,4 +164,12 @@ func TestReindexRequestedFromCommand(t *testing.T) {
 
 func platformOpen(dir string) (*platform.Platform, error) {
 	return platform.Open(context.Background(), cfgFor(dir), platform.Options{Role: "reindex"}, quiet)
+}
+
+// waitUntil polls cond until it holds or 30 s have passed; the checks after
+// it say what was missing.
+func waitUntil(cond func() bool) {
+	for deadline := time.Now().Add(30 * time.Second); !cond() && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"zhaoshang/app/testapp"
 	"zhaoshang/modules/core"
@@ -107,6 +108,10 @@ func TestLogoutInvalidatesSession(t *testing.T) {
 
 func TestLoginLockoutAndRateLimit(t *testing.T) {
 	a := testapp.Start(t)
+	// The limit's window is a clock minute: a fake clock keeps every
+	// attempt in one.
+	clock := testapp.NewClock(time.Now().Truncate(time.Minute))
+	a.P.Users.SetRateClock(clock.Now)
 	c := a.Client(t)
 	for i := 0; i < users.MaxFailures; i++ {
 		if st, _ := c.Do("POST", "/api/v1/auth/login", map[string]string{"username": "admin", "password": "wrong-pass-1"}, nil); st != 401 {
@@ -129,6 +134,11 @@ func TestLoginLockoutAndRateLimit(t *testing.T) {
 	}
 	if !limited {
 		t.Error("no 429 after many login attempts from one address")
+	}
+	// The next minute is a new window.
+	clock.Advance(time.Minute)
+	if st, body := c.Do("POST", "/api/v1/auth/login", map[string]string{"username": "someone", "password": "x"}, nil); st != 401 {
+		t.Errorf("first attempt in the next window: %d %s, want 401", st, body)
 	}
 }
 

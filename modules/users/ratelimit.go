@@ -15,7 +15,7 @@ import (
 // is a document addressed by _id (key + window start) in the login-guard
 // collection, so several app instances share one limit.
 func (s *Service) CountAttempt(ctx context.Context, key string, window time.Duration) (int, error) {
-	now := time.Now().UTC()
+	now := s.rateNow().UTC()
 	start := now.Truncate(window)
 	id := fmt.Sprintf("rate/%s/%d", key, start.Unix())
 	var doc struct {
@@ -30,6 +30,20 @@ func (s *Service) CountAttempt(ctx context.Context, key string, window time.Dura
 	}
 	s.sweepRates(ctx, now)
 	return doc.N, nil
+}
+
+// SetRateClock replaces the clock that places login attempts in windows
+// (time.Now by default), so that tests step through windows instead of
+// sleeping. It may be called while the server runs.
+func (s *Service) SetRateClock(now func() time.Time) {
+	s.rateClock.Store(&now)
+}
+
+func (s *Service) rateNow() time.Time {
+	if now := s.rateClock.Load(); now != nil {
+		return (*now)()
+	}
+	return time.Now()
 }
 
 var lastSweep atomic.Int64

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -67,6 +68,8 @@ type Service struct {
 	guard    *mongo.Collection
 	audit    *mongo.Collection
 	log      *slog.Logger
+	// rateClock is the login rate limiter's clock; nil = time.Now.
+	rateClock atomic.Pointer[func() time.Time]
 }
 
 // New wires the users module. It is also the audit log writer (core.Auditor).
