@@ -2,18 +2,16 @@ package platform
 
 import (
 	"context"
-	"fmt"
 	"slices"
 
-	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
-	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"zhaoshang/importers/batch"
 	"zhaoshang/modules/aftercare"
 	"zhaoshang/modules/core"
 	"zhaoshang/modules/events"
 	"zhaoshang/modules/imports"
+	"zhaoshang/modules/matrix"
 	"zhaoshang/modules/policies"
 	"zhaoshang/modules/projects"
 	"zhaoshang/modules/push"
@@ -67,39 +65,40 @@ func newRecords(db *mongo.Database, sync *search.Sync, audit core.Auditor) *Reco
 	}
 }
 
+// modules lists what each module keeps in the store and the engine; the
+// modules declare their own collections, indexes and search fields.
+var modules = []core.Stored{matrix.Stored, users.Stored, projects.Stored, events.Stored, resources.Stored,
+	policies.Stored, aftercare.Stored, transfers.Stored, imports.Stored, push.Stored}
+
+// engineCollections are the platform's own: the search outbox and rebuild
+// jobs, the import engine's jobs and chunks, leases and export jobs.
+var engineCollections = []string{search.OutboxCollection, SearchJobsCollection, batch.JobsCollection,
+	batch.ChunksCollection, core.LeasesCollection, ExportJobsCollection}
+
 // Collections lists every collection the platform uses; they are created at
 // start so that the embedded store's _id index fix covers all of them.
-var Collections = []string{"units", "settings", "targets", users.Kind, "sessions", "login_guard", "audit",
-	search.OutboxCollection, projects.Kind, events.Kind, resources.KindTalents, resources.KindEnterprises,
-	resources.KindInstitutes, resources.KindResults, policies.Kind, aftercare.Kind, transfers.KindDeals,
-	transfers.KindBrokers, batch.JobsCollection, batch.ChunksCollection, SearchJobsCollection, imports.MappingsCollection,
-	core.LeasesCollection, ExportJobsCollection, push.SavedCollection, push.UnitsCollection, push.InboxCollection, push.ReadsCollection}
+var Collections = func() []string {
+	names := slices.Clone(engineCollections)
+	for _, m := range modules {
+		names = append(names, m.Collections...)
+	}
+	return names
+}()
 
+// schemas are the search fields of every module that indexes records.
 func schemas() []search.Schema {
-	return []search.Schema{projects.SearchSchema, users.SearchSchema, events.SearchSchema, resources.SearchSchema,
-		policies.SearchSchema, aftercare.SearchSchema, transfers.SearchSchema}
-}
-
-// ensureIndexes creates the indexes the domain needs, idempotently. On the
-// embedded store only uniqueness matters (it scans anyway); on MongoDB they
-// also serve the few by-field queries (sessions by user, audit by time).
-func (p *Platform) ensureIndexes(ctx context.Context) error {
-	specs := []struct {
-		coll  string
-		model mongo.IndexModel
-	}{
-		{"sessions", mongo.IndexModel{Keys: bson.D{{Key: "user", Value: 1}}, Options: options.Index().SetName("user")}},
-		{"audit", mongo.IndexModel{Keys: bson.D{{Key: "at", Value: -1}}, Options: options.Index().SetName("at")}},
-	}
-	if err := resources.EnsureIndexes(ctx, p.Store.DB); err != nil {
-		return err
-	}
-	for _, s := range specs {
-		if _, err := p.Store.DB.Collection(s.coll).Indexes().CreateOne(ctx, s.model); err != nil {
-			return fmt.Errorf("cannot create index %s on %s: %w", *s.model.Options.Name, s.coll, err)
+	var out []search.Schema
+	for _, m := range modules {
+		if m.Search != nil {
+			out = append(out, m.Search)
 		}
 	}
-	return nil
+	return out
+}
+
+// ensureIndexes creates the indexes the modules declare, idempotently.
+func (p *Platform) ensureIndexes(ctx context.Context) error {
+	return core.EnsureIndexes(ctx, p.Store.DB, modules...)
 }
 
 // newImporter wires the import engine with every importable kind; files

@@ -41,3 +41,6 @@ func ToDoc(r *Request) search.Doc {
 	return search.Doc{Kind: Kind, ID: r.ID, Version: r.Version, Units: []string{r.Unit}, Title: r.Title,
 		Body: body, Fields: f}
 }
+
+// Stored declares the module's collection and search fields to the platform.
+var Stored = core.Stored{Collections: []string{Kind}, Search: SearchSchema}

@@ -66,7 +66,7 @@ func TestSeedIdempotent(t *testing.T) {
 	if err := m.EnsureDefaults(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if err := resources.EnsureIndexes(ctx, db); err != nil {
+	if err := core.EnsureIndexes(ctx, db, resources.Stored); err != nil {
 		t.Fatal(err)
 	}
 	um := &fakeUsers{users: map[string]User{}}

@@ -3,6 +3,7 @@ package events
 import (
 	"strings"
 
+	"zhaoshang/modules/core"
 	"zhaoshang/search"
 )
 
@@ -45,3 +46,6 @@ func ToDoc(e *Event) search.Doc {
 	return search.Doc{Kind: Kind, ID: e.ID, Version: e.Version, Units: []string{e.Unit}, Title: e.Title,
 		Body: e.Summary, Fields: f}
 }
+
+// Stored declares the module's collection and search fields to the platform.
+var Stored = core.Stored{Collections: []string{Kind}, Search: SearchSchema}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"regexp"
 	"slices"
 	"strconv"
@@ -348,7 +347,7 @@ func (s *Service) Delete(ctx context.Context, a core.Actor, scope core.Scope, id
 	if version != e.Version {
 		return &ConflictError{Current: e}
 	}
-	total, byUnit, err := search.Linking(ctx, s.Engine(), projects.Kind, "source_event", id)
+	total, byUnit, err := projects.FromEvent(ctx, s.Engine(), id)
 	if err != nil {
 		return fmt.Errorf("events: delete %s: %w", id, err)
 	}
@@ -471,61 +470,18 @@ func (s *Service) Years(ctx context.Context, scope core.Scope) ([]string, error)
 	return ys, nil
 }
 
-// Outcome is an event's outcome pipeline: the projects whose source event
-// it is, counted per stage, and the signed ones with their 总投资.
-type Outcome struct {
-	Total      int
-	Stages     map[string]int
-	Signed     int
-	Investment float64 // 总投资 of the signed projects, 万元
-	Recent     []OutcomeProject
-}
+// Outcome is an event's outcome pipeline (projects answers it).
+type Outcome = projects.EventOutcome
 
-// OutcomeProject is one project of the outcome list (from the engine hit).
-type OutcomeProject struct {
-	ID, Name, Stage string
-	Investment      float64
-	Signed          core.Date
-}
+// OutcomeProject is one project of the outcome list.
+type OutcomeProject = projects.OutcomeProject
 
 // Outcome counts, through the engine and within the caller's scope, the
 // projects that came from event id.
 func (s *Service) Outcome(ctx context.Context, scope core.Scope, id string) (Outcome, error) {
-	from := []search.Filter{{Field: "source_event", Values: []string{id}}}
-	all, err := s.Engine().Search(ctx, search.Query{Kinds: []string{projects.Kind}, Scope: scope.Search(), Filters: from,
-		Facets: []string{"stage"}, Sort: []search.Sort{{Field: "updated", Desc: true}}, Limit: 10})
+	o, err := projects.OutcomeOf(ctx, s.Engine(), scope.Search(), id)
 	if err != nil {
 		return Outcome{}, fmt.Errorf("events: outcome %s: %w", id, err)
-	}
-	signedSince := time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC) // any signing date: the field is present
-	signed, err := s.Engine().Search(ctx, search.Query{Kinds: []string{projects.Kind}, Scope: scope.Search(), Limit: 1,
-		Filters: append(slices.Clone(from), search.Filter{Field: "signed", From: signedSince}), Sums: []string{"investment"}})
-	if err != nil {
-		return Outcome{}, fmt.Errorf("events: outcome %s: %w", id, err)
-	}
-	o := Outcome{Total: all.Total, Stages: all.Facets["stage"], Signed: signed.Total, Investment: signed.Sums["investment"][""]}
-	if o.Stages == nil {
-		o.Stages = map[string]int{}
-	}
-	for _, h := range all.Hits {
-		p := OutcomeProject{ID: h.ID, Name: h.Title}
-		p.Stage, _ = h.Fields["stage"].(string)
-		p.Investment = number(h.Fields["investment"])
-		signed, _ := h.Fields["signed"].(time.Time) // the day's start in the office zone
-		p.Signed = core.DateOf(signed)
-		o.Recent = append(o.Recent, p)
 	}
 	return o, nil
-}
-
-func number(v any) float64 {
-	switch x := v.(type) {
-	case float64:
-		if !math.IsNaN(x) {
-			return x
-		}
-	case int:
-		return float64(x)
-	}
-	return 0
 }

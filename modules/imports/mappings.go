@@ -23,6 +23,9 @@ import (
 // ("保存为本单位模板"), addressed by _id = hash of (unit, kind, header).
 const MappingsCollection = "import_mappings"
 
+// Stored declares the module's collection to the platform.
+var Stored = core.Stored{Collections: []string{MappingsCollection}}
+
 // Mapping is a unit's saved column mapping for one header layout: the next
 // file of that kind from that unit whose header row reads the same gets it
 // applied on upload.

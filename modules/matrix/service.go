@@ -15,6 +15,16 @@ import (
 	"zhaoshang/modules/core/cells"
 )
 
+// The module's collections.
+const (
+	unitsColl   = "units"
+	catalogColl = "settings"
+	targetsColl = "targets"
+)
+
+// Stored declares the module's collections to the platform.
+var Stored = core.Stored{Collections: []string{unitsColl, catalogColl, targetsColl}}
+
 // Service owns the units, catalog and targets collections. Units are few
 // (tens), so they are read whole and cached; every change reloads the cache.
 type Service struct {
@@ -32,9 +42,9 @@ type Service struct {
 // New wires the service.
 func New(db *mongo.Database, audit core.Auditor) *Service {
 	return &Service{
-		units:   core.NewRepo[Unit](db, "units", nil, audit, nil),
-		catalog: core.NewRepo[Catalog](db, "settings", nil, audit, nil),
-		targets: core.NewRepo[Target](db, "targets", nil, audit, nil),
+		units:   core.NewRepo[Unit](db, unitsColl, nil, audit, nil),
+		catalog: core.NewRepo[Catalog](db, catalogColl, nil, audit, nil),
+		targets: core.NewRepo[Target](db, targetsColl, nil, audit, nil),
 	}
 }
 

@@ -3,6 +3,7 @@ package policies
 import (
 	"strings"
 
+	"zhaoshang/modules/core"
 	"zhaoshang/search"
 )
 
@@ -53,3 +54,6 @@ func ToDoc(p *Policy) search.Doc {
 	return search.Doc{Kind: Kind, ID: p.ID, Version: p.Version, Units: []string{p.Unit}, Title: p.Title,
 		Body: p.Body, Fields: f}
 }
+
+// Stored declares the module's collection and search fields to the platform.
+var Stored = core.Stored{Collections: []string{Kind}, Search: SearchSchema}

@@ -195,3 +195,6 @@ func ApprovalState(p *Project) string {
 	}
 	return "rejected"
 }
+
+// Stored declares the module's collection and search fields to the platform.
+var Stored = core.Stored{Collections: []string{Kind}, Search: SearchSchema}

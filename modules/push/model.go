@@ -27,8 +27,8 @@ const (
 	ReadsCollection = "inbox_reads"    // _id = user name
 )
 
-// Collections lists them for the platform.
-var Collections = []string{SavedCollection, UnitsCollection, InboxCollection, ReadsCollection}
+// Stored declares the module's collections to the platform.
+var Stored = core.Stored{Collections: []string{SavedCollection, UnitsCollection, InboxCollection, ReadsCollection}}
 
 // Limits keep each document small.
 const (

@@ -2,7 +2,6 @@ package resources
 
 import (
 	"context"
-	"fmt"
 	"io"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -41,15 +40,14 @@ func NewResultRepo(db *mongo.Database, sync *search.Sync, audit core.Auditor) *R
 	return core.NewRepo[TechResult](db, KindResults, sync, audit, core.KeepRecord[TechResult](ResultToDoc, nil))
 }
 
-// EnsureIndexes makes 统一社会信用代码 unique among enterprises (idempotent).
-// Every enterprise carries a code, so a plain unique index suffices.
-func EnsureIndexes(ctx context.Context, db *mongo.Database) error {
-	m := mongo.IndexModel{Keys: bson.D{{Key: "credit_code", Value: 1}},
-		Options: options.Index().SetName("credit_code").SetUnique(true)}
-	if _, err := db.Collection(KindEnterprises).Indexes().CreateOne(ctx, m); err != nil {
-		return fmt.Errorf("resources: index enterprises.credit_code: %w", err)
-	}
-	return nil
+// Stored declares the four kinds' collections, their search fields and the
+// index that makes 统一社会信用代码 unique among enterprises (every enterprise
+// carries a code, so a plain unique index suffices).
+var Stored = core.Stored{
+	Collections: []string{KindTalents, KindEnterprises, KindInstitutes, KindResults},
+	Indexes: []core.Index{{Collection: KindEnterprises, Model: mongo.IndexModel{Keys: bson.D{{Key: "credit_code", Value: 1}},
+		Options: options.Index().SetName("credit_code").SetUnique(true)}}},
+	Search: SearchSchema,
 }
 
 // store is one kind's repository behind the Resource interface.

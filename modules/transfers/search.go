@@ -78,3 +78,6 @@ func BrokerToDoc(b *Broker) search.Doc {
 	return search.Doc{Kind: KindBrokers, ID: b.ID, Version: b.Version, Units: []string{b.Unit}, Title: b.Name,
 		Body: strings.TrimSpace(b.Organisation + "\n" + b.CertificateNo), Fields: f}
 }
+
+// Stored declares the module's collections and search fields to the platform.
+var Stored = core.Stored{Collections: []string{KindDeals, KindBrokers}, Search: SearchSchema}

@@ -46,6 +46,17 @@ var (
 // SearchSchema lists the fields users put in the engine.
 var SearchSchema = search.Schema{"role": search.Keyword, "disabled": search.Keyword, "username": search.Keyword}
 
+// Stored declares the module's collections, the indexes behind its by-field
+// queries (sessions by user, audit by time) and its search fields.
+var Stored = core.Stored{
+	Collections: []string{Kind, sessionsColl, guardColl, auditColl},
+	Indexes: []core.Index{
+		{Collection: sessionsColl, Model: mongo.IndexModel{Keys: bson.D{{Key: "user", Value: 1}}, Options: options.Index().SetName("user")}},
+		{Collection: auditColl, Model: mongo.IndexModel{Keys: bson.D{{Key: "at", Value: -1}}, Options: options.Index().SetName("at")}},
+	},
+	Search: SearchSchema,
+}
+
 func toDoc(u *User) search.Doc {
 	dis := "no"
 	if u.Disabled {
