@@ -84,6 +84,19 @@ func openStore(t *testing.T, dir string) *storage.Store {
 	return st
 }
 
+// restoreAndDump restores archive into dir with the restore command and
+// reads every collection of the restored store.
+func restoreAndDump(t *testing.T, archive, dir string) map[string]map[string]bson.Raw {
+	t.Helper()
+	backupEnv(t, dir)
+	if code, _, errOut := runCmd(t, "restore", "--in", archive); code != 0 {
+		t.Fatalf("restore: exit %d: %s", code, errOut)
+	}
+	st := openStore(t, dir)
+	defer st.Close(context.Background())
+	return dumpDB(t, st.DB)
+}
+
 // sameCollections fails on any collection or document that differs.
 func sameCollections(t *testing.T, label string, want, got map[string]map[string]bson.Raw) {
 	t.Helper()
@@ -228,14 +241,7 @@ func TestBackupRestoreWhileServing(t *testing.T) {
 	t.Logf("writes during the test: %d pairs, %d project edits; %s", pairs.Load(), edits.Load(), strings.TrimSpace(out))
 
 	// Restore the backup taken under writes: it is one point in time.
-	dst1 := filepath.Join(root, "restored1")
-	backupEnv(t, dst1)
-	if code, _, errOut := runCmd(t, "restore", "--in", live); code != 0 {
-		t.Fatalf("restore: exit %d: %s", code, errOut)
-	}
-	st := openStore(t, dst1)
-	got := dumpDB(t, st.DB)
-	st.Close(ctx)
+	got := restoreAndDump(t, live, filepath.Join(root, "restored1"))
 	as, bs := got["bk_a"], got["bk_b"]
 	for id := range bs {
 		if _, ok := as[id]; !ok {
@@ -276,13 +282,7 @@ func TestBackupRestoreWhileServing(t *testing.T) {
 	}
 	want := dumpDB(t, db)
 	dst2 := filepath.Join(root, "restored2")
-	backupEnv(t, dst2)
-	if code, _, errOut := runCmd(t, "restore", "--in", quiet); code != 0 {
-		t.Fatalf("restore: exit %d: %s", code, errOut)
-	}
-	st = openStore(t, dst2)
-	got = dumpDB(t, st.DB)
-	st.Close(ctx)
+	got = restoreAndDump(t, quiet, dst2)
 	if len(want["projects"]) != nProjects || len(want["users"]) < 2 {
 		t.Fatalf("source has %d projects, %d users", len(want["projects"]), len(want["users"]))
 	}

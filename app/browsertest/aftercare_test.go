@@ -8,7 +8,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"zhaoshang/app/testapp"
 	"zhaoshang/modules/core"
 	"zhaoshang/modules/projects"
 	"zhaoshang/modules/users"
@@ -18,7 +17,7 @@ import (
 // project, later moves its due date into the past, and a manager finds it
 // in the 督办 list.
 func TestAftercareOverdue(t *testing.T) {
-	a := testapp.Start(t)
+	a := start(t)
 	ctx := context.Background()
 	for _, u := range []struct{ name, role, unit string }{
 		{"kfq_li", users.RoleOfficer, "kfq"}, {"kjj_boss", users.RoleManager, "kjj"},
@@ -35,14 +34,7 @@ func TestAftercareOverdue(t *testing.T) {
 	cst := core.Zone()
 	day := func(off int) string { return time.Now().In(cst).AddDate(0, 0, off).Format("2006-01-02") }
 	login := func(user, path string) []chromedp.Action[chromedp.Void] {
-		return []chromedp.Action[chromedp.Void]{
-			chromedp.Navigate(a.URL + path),
-			chromedp.WaitVisible(css(`input[name=username]`)),
-			chromedp.SendKeys(css(`input[name=username]`), user),
-			chromedp.SendKeys(css(`input[name=password]`), "Test-2025x"),
-			chromedp.Submit(css(`input[name=password]`)),
-			chromedp.WaitVisible(css(`.userbox`)),
-		}
+		return append(signIn(a.URL+path, user, "Test-2025x"), chromedp.WaitVisible(css(`.userbox`)))
 	}
 
 	b := New(t)

@@ -17,7 +17,7 @@ import (
 // stores exactly the rows on the page. Screenshots at desktop and phone
 // widths.
 func TestProjectContactRows(t *testing.T) {
-	a := testapp.Start(t)
+	a := start(t)
 	admin := a.Admin(t)
 	var contacts []projects.Contact
 	for i := range 4 {

@@ -8,7 +8,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"zhaoshang/app/testapp"
 	"zhaoshang/modules/users"
 )
 
@@ -16,7 +15,7 @@ import (
 // funnel's first layer and lands on the project list whose count is the
 // number the funnel showed.
 func TestDashboardFunnelDrillDown(t *testing.T) {
-	a := testapp.Start(t)
+	a := start(t)
 	ctx := context.Background()
 	if _, err := a.P.Users.EnsureUser(ctx, "zzfd_wang", "王", users.RoleManager, []string{"zzfd"}, "Test-2025x"); err != nil {
 		t.Fatal(err)

@@ -15,7 +15,7 @@ import (
 // TestEventOutcomeJourney: open 活动, filter by type, open an event, read its
 // outcome pipeline, click a stage count and land on the filtered project list.
 func TestEventOutcomeJourney(t *testing.T) {
-	a := testapp.Start(t)
+	a := start(t)
 	admin := a.Admin(t)
 	post := func(path string, body any) string {
 		t.Helper()
@@ -46,14 +46,7 @@ func TestEventOutcomeJourney(t *testing.T) {
 	post("/api/v1/projects", map[string]any{"type": "industry", "name": "不相关的招引项目", "industry": "新材料", "unit": "kfq", "stage": "attract"})
 
 	b := New(t)
-	b.Do(
-		chromedp.Navigate(a.URL+"/events"),
-		chromedp.WaitVisible(css(`input[name=username]`)),
-		chromedp.SendKeys(css(`input[name=username]`), "admin"),
-		chromedp.SendKeys(css(`input[name=password]`), testapp.AdminPassword),
-		chromedp.Submit(css(`input[name=password]`)),
-		chromedp.WaitVisible(css(`#event-list`)),
-	)
+	b.Do(append(signIn(a.URL+"/events", "admin", testapp.AdminPassword), chromedp.WaitVisible(css(`#event-list`)))...)
 	if all := Get(b, chromedp.Text(css(`.result-count`))); !strings.Contains(all, "共 2 场活动") {
 		t.Fatalf("before filtering: %q", all)
 	}
@@ -132,7 +125,7 @@ func waitURL(b *Browser, path string, ok func(*url.URL) bool) string {
 
 // TestEventEditConflict: a save over someone else's change shows what changed.
 func TestEventEditConflict(t *testing.T) {
-	a := testapp.Start(t)
+	a := start(t)
 	admin := a.Admin(t)
 	st, out := admin.Do("POST", "/api/v1/events", map[string]any{"title": "科技成果转化实务培训（第1期）", "type": "培训",
 		"date": "2024-04-10", "unit": "jszy", "attendees": 60}, nil)
@@ -145,14 +138,7 @@ func TestEventEditConflict(t *testing.T) {
 	_ = json.Unmarshal([]byte(out), &ev)
 
 	b := New(t)
-	b.Do(
-		chromedp.Navigate(a.URL+"/events/"+ev.ID+"/edit"),
-		chromedp.WaitVisible(css(`input[name=username]`)),
-		chromedp.SendKeys(css(`input[name=username]`), "admin"),
-		chromedp.SendKeys(css(`input[name=password]`), testapp.AdminPassword),
-		chromedp.Submit(css(`input[name=password]`)),
-		chromedp.WaitVisible(css(`#ev-title`)),
-	)
+	b.Do(append(signIn(a.URL+"/events/"+ev.ID+"/edit", "admin", testapp.AdminPassword), chromedp.WaitVisible(css(`#ev-title`)))...)
 	// meanwhile another session changes the attendance
 	if st, out := admin.Do("PUT", "/api/v1/events/"+ev.ID, map[string]any{"version": 1, "title": "科技成果转化实务培训（第1期）",
 		"type": "培训", "date": "2024-04-10", "unit": "jszy", "attendees": 75}, nil); st != 200 {

@@ -11,7 +11,6 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/xuri/excelize/v2"
 
-	"zhaoshang/app/testapp"
 	"zhaoshang/modules/projects"
 	"zhaoshang/modules/users"
 )
@@ -47,7 +46,7 @@ func messyLedger(t *testing.T) string {
 // TestImportJourney: upload a messy ledger, see the preview with its
 // rejected rows, fix the mapping, commit, see the history, undo.
 func TestImportJourney(t *testing.T) {
-	a := testapp.Start(t)
+	a := start(t)
 	ctx := context.Background()
 	if _, err := a.P.Users.EnsureUser(ctx, "zp_wang", "王芳", users.RoleOfficer, []string{"zs-zp"}, "Officer-2025x"); err != nil {
 		t.Fatal(err)

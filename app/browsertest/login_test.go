@@ -13,16 +13,9 @@ type css = chromedp.CSS
 
 // TestLoginShellLogout: log in through the form, see the shell, log out.
 func TestLoginShellLogout(t *testing.T) {
-	a := testapp.Start(t)
+	a := start(t)
 	b := New(t)
-	b.Do(
-		chromedp.Navigate(a.URL+"/projects"),
-		chromedp.WaitVisible(css(`input[name=username]`)),
-		chromedp.SendKeys(css(`input[name=username]`), "admin"),
-		chromedp.SendKeys(css(`input[name=password]`), "wrong-password-1"),
-		chromedp.Submit(css(`input[name=password]`)),
-		chromedp.WaitVisible(css(`[role=alert]`)),
-	)
+	b.Do(append(signIn(a.URL+"/projects", "admin", "wrong-password-1"), chromedp.WaitVisible(css(`[role=alert]`)))...)
 	if errText := Get(b, chromedp.Text(css(`[role=alert]`))); !strings.Contains(errText, "用户名或密码错误") {
 		t.Fatalf("login error text: %q", errText)
 	}

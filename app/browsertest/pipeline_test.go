@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -14,34 +13,10 @@ import (
 	"zhaoshang/modules/users"
 )
 
-func login(b *Browser, base, user, pw string) {
-	b.Do(
-		chromedp.Navigate(base+"/login"),
-		chromedp.WaitVisible(css(`input[name=username]`)),
-		chromedp.SendKeys(css(`input[name=username]`), user),
-		chromedp.SendKeys(css(`input[name=password]`), pw),
-		chromedp.Submit(css(`input[name=password]`)),
-		chromedp.WaitVisible(css(`.userbox`)),
-	)
-}
-
-func waitFor(t *testing.T, b *Browser, cond string) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		ok, err := chromedp.Run(b.Ctx, chromedp.Evaluate[bool](cond))
-		if err == nil && ok {
-			return
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	t.Fatalf("timed out waiting for %s (screenshot %s)", cond, b.Screenshot("wait"))
-}
-
 // TestKanbanMove: a card dropped on an allowed stage moves; dropped on a
 // blocked one, the board shows the unmet condition and the card snaps back.
 func TestKanbanMove(t *testing.T) {
-	a := testapp.Start(t)
+	a := start(t)
 	ctx := context.Background()
 	for _, p := range []*projects.Project{
 		{Meta: core.Meta{ID: "k1"}, Type: "industry", Name: "看板测试项目甲", Unit: "kfq", Stage: "search", Investment: 100},
@@ -80,7 +55,7 @@ func TestKanbanMove(t *testing.T) {
 // TestEditConflict: two sessions edit the same project; the second save is
 // refused and the page shows what the first one changed.
 func TestEditConflict(t *testing.T) {
-	a := testapp.Start(t)
+	a := start(t)
 	ctx := context.Background()
 	if _, err := a.P.Users.EnsureUser(ctx, "kfq_li", "李明", users.RoleOfficer, []string{"kfq"}, "Test-2025x"); err != nil {
 		t.Fatal(err)

@@ -7,7 +7,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"zhaoshang/app/testapp"
 	"zhaoshang/modules/core"
 	"zhaoshang/modules/resources"
 	"zhaoshang/modules/users"
@@ -18,7 +17,7 @@ import (
 // shows the unread badge and the inbox the pushed talent; then the talent
 // is pushed to another unit from its page.
 func TestPushSubscribeAndInbox(t *testing.T) {
-	a := testapp.Start(t)
+	a := start(t)
 	ctx := context.Background()
 	if _, err := a.P.Users.EnsureUser(ctx, "kfq_li", "李明", users.RoleOfficer, []string{"kfq"}, "Test-2025x"); err != nil {
 		t.Fatal(err)

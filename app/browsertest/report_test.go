@@ -14,7 +14,6 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
-	"zhaoshang/app/testapp"
 	"zhaoshang/modules/core"
 	"zhaoshang/modules/users"
 )
@@ -23,7 +22,7 @@ import (
 // the monthly report of their subtree, and its print layout shows the
 // report alone (no navigation, no tool bar).
 func TestMonthlyReportPrint(t *testing.T) {
-	a := testapp.Start(t)
+	a := start(t)
 	ctx := context.Background()
 	if _, err := a.P.Users.EnsureUser(ctx, "zzfd_wang", "王", users.RoleManager, []string{"zzfd"}, "Test-2025x"); err != nil {
 		t.Fatal(err)

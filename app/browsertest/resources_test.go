@@ -16,7 +16,7 @@ import (
 // TestResourcePoolJourney: open 资源库, filter talents by level, open one,
 // edit a field, save, and see it changed.
 func TestResourcePoolJourney(t *testing.T) {
-	a := testapp.Start(t)
+	a := start(t)
 	ctx := context.Background()
 	for i, lv := range []string{"国家级", "省双创", "国家级", "昆山双创"} {
 		tal := &resources.Talent{Meta: core.Meta{ID: fmt.Sprintf("bt-%d", i)}, Name: fmt.Sprintf("浏览器测试人才%d", i), Level: lv,

@@ -17,7 +17,7 @@ import (
 // the as-you-type list, pick a suggestion with the keyboard and land on the
 // record; then search with a typo and narrow by the unit and industry facets.
 func TestSearchSuggestAndFacets(t *testing.T) {
-	a := testapp.Start(t)
+	a := start(t)
 	ctx := context.Background()
 	for _, e := range []*resources.Enterprise{
 		{Name: "苏州某某智能装备有限公司", CreditCode: "91320583MA1N0K3X2T", Industry: "高端装备", Unit: "kfq"},

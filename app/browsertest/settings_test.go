@@ -12,7 +12,7 @@ import (
 // TestSettingsAddTownTeamAndTarget: an admin opens 系统设置, adds a town
 // team under 镇域分队, then sets its yearly target and sees it saved.
 func TestSettingsAddTownTeamAndTarget(t *testing.T) {
-	a := testapp.Start(t)
+	a := start(t)
 	b := New(t)
 	login(b, a.URL, "admin", testapp.AdminPassword)
 	b.Do(

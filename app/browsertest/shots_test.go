@@ -21,14 +21,7 @@ func TestScreens(t *testing.T) {
 	}
 	user, pw, _ := strings.Cut(os.Getenv("ZS_SHOT_LOGIN"), ":")
 	b := New(t)
-	b.Do(
-		chromedp.Navigate(base+"/login"),
-		chromedp.WaitVisible(css(`input[name=username]`)),
-		chromedp.SendKeys(css(`input[name=username]`), user),
-		chromedp.SendKeys(css(`input[name=password]`), pw),
-		chromedp.Submit(css(`input[name=password]`)),
-		chromedp.WaitVisible(css(`.userbox`)),
-	)
+	login(b, base, user, pw)
 	if w, err := strconv.Atoi(os.Getenv("ZS_SHOT_WIDTH")); err == nil && w > 0 {
 		b.Do(chromedp.EmulateViewport(int64(w), 900))
 	}

@@ -13,7 +13,7 @@ import (
 // a stage that does not exist (the typed text stays, the message shows at
 // the field), then with the stage's label, and sees it saved.
 func TestCatalogStageWords(t *testing.T) {
-	a := testapp.Start(t)
+	a := start(t)
 	b := New(t)
 	area := css(`#c-stage_words`)
 	login(b, a.URL, "admin", testapp.AdminPassword)

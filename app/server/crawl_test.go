@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -37,15 +36,8 @@ var demoRoles = []demoRole{
 // outside the viewer's scope opens a card instead. Then the pipeline's own
 // links: the kanban's "more" link, 清除筛选 and the board's stage filter.
 func TestEveryOfferedLinkWorks(t *testing.T) {
-	if testing.Short() {
-		t.Skip("seeds the demo data")
-	}
-	a := testapp.Start(t)
-	start := time.Now()
-	if _, err := a.P.SeedDemo(context.Background(), 1, nil); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("demo seeded in %.1f s", time.Since(start).Seconds())
+	t.Parallel()
+	a := testapp.Seeded(t)
 
 	var wg sync.WaitGroup
 	results := make([]crawlResult, len(demoRoles))
@@ -126,8 +118,7 @@ func TestEveryOfferedLinkWorks(t *testing.T) {
 		if len(early.Items) == 0 {
 			t.Fatal("no 资源搜索 project of gxq_gu")
 		}
-		form := url.Values{"ids": {early.Items[0].ID}, "action": {"move"}, "to": {"aftercare"}}.Encode()
-		st, res := c.Do("POST", "/projects/bulk", form, map[string]string{"Content-Type": "application/x-www-form-urlencoded"})
+		st, res := postForm(c, "/projects/bulk", url.Values{"ids": {early.Items[0].ID}, "action": {"move"}, "to": {"aftercare"}})
 		if st != 200 || !strings.Contains(res, "失败</span>") || !strings.Contains(res, html.EscapeString(early.Items[0].Name)+"</a>") {
 			t.Errorf("bulk result of a refused move: %d, want the project's name; %.300s", st, res)
 		}

@@ -35,6 +35,7 @@ func (d down) Close() error                             { return nil }
 // /readyz says search is degraded, and when the engine is back the outbox
 // catches the index up and /readyz is ready again.
 func TestSearchOutageDegradesAndCatchesUp(t *testing.T) {
+	t.Parallel()
 	a := testapp.Start(t)
 	admin := a.Admin(t)
 	live := a.P.Swap.Replace(down{})
@@ -107,6 +108,7 @@ func tmpfs(t *testing.T, size string, opts ...string) string {
 // half-stored; once space is freed writes work again and, after a
 // restart, every acknowledged record is there.
 func TestDiskFullIsClearAndHarmless(t *testing.T) {
+	t.Parallel()
 	dir := tmpfs(t, "96m")
 	a := testapp.StartIn(t, filepath.Join(dir, "data"))
 	admin := a.Admin(t)
@@ -163,6 +165,7 @@ func TestDiskFullIsClearAndHarmless(t *testing.T) {
 // A data dir that became read-only (a remount after a disk error) refuses
 // to start with a one-line reason, and its data is intact once writable.
 func TestReadOnlyDataDirRefusesToStart(t *testing.T) {
+	t.Parallel()
 	dir := tmpfs(t, "96m")
 	data := filepath.Join(dir, "data")
 	a := testapp.StartIn(t, data)

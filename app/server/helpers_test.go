@@ -10,7 +10,10 @@ import (
 
 	"zhaoshang/app/platform"
 	"zhaoshang/app/server"
+	"zhaoshang/app/testapp"
 )
+
+func TestMain(m *testing.M) { testapp.Main(m) }
 
 func mustURL(t *testing.T, s string) *url.URL {
 	u, err := url.Parse(s)

@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -40,31 +39,45 @@ func same(format string) func(string) string {
 	return func(id string) string { return fmt.Sprintf(format, id) }
 }
 
+// apiKind is a kind the API lists at /api/v1/<api>?limit=<limit>, reads and
+// updates at /api/v1/<api>/<id>, whose edit form is on page and posts to
+// action (formats of the id).
+func apiKind(kind, api string, limit int, page, action string, sampleOf int) editable {
+	at := same("/api/v1/" + api + "/%s")
+	return editable{kind: kind, list: fmt.Sprintf("/api/v1/%s?limit=%d", api, limit), item: at, put: at,
+		form: same(page), action: same(action), sampleOf: sampleOf}
+}
+
 var editables = []editable{
-	{kind: "projects", list: "/api/v1/projects?limit=200", item: same("/api/v1/projects/%s"), put: same("/api/v1/projects/%s"),
-		form: same("/projects/%s/edit"), action: same("/projects/%s/edit"), sampleOf: 12},
-	{kind: "events", list: "/api/v1/events?limit=100", item: same("/api/v1/events/%s"), put: same("/api/v1/events/%s"),
-		form: same("/events/%s/edit"), action: same("/events/%s/edit"), sampleOf: 6},
-	{kind: "policies", list: "/api/v1/policies?limit=100", item: same("/api/v1/policies/%s"), put: same("/api/v1/policies/%s"),
-		form: same("/policies/%s/edit"), action: same("/policies/%s/edit"), sampleOf: 6},
-	{kind: "talents", list: "/api/v1/talents?limit=100", item: same("/api/v1/talents/%s"), put: same("/api/v1/talents/%s"),
-		form: same("/resources/talents/%s/edit"), action: same("/resources/talents/%s"), sampleOf: 6},
-	{kind: "enterprises", list: "/api/v1/enterprises?limit=100", item: same("/api/v1/enterprises/%s"), put: same("/api/v1/enterprises/%s"),
-		form: same("/resources/enterprises/%s/edit"), action: same("/resources/enterprises/%s"), sampleOf: 6},
-	{kind: "institutes", list: "/api/v1/institutes?limit=100", item: same("/api/v1/institutes/%s"), put: same("/api/v1/institutes/%s"),
-		form: same("/resources/institutes/%s/edit"), action: same("/resources/institutes/%s"), sampleOf: 6},
-	{kind: "results", list: "/api/v1/results?limit=100", item: same("/api/v1/results/%s"), put: same("/api/v1/results/%s"),
-		form: same("/resources/results/%s/edit"), action: same("/resources/results/%s"), sampleOf: 6},
-	{kind: "aftercare", list: "/api/v1/aftercare?limit=100", item: same("/api/v1/aftercare/%s"), put: same("/api/v1/aftercare/%s"),
-		form: same("/aftercare/%s"), action: same("/aftercare/%s"), sampleOf: 6},
-	{kind: "deals", list: "/api/v1/transfers?limit=100", item: same("/api/v1/transfers/%s"), put: same("/api/v1/transfers/%s"),
-		form: same("/transfers/%s"), action: same("/transfers/%s"), sampleOf: 6},
-	{kind: "brokers", list: "/api/v1/brokers?limit=100", item: same("/api/v1/brokers/%s"), put: same("/api/v1/brokers/%s"),
-		form: same("/brokers/%s"), action: same("/brokers/%s"), sampleOf: 6},
+	apiKind("projects", "projects", 200, "/projects/%s/edit", "/projects/%s/edit", 12),
+	apiKind("events", "events", 100, "/events/%s/edit", "/events/%s/edit", 6),
+	apiKind("policies", "policies", 100, "/policies/%s/edit", "/policies/%s/edit", 6),
+	apiKind("talents", "talents", 100, "/resources/talents/%s/edit", "/resources/talents/%s", 6),
+	apiKind("enterprises", "enterprises", 100, "/resources/enterprises/%s/edit", "/resources/enterprises/%s", 6),
+	apiKind("institutes", "institutes", 100, "/resources/institutes/%s/edit", "/resources/institutes/%s", 6),
+	apiKind("results", "results", 100, "/resources/results/%s/edit", "/resources/results/%s", 6),
+	apiKind("aftercare", "aftercare", 100, "/aftercare/%s", "/aftercare/%s", 6),
+	apiKind("deals", "transfers", 100, "/transfers/%s", "/transfers/%s", 6),
+	apiKind("brokers", "brokers", 100, "/brokers/%s", "/brokers/%s", 6),
 	{kind: "units", list: "/api/v1/units", put: same("/api/v1/units/%s"),
 		form: same("/settings/units/%s"), action: same("/settings/units/%s"), sampleOf: 6},
 	{kind: "users", list: "/api/v1/users", item: same("/api/v1/users/%s"), put: same("/api/v1/users/%s"),
 		form: same("/users/%s"), action: same("/users/%s"), idKey: "username", sampleOf: 8},
+}
+
+// editableOf is the kind named kind of editables.
+func editableOf(kind string) editable {
+	for _, k := range editables {
+		if k.kind == kind {
+			return k
+		}
+	}
+	panic("no editable kind " + kind)
+}
+
+// postForm submits fields to action as a browser submits a form.
+func postForm(c *testapp.Client, action string, fields url.Values) (int, string) {
+	return c.Do("POST", action, []byte(fields.Encode()), map[string]string{"Content-Type": "application/x-www-form-urlencoded"})
 }
 
 // TestUnchangedSavesChangeNothing is the lossless-editing property over a
@@ -74,13 +87,8 @@ var editables = []editable{
 // fields (contacts with their e-mails, every list item) — and are answered
 // as unchanged (X-Result: unchanged; the page says 未修改).
 func TestUnchangedSavesChangeNothing(t *testing.T) {
-	if testing.Short() {
-		t.Skip("seeds the demo data")
-	}
-	a := testapp.Start(t)
-	if _, err := a.P.SeedDemo(context.Background(), 1, nil); err != nil {
-		t.Fatal(err)
-	}
+	t.Parallel()
+	a := testapp.Seeded(t)
 	c := a.Admin(t)
 	for _, k := range editables {
 		t.Run(k.kind, func(t *testing.T) {
@@ -116,7 +124,7 @@ func TestUnchangedSavesChangeNothing(t *testing.T) {
 					t.Errorf("%s: %s has no form posting to %s", id, k.form(id), k.action(id))
 					continue
 				}
-				st, out = c.Do("POST", k.action(id), []byte(fields.Encode()), map[string]string{"Content-Type": "application/x-www-form-urlencoded"})
+				st, out = postForm(c, k.action(id), fields)
 				if st != 303 {
 					t.Errorf("%s unchanged form: %d %s", id, st, snippet(out))
 					continue
@@ -319,6 +327,7 @@ func attrOK(n *html.Node, key string) (string, bool) {
 // unchanged; removing one row and filling the blank one changes exactly
 // that; a PUT that tries to change a read-only field is refused by name.
 func TestProjectFormKeepsEveryContact(t *testing.T) {
+	t.Parallel()
 	a := testapp.Start(t)
 	c := a.Admin(t)
 	var contacts []map[string]string
@@ -335,7 +344,7 @@ func TestProjectFormKeepsEveryContact(t *testing.T) {
 		ID string `json:"id"`
 	}
 	_ = json.Unmarshal([]byte(body), &p)
-	k := editables[0]
+	k := editableOf("projects")
 	before := readItem(t, c, k, p.ID)
 
 	fields, ok := formFields(mustGet(t, c, k.form(p.ID)), k.action(p.ID))
@@ -345,8 +354,7 @@ func TestProjectFormKeepsEveryContact(t *testing.T) {
 	if got := len(fields["contact_name"]); got != 7 {
 		t.Errorf("the form has %d contact rows, want 6 and a blank one", got)
 	}
-	form := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
-	if st, out := c.Do("POST", k.action(p.ID), []byte(fields.Encode()), form); st != 303 {
+	if st, out := postForm(c, k.action(p.ID), fields); st != 303 {
 		t.Fatalf("unchanged form: %d %s", st, snippet(out))
 	}
 	if after := readItem(t, c, k, p.ID); !reflect.DeepEqual(after, before) {
@@ -358,7 +366,7 @@ func TestProjectFormKeepsEveryContact(t *testing.T) {
 		fields[f][1] = ""
 	}
 	fields["contact_name"][6], fields["contact_phone"][6], fields["contact_email"][6] = "新联系人", "0512-57000000", "new@example.cn"
-	if st, out := c.Do("POST", k.action(p.ID), []byte(fields.Encode()), form); st != 303 {
+	if st, out := postForm(c, k.action(p.ID), fields); st != 303 {
 		t.Fatalf("edited form: %d %s", st, snippet(out))
 	}
 	after := readItem(t, c, k, p.ID)
@@ -392,13 +400,8 @@ func TestProjectFormKeepsEveryContact(t *testing.T) {
 // stores a megabyte in a tag or a contact's title and has every list page
 // load it. A field is found to be input by sending a small change first.
 func TestEveryTextFieldIsBounded(t *testing.T) {
-	if testing.Short() {
-		t.Skip("seeds the demo data")
-	}
-	a := testapp.Start(t)
-	if _, err := a.P.SeedDemo(context.Background(), 1, nil); err != nil {
-		t.Fatal(err)
-	}
+	t.Parallel()
+	a := testapp.Seeded(t)
 	c := a.Admin(t)
 	long := strings.Repeat("长", 6000)
 	for _, k := range editables {
@@ -475,13 +478,14 @@ func TestEveryTextFieldIsBounded(t *testing.T) {
 // API) under the rules of creation; no admin changes their own role; a
 // changed user name or status in a PUT is refused as read-only.
 func TestUserEdit(t *testing.T) {
+	t.Parallel()
 	a := testapp.Start(t)
 	c := a.Admin(t)
 	if st, out := c.Do("POST", "/api/v1/users", map[string]any{"username": "kfq_new", "name": "新同事", "role": "officer",
 		"units": []string{"kfq"}, "password": "Start-2025x"}, nil); st != 201 {
 		t.Fatalf("create: %d %s", st, out)
 	}
-	k := editable{list: "/api/v1/users", item: same("/api/v1/users/%s")}
+	k := editableOf("users")
 	u := readItem(t, c, k, "kfq_new")
 	u["name"], u["role"], u["units"] = "新同事（调岗）", "manager", []string{"gxq", "kfq"}
 	if st, out := c.Do("PUT", "/api/v1/users/kfq_new", u, nil); st != 200 || c.Header.Get("X-Result") != "updated" {
@@ -521,8 +525,7 @@ func TestUserEdit(t *testing.T) {
 		t.Fatal("no edit form")
 	}
 	fields.Set("name", "新同事")
-	form := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
-	if st, out := c.Do("POST", "/users/kfq_new", []byte(fields.Encode()), form); st != 303 {
+	if st, out := postForm(c, "/users/kfq_new", fields); st != 303 {
 		t.Fatalf("form: %d %s", st, snippet(out))
 	}
 	if got := readItem(t, c, k, "kfq_new"); got["name"] != "新同事" || got["role"] != "manager" {
@@ -536,9 +539,10 @@ func TestUserEdit(t *testing.T) {
 // amount and a tag with a space survive the form; an order the user gives
 // (a user's units, an event's co-organisers) is kept by the API.
 func TestEditEdgeCases(t *testing.T) {
+	t.Parallel()
 	a := testapp.Start(t)
 	c := a.Admin(t)
-	k := editables[0]
+	k := editableOf("projects")
 	st, body := c.Do("POST", "/api/v1/projects", map[string]any{"type": "industry", "name": "精确金额项目", "unit": "kfq",
 		"investment": 1234.1234567, "tags": []string{"AI 芯片", "新能源"}}, nil)
 	if st != 201 {
@@ -550,8 +554,7 @@ func TestEditEdgeCases(t *testing.T) {
 
 	// The form saved as shown keeps 1234.1234567 and the tag "AI 芯片".
 	fields, _ := formFields(mustGet(t, c, k.form(p.ID)), k.action(p.ID))
-	form := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
-	if st, out := c.Do("POST", k.action(p.ID), []byte(fields.Encode()), form); st != 303 {
+	if st, out := postForm(c, k.action(p.ID), fields); st != 303 {
 		t.Fatalf("form: %d %s", st, snippet(out))
 	}
 	if got := readItem(t, c, k, p.ID); !reflect.DeepEqual(got, first) {
@@ -577,7 +580,7 @@ func TestEditEdgeCases(t *testing.T) {
 		"units": []string{"kfq", "gxq"}, "password": "Start-2025x"}, nil); st != 201 {
 		t.Fatalf("user: %d %s", st, out)
 	}
-	uk := editable{list: "/api/v1/users", item: same("/api/v1/users/%s")}
+	uk := editableOf("users")
 	u := readItem(t, c, uk, "two_units")
 	u["units"] = []string{"gxq", "kfq"}
 	if st, out := c.Do("PUT", "/api/v1/users/two_units", u, nil); st != 200 || c.Header.Get("X-Result") != "updated" {
@@ -594,7 +597,7 @@ func TestEditEdgeCases(t *testing.T) {
 	}
 	var ev struct{ ID string }
 	_ = json.Unmarshal([]byte(body), &ev)
-	ek := editables[1]
+	ek := editableOf("events")
 	e := readItem(t, c, ek, ev.ID)
 	e["co_organisers"] = []string{"甲单位", "乙单位"}
 	if st, out := c.Do("PUT", ek.put(ev.ID), e, nil); st != 200 || fmt.Sprint(readItem(t, c, ek, ev.ID)["co_organisers"]) != "[甲单位 乙单位]" {

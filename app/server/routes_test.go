@@ -12,6 +12,7 @@ import (
 )
 
 func TestEveryRouteHasAnAccessRule(t *testing.T) {
+	t.Parallel()
 	a := testapp.Start(t)
 	app, accessRules, err := server.NewWithRules(a.P)
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 )
 
 func TestAuthAndCSRF(t *testing.T) {
+	t.Parallel()
 	a := testapp.Start(t)
 	ctx := context.Background()
 	if _, err := a.P.Users.EnsureUser(ctx, "kfq_li", "李明", users.RoleOfficer, []string{"kfq"}, "Officer-2025"); err != nil {
@@ -89,6 +90,7 @@ func TestAuthAndCSRF(t *testing.T) {
 }
 
 func TestLogoutInvalidatesSession(t *testing.T) {
+	t.Parallel()
 	a := testapp.Start(t)
 	c := a.Admin(t)
 	if st, _ := c.Do("GET", "/api/v1/auth/me", nil, nil); st != 200 {
@@ -107,6 +109,7 @@ func TestLogoutInvalidatesSession(t *testing.T) {
 }
 
 func TestLoginLockoutAndRateLimit(t *testing.T) {
+	t.Parallel()
 	a := testapp.Start(t)
 	// The limit's window is a clock minute: a fake clock keeps every
 	// attempt in one.
@@ -143,6 +146,7 @@ func TestLoginLockoutAndRateLimit(t *testing.T) {
 }
 
 func TestScopeAndProjectsFromEngine(t *testing.T) {
+	t.Parallel()
 	a := testapp.Start(t)
 	ctx := context.Background()
 	for _, u := range []struct{ name, role, unit string }{{"kfq_li", "officer", "kfq"}, {"zz_boss", "manager", "zzfd"}} {
@@ -193,6 +197,7 @@ func TestScopeAndProjectsFromEngine(t *testing.T) {
 }
 
 func TestRestartKeepsDataAndSecondServerRefused(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	a := testapp.StartIn(t, dir)
 	ctx := context.Background()
@@ -218,6 +223,7 @@ func TestRestartKeepsDataAndSecondServerRefused(t *testing.T) {
 // Session fixation: a session id planted before login is never adopted;
 // login issues a fresh one, and every login gets a new id.
 func TestLoginIssuesFreshSession(t *testing.T) {
+	t.Parallel()
 	a := testapp.Start(t)
 	u := mustURL(t, a.URL)
 	c := a.Client(t)

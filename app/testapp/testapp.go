@@ -7,6 +7,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -41,13 +43,20 @@ func Start(t testing.TB) *App {
 // StartIn runs a server on dir (to test restarts on existing data).
 func StartIn(t testing.TB, dir string) *App {
 	t.Helper()
-	cfg := platform.ConfigFromEnv()
-	cfg.Addr = "127.0.0.1:0"
-	cfg.DataDir = dir
-	cfg.AdminPassword = AdminPassword
-	cfg.MongoURI = os.Getenv("ZS_TEST_MONGO_URI")
+	a, err := launch(dir, t.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(a.Stop)
+	return a
+}
+
+// launch runs a server on dir; name names its database on an outside
+// store (ZS_TEST_MONGO_URI).
+func launch(dir, name string) (*App, error) {
+	cfg := config(dir)
 	if cfg.MongoURI != "" {
-		cfg.DBName = "zs_test_" + strings.ReplaceAll(strings.ToLower(t.Name()), "/", "_")
+		cfg.DBName = "zs_test_" + strings.ReplaceAll(strings.ToLower(name), "/", "_")
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if os.Getenv("ZS_TEST_LOG") != "" {
@@ -60,27 +69,41 @@ func StartIn(t testing.TB, dir string) *App {
 	select {
 	case r := <-ready:
 		a.URL, a.P = "http://"+r.Addr, r.Platform
+		return a, nil
 	case err := <-a.finished:
 		cancel()
-		t.Fatalf("server did not start: %v", err)
+		return nil, fmt.Errorf("server did not start: %v", err)
 	case <-time.After(60 * time.Second):
 		cancel()
-		t.Fatal("server did not start within 60 s")
+		return nil, errors.New("server did not start within 60 s")
 	}
-	t.Cleanup(a.Stop)
-	return a
+}
+
+// config is the configuration of a test server on dir.
+func config(dir string) platform.Config {
+	cfg := platform.ConfigFromEnv()
+	cfg.Addr = "127.0.0.1:0"
+	cfg.DataDir = dir
+	cfg.AdminPassword = AdminPassword
+	cfg.MongoURI = os.Getenv("ZS_TEST_MONGO_URI")
+	return cfg
 }
 
 // Stop shuts the server down gracefully (idempotent).
-func (a *App) Stop() {
+func (a *App) Stop() { a.stop(40 * time.Second) }
+
+// stop shuts the server down and reports whether it finished within wait.
+func (a *App) stop(wait time.Duration) bool {
 	if a.cancel == nil {
-		return
+		return true
 	}
 	a.cancel()
 	a.cancel = nil
 	select {
 	case <-a.finished:
-	case <-time.After(40 * time.Second):
+		return true
+	case <-time.After(wait):
+		return false
 	}
 }
 

@@ -13,15 +13,7 @@ import (
 	"zhaoshang/modules/users"
 )
 
-// demoApp is a server with the demo data (scale 1).
-func demoApp(t *testing.T) *testapp.App {
-	t.Helper()
-	a := testapp.Start(t)
-	if _, err := a.P.SeedDemo(context.Background(), 1, nil); err != nil {
-		t.Fatal(err)
-	}
-	return a
-}
+func TestMain(m *testing.M) { testapp.Main(m) }
 
 // dryImport imports file (named name: .xlsx or .csv) as kind, as the admin,
 // in a dry run, and returns the report.

@@ -67,6 +67,7 @@ func download(t *testing.T, c *testapp.Client, path string) (*excelize.File, [][
 }
 
 func TestExportAccess(t *testing.T) {
+	t.Parallel()
 	a := testapp.Start(t)
 	ctx := context.Background()
 	admin := a.Admin(t)

@@ -28,14 +28,9 @@ import (
 // record whose outbox entry is pending is read from the store, and one
 // moved out of the caller's units meanwhile is left out.
 func TestKeptRecordsExportLikeTheStore(t *testing.T) {
-	if testing.Short() {
-		t.Skip("seeds the demo data")
-	}
-	a := testapp.Start(t)
+	t.Parallel()
+	a := testapp.Seeded(t)
 	ctx := context.Background()
-	if _, err := a.P.SeedDemo(ctx, 1, nil); err != nil {
-		t.Fatal(err)
-	}
 	names := a.P.Matrix.Name
 	r := a.P.Records
 	all := core.AllUnits.Search()

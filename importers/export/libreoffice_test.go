@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"zhaoshang/app/platform"
+	"zhaoshang/app/testapp"
 	"zhaoshang/importers/batch"
 	"zhaoshang/modules/core"
 )
@@ -67,11 +68,12 @@ func resave(t *testing.T, bin, name string, data []byte, format string) []byte {
 // strings, number formats, dates as serial numbers with a date style), so
 // this is the round trip users make, not only our writer's.
 func TestLibreOfficeResavedExportsReimportUnchanged(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("seeds the demo data and runs LibreOffice")
 	}
 	bin := soffice(t)
-	a := demoApp(t)
+	a := testapp.Seeded(t)
 	ctx := context.Background()
 	for _, kind := range platform.ExportKinds {
 		t.Run(kind, func(t *testing.T) {

@@ -26,14 +26,9 @@ import (
 // time of day, as the demo data had, or the office's midnight in UTC, as
 // imports wrote).
 func TestDemoProjectsExportReimportsUnchanged(t *testing.T) {
-	if testing.Short() {
-		t.Skip("seeds the demo data")
-	}
-	a := testapp.Start(t)
+	t.Parallel()
+	a := testapp.Seeded(t)
 	ctx := context.Background()
-	if _, err := a.P.SeedDemo(ctx, 1, nil); err != nil {
-		t.Fatal(err)
-	}
 	legacy := 0
 	err := a.P.Projects.Each(ctx, func(p *projects.Project) error {
 		if p.Milestones.Signed.IsZero() || legacy >= 200 {
@@ -93,14 +88,8 @@ func first(es []batch.Error) []batch.Error { return es[:min(3, len(es))] }
 // were stored before dates were days, their 活动日期, 发布日期, 成立日期 or
 // 成交日期 a datetime (a time of day, or the office's midnight in UTC).
 func TestDemoDaysExportImportRoundTrip(t *testing.T) {
-	if testing.Short() {
-		t.Skip("seeds the demo data")
-	}
-	a := testapp.Start(t)
-	ctx := context.Background()
-	if _, err := a.P.SeedDemo(ctx, 1, nil); err != nil {
-		t.Fatal(err)
-	}
+	t.Parallel()
+	a := testapp.Seeded(t)
 	names, r := a.P.Matrix.Name, a.P.Records
 	kind := resources.KindOf
 	t.Run(events.Kind, func(t *testing.T) {
