@@ -24,15 +24,15 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"zhaoshang/modules/aftercare"
-	"zhaoshang/modules/transfers"
 
+	"zhaoshang/modules/aftercare"
 	"zhaoshang/modules/core"
 	"zhaoshang/modules/events"
 	"zhaoshang/modules/matrix"
 	"zhaoshang/modules/policies"
 	"zhaoshang/modules/projects"
 	"zhaoshang/modules/resources"
+	"zhaoshang/modules/transfers"
 )
 
 // UserMaker creates demo users (users.Service implements it).
@@ -144,7 +144,7 @@ func Seed(ctx context.Context, d Deps, scale int, progress func(string)) (Report
 	}
 	if d.Aftercare != nil {
 		steps = append(steps, stepRun{aftercare.Kind, "后道服务", func() error {
-			return seedKind(ctx, d.Aftercare, aftercare.Demo(ds.Projects, Today), &rep)
+			return seedKind(ctx, d.Aftercare, serviceRequests(ds.Projects, Today), &rep)
 		}})
 	}
 	if d.Brokers != nil && d.Deals != nil {
@@ -284,17 +284,4 @@ func seedUsers(ctx context.Context, um UserMaker, list []User, rep *Report) erro
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
-}
-
-// transferDemo generates the brokers and deals of the data set (deterministic).
-func transferDemo(ds *Dataset) ([]*transfers.Broker, []*transfers.Deal) {
-	units := make([]string, len(ds.Units))
-	for i, u := range ds.Units {
-		units[i] = u.ID
-	}
-	results := make([]string, len(ds.Results))
-	for i, r := range ds.Results {
-		results[i] = r.ID
-	}
-	return transfers.Demo(ds.Scale, units, []int{2023, 2024, 2025}, results)
 }
