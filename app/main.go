@@ -48,6 +48,12 @@ const usage = `用法 / usage:
 环境变量：ZS_ADDR ZS_DATA MONGO_URI MONGO_DB MEILI_URL MEILI_KEY ZS_ADMIN_PASSWORD ZS_SECURE_COOKIES ZS_LOG_FORMAT
 `
 
+// commands are the subcommands by name (usage lists them).
+var commands = map[string]func(ctx context.Context, args []string, log *slog.Logger) error{
+	"serve": cmdServe, "seed": cmdSeed, "reindex": cmdReindex, "user": cmdUser, "import": cmdImport,
+	"backup": cmdBackup, "restore": cmdRestore, "export": cmdExport,
+}
+
 func main() {
 	os.Exit(run(os.Args[1:]))
 }
@@ -63,24 +69,10 @@ func run(args []string) int {
 		cmd, args = args[0], args[1:]
 	}
 	var err error
-	switch cmd {
-	case "serve":
-		err = cmdServe(ctx, args, log)
-	case "seed":
-		err = cmdSeed(ctx, args, log)
-	case "reindex":
-		err = cmdReindex(ctx, args, log)
-	case "user":
-		err = cmdUser(ctx, args, log)
-	case "import":
-		err = cmdImport(ctx, args, log)
-	case "backup":
-		err = cmdBackup(ctx, args, log)
-	case "restore":
-		err = cmdRestore(ctx, args, log)
-	case "export":
-		err = cmdExport(ctx, args, log)
-	case "help", "-h", "--help":
+	switch command, ok := commands[cmd]; {
+	case ok:
+		err = command(ctx, args, log)
+	case cmd == "help" || cmd == "-h" || cmd == "--help":
 		fmt.Print(usage)
 		return 0
 	default:

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"zhaoshang/modules/core"
 	"zhaoshang/modules/projects"
@@ -344,16 +343,12 @@ func (q *ListQuery) Validate() error {
 	q.Status, q.Type = normalise(strings.TrimSpace(q.Status)), normalise(strings.TrimSpace(q.Type))
 	q.Owner, q.Unit, q.ProjectID = strings.TrimSpace(q.Owner), strings.TrimSpace(q.Unit), strings.TrimSpace(q.ProjectID)
 	switch {
-	case utf8.RuneCountInString(q.Text) > 200:
-		return core.Invalid("q", "搜索词过长（最多 200 字）")
 	case q.Status != "" && !slices.Contains(Statuses, q.Status):
 		return core.Invalid("status", "未知办理状态 %q", q.Status)
 	case q.Type != "" && !slices.Contains(Types, q.Type):
 		return core.Invalid("type", "未知服务类型 %q", q.Type)
-	case q.Sort != "" && !slices.Contains(SortFields, strings.TrimPrefix(q.Sort, "-")):
-		return core.Invalid("sort", "不能按 %q 排序", q.Sort)
 	}
-	return core.CheckPaging(&q.Page, &q.PerPage)
+	return core.CheckList(q.Text, q.Sort, SortFields, &q.Page, &q.PerPage)
 }
 
 func cmpOr(v, def int) int {
@@ -410,23 +405,11 @@ func (s *Service) List(ctx context.Context, scope core.Scope, q ListQuery) (Page
 	if !ok {
 		return Page{}, nil
 	}
-	res, err := s.Engine().Search(ctx, sq)
-	if err != nil {
-		return Page{}, fmt.Errorf("aftercare: list: %w", err)
-	}
-	items, err := s.Repo.GetMany(ctx, hitIDs(res.Hits))
+	items, total, err := s.Repo.Search(ctx, sq)
 	if err != nil {
 		return Page{}, err
 	}
-	return Page{Items: items, Total: res.Total}, nil
-}
-
-func hitIDs(hits []search.Hit) []string {
-	ids := make([]string, len(hits))
-	for i, h := range hits {
-		ids[i] = h.ID
-	}
-	return ids
+	return Page{Items: items, Total: total}, nil
 }
 
 // ForProject returns the requests of one project within scope, the most
@@ -435,13 +418,10 @@ func (s *Service) ForProject(ctx context.Context, scope core.Scope, projectID st
 	if projectID == "" {
 		return nil, nil
 	}
-	res, err := s.Engine().Search(ctx, search.Query{Kinds: []string{Kind}, Scope: scope.Search(),
+	items, _, err := s.Repo.Search(ctx, search.Query{Kinds: []string{Kind}, Scope: scope.Search(),
 		Filters: []search.Filter{{Field: "project_id", Values: []string{projectID}}},
 		Sort:    []search.Sort{{Field: "due"}}, Limit: 200})
-	if err != nil {
-		return nil, fmt.Errorf("aftercare: requests of project %s: %w", projectID, err)
-	}
-	return s.Repo.GetMany(ctx, hitIDs(res.Hits))
+	return items, err
 }
 
 // Counts returns the number of requests in scope per status and how many

@@ -49,17 +49,21 @@ func (h *Handlers) period(c *fiber.Ctx) (Period, error) {
 	return ParsePeriod(c.Query("year"), c.Query("period"), c.Query("from"), c.Query("to"), h.Svc.now())
 }
 
-func (h *Handlers) cockpit(c *fiber.Ctx) (*Cockpit, error) {
+// forPeriod computes a figure for the asked period and unit=; a unit
+// outside the caller's scope is audited.
+func forPeriod[T any](h *Handlers, c *fiber.Ctx, figure func(context.Context, core.Scope, Period, string) (*T, error)) (*T, error) {
 	p, err := h.period(c)
 	if err != nil {
 		return nil, err
 	}
-	cp, err := h.Svc.Cockpit(c.UserContext(), web.Me(c).Scope, p, c.Query("unit"))
+	v, err := figure(c.UserContext(), web.Me(c).Scope, p, c.Query("unit"))
 	if err != nil {
 		web.AuditDenied(c, h.Audit, "dashboard", err)
 	}
-	return cp, err
+	return v, err
 }
+
+func (h *Handlers) cockpit(c *fiber.Ctx) (*Cockpit, error) { return forPeriod(h, c, h.Svc.Cockpit) }
 
 func (h *Handlers) funnel(c *fiber.Ctx) (*FunnelReport, error) {
 	p, err := h.period(c)
@@ -77,17 +81,7 @@ func (h *Handlers) funnel(c *fiber.Ctx) (*FunnelReport, error) {
 	return fr, nil
 }
 
-func (h *Handlers) trends(c *fiber.Ctx) (*Trends, error) {
-	p, err := h.period(c)
-	if err != nil {
-		return nil, err
-	}
-	tr, err := h.Svc.Trends(c.UserContext(), web.Me(c).Scope, p, c.Query("unit"))
-	if err != nil {
-		web.AuditDenied(c, h.Audit, "dashboard", err)
-	}
-	return tr, err
-}
+func (h *Handlers) trends(c *fiber.Ctx) (*Trends, error) { return forPeriod(h, c, h.Svc.Trends) }
 
 // groupLabels names the funnel's breakdown groups: types and units by
 // their labels, officers by their display names, source events by their

@@ -22,25 +22,10 @@ func unitSheet(cp *Cockpit, label func(kind, code string) string) Sheet {
 // table and the breakdown (when asked for).
 func FunnelSheets(fr *FunnelReport, label func(kind, code string) string) []Sheet {
 	steps := Sheet{Name: "推进漏斗", Header: []string{"阶段", "项目数", "转化率(%)"}}
-	for _, s := range fr.Steps {
-		steps.Rows = append(steps.Rows, []any{label("stage", s.Stage), s.Reached, s.Rate})
-	}
-	for _, s := range fr.Exits {
-		steps.Rows = append(steps.Rows, []any{"其后" + label("stage", s.Stage), s.Reached, s.Rate})
-	}
+	steps.Rows = funnelRows(fr.Steps, fr.Exits, label)
 	rows := Sheet{Name: "阶段转化与停留", Header: []string{"阶段", "期内进入", "下一阶段", "其后进入下一阶段", "转化率(%)",
 		"其后暂缓", "其后终止", "已离开本阶段", "停留天数中位数"}}
-	for _, s := range fr.Stages {
-		var med any = ""
-		if s.MedianDays != nil {
-			med = *s.MedianDays
-		}
-		next := ""
-		if s.Next != "" {
-			next = label("stage", s.Next)
-		}
-		rows.Rows = append(rows.Rows, []any{label("stage", s.Stage), s.Entered, next, s.Reached, s.Rate, s.Paused, s.Dropped, s.Left, med})
-	}
+	rows.Rows = flowRows(fr.Stages, label)
 	out := []Sheet{steps, rows}
 	if fr.By != "" {
 		g := Sheet{Name: "分组漏斗", Header: []string{label("funnel_by", fr.By)}}
@@ -63,6 +48,37 @@ func FunnelSheets(fr *FunnelReport, label func(kind, code string) string) []Shee
 		out = append(out, g)
 	}
 	return out
+}
+
+// funnelRows are a funnel's steps, then the exits after them (其后暂缓…):
+// stage, projects, rate.
+func funnelRows(steps, exits []FunnelStep, label func(kind, code string) string) [][]any {
+	var rows [][]any
+	for _, s := range steps {
+		rows = append(rows, []any{label("stage", s.Stage), s.Reached, s.Rate})
+	}
+	for _, s := range exits {
+		rows = append(rows, []any{"其后" + label("stage", s.Stage), s.Reached, s.Rate})
+	}
+	return rows
+}
+
+// flowRows are the stage table's rows: entered, next stage, reached it,
+// rate, paused, dropped, left and the median stay ("" when none left).
+func flowRows(stages []StageFlow, label func(kind, code string) string) [][]any {
+	var rows [][]any
+	for _, s := range stages {
+		var med any = ""
+		if s.MedianDays != nil {
+			med = *s.MedianDays
+		}
+		next := ""
+		if s.Next != "" {
+			next = label("stage", s.Next)
+		}
+		rows = append(rows, []any{label("stage", s.Stage), s.Entered, next, s.Reached, s.Rate, s.Paused, s.Dropped, s.Left, med})
+	}
+	return rows
 }
 
 // TrendSheets lays out the monthly trends with their total row.
@@ -99,25 +115,10 @@ func ReportSheets(r *Report, label func(kind, code string) string) []Sheet {
 	month := Sheet{Name: "本月概况", Header: []string{"月份", "新建项目", "签约项目", "到资(万元)", "到资项目", "举办活动"},
 		Rows: [][]any{{r.Month, t.Projects, t.Signed, t.Capital, t.Funded, t.Events}}}
 	fn := Sheet{Name: "本月推进漏斗", Header: []string{"阶段", "项目数", "转化率(%)"}}
-	for _, s := range r.Funnel {
-		fn.Rows = append(fn.Rows, []any{label("stage", s.Stage), s.Reached, s.Rate})
-	}
-	for _, s := range r.Exits {
-		fn.Rows = append(fn.Rows, []any{"其后" + label("stage", s.Stage), s.Reached, s.Rate})
-	}
+	fn.Rows = funnelRows(r.Funnel, r.Exits, label)
 	flow := Sheet{Name: "本月各阶段", Header: []string{"阶段", "本月进入", "下一阶段", "其后进入下一阶段", "转化率(%)", "其后暂缓", "其后终止",
 		"已离开本阶段", "停留天数中位数"}}
-	for _, s := range r.Stages {
-		var med any = ""
-		if s.MedianDays != nil {
-			med = *s.MedianDays
-		}
-		next := ""
-		if s.Next != "" {
-			next = label("stage", s.Next)
-		}
-		flow.Rows = append(flow.Rows, []any{label("stage", s.Stage), s.Entered, next, s.Reached, s.Rate, s.Paused, s.Dropped, s.Left, med})
-	}
+	flow.Rows = flowRows(r.Stages, label)
 	stuck := Sheet{Name: "督办", Header: []string{"类别", "项目数"}}
 	items := Sheet{Name: "督办清单", Header: []string{"类别", "项目", "单位", "负责人", "阶段", "进入本阶段", "最近跟进", "下一步期限", "下一步工作"}}
 	for _, st := range r.Stuck {

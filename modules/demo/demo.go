@@ -24,15 +24,15 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"zhaoshang/modules/aftercare"
-	"zhaoshang/modules/transfers"
 
+	"zhaoshang/modules/aftercare"
 	"zhaoshang/modules/core"
 	"zhaoshang/modules/events"
 	"zhaoshang/modules/matrix"
 	"zhaoshang/modules/policies"
 	"zhaoshang/modules/projects"
 	"zhaoshang/modules/resources"
+	"zhaoshang/modules/transfers"
 )
 
 // UserMaker creates demo users (users.Service implements it).
@@ -144,7 +144,7 @@ func Seed(ctx context.Context, d Deps, scale int, progress func(string)) (Report
 	}
 	if d.Aftercare != nil {
 		steps = append(steps, stepRun{aftercare.Kind, "后道服务", func() error {
-			return seedKind(ctx, d.Aftercare, aftercare.Demo(ds.Projects, Today), &rep)
+			return seedKind(ctx, d.Aftercare, serviceRequests(ds.Projects, Today), &rep)
 		}})
 	}
 	if d.Brokers != nil && d.Deals != nil {
@@ -199,43 +199,39 @@ func seedUnits(ctx context.Context, m *matrix.Service, units []*matrix.Unit, rep
 	if err := m.Reload(ctx); err != nil {
 		return err
 	}
-	var missing []*matrix.Unit
-	for _, u := range units {
-		if m.HasUnit(u.ID) {
-			rep.Existing["units"]++
-		} else {
-			missing = append(missing, u)
-		}
-	}
-	rep.Created["units"] = len(missing)
-	if len(missing) == 0 {
-		return nil
-	}
-	if err := m.SaveUnits(ctx, core.System, missing); err != nil {
-		return fmt.Errorf("demo: write units: %w", err)
-	}
-	return nil
+	return seedMissing(ctx, "units", units, func(u *matrix.Unit) (bool, error) { return m.HasUnit(u.ID), nil },
+		m.SaveUnits, rep)
 }
 
 func seedTargets(ctx context.Context, m *matrix.Service, targets []*matrix.Target, rep *Report) error {
-	var missing []*matrix.Target
-	for _, t := range targets {
+	return seedMissing(ctx, "targets", targets, func(t *matrix.Target) (bool, error) {
 		have, err := m.Targets(ctx, t.Year, t.Unit)
+		return err == nil && have.Version > 0, err // Targets falls back to an unsaved default
+	}, m.SaveTargets, rep)
+}
+
+// seedMissing saves in one call the records that stored says are not
+// there yet, counting both under kind.
+func seedMissing[T any](ctx context.Context, kind string, recs []T, stored func(T) (bool, error),
+	save func(context.Context, core.Actor, []T) error, rep *Report) error {
+	var missing []T
+	for _, r := range recs {
+		have, err := stored(r)
 		if err != nil {
-			return fmt.Errorf("demo: read targets: %w", err)
+			return fmt.Errorf("demo: read %s: %w", kind, err)
 		}
-		if have.Version > 0 { // Targets falls back to an unsaved default
-			rep.Existing["targets"]++
+		if have {
+			rep.Existing[kind]++
 		} else {
-			missing = append(missing, t)
+			missing = append(missing, r)
 		}
 	}
-	rep.Created["targets"] = len(missing)
+	rep.Created[kind] = len(missing)
 	if len(missing) == 0 {
 		return nil
 	}
-	if err := m.SaveTargets(ctx, core.System, missing); err != nil {
-		return fmt.Errorf("demo: write targets: %w", err)
+	if err := save(ctx, core.System, missing); err != nil {
+		return fmt.Errorf("demo: write %s: %w", kind, err)
 	}
 	return nil
 }
@@ -284,17 +280,4 @@ func seedUsers(ctx context.Context, um UserMaker, list []User, rep *Report) erro
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
-}
-
-// transferDemo generates the brokers and deals of the data set (deterministic).
-func transferDemo(ds *Dataset) ([]*transfers.Broker, []*transfers.Deal) {
-	units := make([]string, len(ds.Units))
-	for i, u := range ds.Units {
-		units[i] = u.ID
-	}
-	results := make([]string, len(ds.Results))
-	for i, r := range ds.Results {
-		results[i] = r.ID
-	}
-	return transfers.Demo(ds.Scale, units, []int{2023, 2024, 2025}, results)
 }

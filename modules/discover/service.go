@@ -180,33 +180,11 @@ func (s *Service) Search(ctx context.Context, scope core.Scope, q Query) (Result
 	window := q.Page * q.PerPage
 	base := search.Query{Text: q.Text, Filters: filters, Facets: engineFacets, Sort: sorts, Limit: window, Highlight: true}
 
-	// Group the kinds by the scope they are searched with.
-	var scoped, public []string
-	for _, k := range kinds {
-		if publicKind(k) || scope.All {
-			public = append(public, k)
-		} else {
-			scoped = append(scoped, k)
-		}
-	}
 	res := Result{Items: []Item{}, Facets: map[string]map[string]int{"kind": {}}}
 	for _, f := range Facets {
 		res.Facets[f] = map[string]int{}
 	}
-	var hits []search.Hit
-	for _, part := range []struct {
-		kinds []string
-		scope search.Scope
-	}{{scoped, scope.Search()}, {public, search.Scope{All: true}}} {
-		if len(part.kinds) == 0 {
-			continue
-		}
-		sq := base
-		sq.Kinds, sq.Scope = part.kinds, part.scope
-		r, err := s.Engine.Search(ctx, sq)
-		if err != nil {
-			return Result{}, engineErr(err)
-		}
+	hits, err := s.searchInScope(ctx, scope, kinds, base, func(r search.Result) {
 		res.Total += r.Total
 		for field, counts := range r.Facets {
 			f := facetName(field)
@@ -217,7 +195,9 @@ func (s *Service) Search(ctx context.Context, scope core.Scope, q Query) (Result
 				res.Facets[f][v] += n
 			}
 		}
-		hits = append(hits, r.Hits...)
+	})
+	if err != nil {
+		return Result{}, err
 	}
 	// Kind counts: one counting query per kind, without the kind selection.
 	for _, k := range Kinds {
@@ -234,8 +214,54 @@ func (s *Service) Search(ctx context.Context, scope core.Scope, q Query) (Result
 			res.Facets["kind"][k] = r.Total
 		}
 	}
+	sortHits(hits, q.Text == "")
+	from := (q.Page - 1) * q.PerPage
+	for i := from; i < len(hits) && i < window; i++ {
+		h := hits[i]
+		res.Items = append(res.Items, Item{Kind: h.Kind, ID: h.ID, Title: h.Title, Highlight: h.Highlight})
+	}
+	return res, nil
+}
+
+// searchInScope runs q over kinds as the caller may see them: the kinds
+// everyone may read (and every kind, for a caller who sees all units) in
+// one query without a unit filter, the others in one query within scope.
+// each, if set, gets every answer; the hits of both come back together.
+func (s *Service) searchInScope(ctx context.Context, scope core.Scope, kinds []string, q search.Query, each func(search.Result)) ([]search.Hit, error) {
+	var scoped, public []string
+	for _, k := range kinds {
+		if publicKind(k) || scope.All {
+			public = append(public, k)
+		} else {
+			scoped = append(scoped, k)
+		}
+	}
+	var hits []search.Hit
+	for _, part := range []struct {
+		kinds []string
+		scope search.Scope
+	}{{scoped, scope.Search()}, {public, search.Scope{All: true}}} {
+		if len(part.kinds) == 0 {
+			continue
+		}
+		q.Kinds, q.Scope = part.kinds, part.scope
+		r, err := s.Engine.Search(ctx, q)
+		if err != nil {
+			return nil, engineErr(err)
+		}
+		if each != nil {
+			each(r)
+		}
+		hits = append(hits, r.Hits...)
+	}
+	return hits, nil
+}
+
+// sortHits orders the hits of several queries newest first (byUpdated) or
+// best score first.
+func sortHits(hits []search.Hit, byUpdated bool) {
 	slices.SortFunc(hits, func(a, b search.Hit) int {
-		if q.Text == "" {
+		if byUpdated {
 			if c := updated(b).Compare(updated(a)); c != 0 {
 				return c
 			}
@@ -249,12 +275,6 @@ func (s *Service) Search(ctx context.Context, scope core.Scope, q Query) (Result
 		}
 		return cmp.Compare(a.Kind, b.Kind)
 	})
-	from := (q.Page - 1) * q.PerPage
-	for i := from; i < len(hits) && i < window; i++ {
-		h := hits[i]
-		res.Items = append(res.Items, Item{Kind: h.Kind, ID: h.ID, Title: h.Title, Highlight: h.Highlight})
-	}
-	return res, nil
 }
 
 func updated(h search.Hit) time.Time {
@@ -297,38 +317,12 @@ func (s *Service) Suggest(ctx context.Context, scope core.Scope, text string) ([
 	if s.Engine == nil {
 		return nil, search.ErrUnavailable
 	}
-	var scoped, public []string
-	for _, k := range Kinds {
-		if publicKind(k) || scope.All {
-			public = append(public, k)
-		} else {
-			scoped = append(scoped, k)
-		}
+	hits, err := s.searchInScope(ctx, scope, Kinds, search.Query{Text: text, Prefix: true, TitleOnly: true,
+		Limit: MaxSuggestions}, nil)
+	if err != nil {
+		return nil, err
 	}
-	var hits []search.Hit
-	for _, part := range []struct {
-		kinds []string
-		scope search.Scope
-	}{{scoped, scope.Search()}, {public, search.Scope{All: true}}} {
-		if len(part.kinds) == 0 {
-			continue
-		}
-		r, err := s.Engine.Search(ctx, search.Query{Kinds: part.kinds, Scope: part.scope, Text: text, Prefix: true,
-			TitleOnly: true, Limit: MaxSuggestions})
-		if err != nil {
-			return nil, engineErr(err)
-		}
-		hits = append(hits, r.Hits...)
-	}
-	slices.SortFunc(hits, func(a, b search.Hit) int {
-		if c := cmp.Compare(b.Score, a.Score); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(a.ID, b.ID); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.Kind, b.Kind)
-	})
+	sortHits(hits, false)
 	for _, h := range hits[:min(len(hits), MaxSuggestions)] {
 		out = append(out, Suggestion{Kind: h.Kind, ID: h.ID, Title: h.Title, KindLabel: KindLabels[h.Kind],
 			URL: RecordURL(h.Kind, h.ID)})

@@ -350,7 +350,13 @@ func (s *Service) Commit(ctx context.Context, u User, j *batch.Job) (*batch.Repo
 	if j.State != batch.StateDraft {
 		return nil, fmt.Errorf("import %s is %s: %w", j.ID, j.State, core.ErrConflict)
 	}
-	b, err := s.openSource(j)
+	return s.commitDraft(ctx, u, j, func() (*opened, error) { return s.openSource(j) })
+}
+
+// commitDraft runs the stored draft j on the workbook open reads, on a
+// context detached from ctx's cancellation (see Commit).
+func (s *Service) commitDraft(ctx context.Context, u User, j *batch.Job, open func() (*opened, error)) (*batch.Report, error) {
+	b, err := open()
 	if err != nil {
 		return nil, err
 	}
@@ -400,14 +406,7 @@ func (s *Service) RunFile(ctx context.Context, u User, kind, unit, name string, 
 	if err := s.Imports.CreateDraft(ctx, j); err != nil {
 		return nil, err
 	}
-	b2, err := s.openBytes(name, data)
-	if err != nil {
-		return nil, err
-	}
-	defer b2.Close()
-	cctx, cancel := s.detached(ctx)
-	defer cancel()
-	return s.run(cctx, u, j, b2.Book, settingsOf(j), false, "")
+	return s.commitDraft(ctx, u, j, func() (*opened, error) { return s.openBytes(name, data) })
 }
 
 // Job loads a job u may see: a draft only by its uploader, a batch by its

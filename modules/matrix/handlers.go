@@ -403,12 +403,19 @@ type apiKPI struct {
 	Unit  string `json:"unit"`
 }
 
-func (h *Handlers) apiTargets(c *fiber.Ctx) error {
+// yearPlan reads year= (this year when absent) and loads that year's
+// targets of every unit.
+func (h *Handlers) yearPlan(c *fiber.Ctx) (int, *YearPlan, error) {
 	year, err := parseYear(c.Query("year"))
 	if err != nil {
-		return web.Fail(c, err)
+		return 0, nil, err
 	}
 	plan, err := h.Svc.YearTargets(c.UserContext(), year)
+	return year, plan, err
+}
+
+func (h *Handlers) apiTargets(c *fiber.Ctx) error {
+	year, plan, err := h.yearPlan(c)
 	if err != nil {
 		return web.Fail(c, err)
 	}

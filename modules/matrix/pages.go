@@ -164,7 +164,7 @@ type UnitFormView struct {
 	Parents    []Option
 	Zones      []string
 	Industries []IndustryGroup
-	Error      *core.FieldError
+	formError
 	// Stored is the unit as someone else saved it when this edit was stale.
 	Stored       *Unit
 	StoredParent string
@@ -180,7 +180,13 @@ type IndustryGroup struct {
 	Names []string
 }
 
-func (v *UnitFormView) FieldErr(field string) string {
+// formError is the field error a settings form shows again.
+type formError struct {
+	Error *core.FieldError
+}
+
+// FieldErr is the message to show beside field ("" when it is fine).
+func (v formError) FieldErr(field string) string {
 	if v.Error != nil && v.Error.Field == field {
 		return v.Error.Message
 	}

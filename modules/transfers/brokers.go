@@ -87,15 +87,12 @@ func (s *Service) checkCertificate(ctx context.Context, no, self string) error {
 	if no == "" {
 		return nil
 	}
-	res, err := s.Engine().Search(ctx, search.Query{Kinds: []string{KindBrokers}, Scope: search.Scope{All: true}, Limit: 2,
-		Filters: []search.Filter{{Field: "certificate_no", Values: []string{no}}}})
+	taken, err := s.takenByOther(ctx, KindBrokers, self, search.Filter{Field: "certificate_no", Values: []string{no}})
 	if err != nil {
 		return fmt.Errorf("transfers: check certificate: %w", err)
 	}
-	for _, h := range res.Hits {
-		if h.ID != self {
-			return core.Invalid("certificate_no", "证书编号 %s 已登记在其他经纪人名下", no)
-		}
+	if taken {
+		return core.Invalid("certificate_no", "证书编号 %s 已登记在其他经纪人名下", no)
 	}
 	return nil
 }
@@ -210,23 +207,20 @@ func (s *Service) ListBrokers(ctx context.Context, scope core.Scope, q BrokerQue
 			return BrokerPage{}, core.Invalid("trained", "培训年份须为四位数字")
 		}
 	}
-	if err := checkPage(q.Text, q.Sort, BrokerSortFields, &q.Page, &q.PerPage); err != nil {
+	if err := core.CheckList(q.Text, q.Sort, BrokerSortFields, &q.Page, &q.PerPage); err != nil {
 		return BrokerPage{}, err
 	}
-	scope, ok := scoped(scope, q.Unit)
+	scope, ok := scope.To(q.Unit)
 	if !ok {
 		return BrokerPage{}, nil
 	}
-	sq := search.Query{Kinds: []string{KindBrokers}, Text: q.Text, Scope: scope.Search(), Facets: []string{"organisation"},
-		Offset: (q.Page - 1) * q.PerPage, Limit: q.PerPage}
+	sq := search.Paged(search.Query{Kinds: []string{KindBrokers}, Text: q.Text, Scope: scope.Search(), Facets: []string{"organisation"}},
+		q.Page, q.PerPage, q.Sort, q.Text, "updated")
 	if q.Organisation != "" {
 		sq.Filters = append(sq.Filters, search.Filter{Field: "organisation", Values: []string{q.Organisation}})
 	}
 	if q.TrainedIn != "" {
 		sq.Filters = append(sq.Filters, search.Filter{Field: "training_years", Values: []string{q.TrainedIn}})
-	}
-	if q.Text == "" || q.Sort != "" {
-		sq.Sort = sortOf(q.Sort, "updated", true)
 	}
 	res, err := s.Engine().Search(ctx, sq)
 	if err != nil {

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"zhaoshang/modules/core"
 	"zhaoshang/search"
@@ -155,17 +154,31 @@ func (s *Service) checkUnit(unit string, scope core.Scope) error {
 // checkContractNo asks the engine whether another deal of the same year
 // carries the registration number (city-wide, whatever the caller's scope).
 func (s *Service) checkContractNo(ctx context.Context, no string, year int, self string) error {
-	res, err := s.Engine().Search(ctx, search.Query{Kinds: []string{KindDeals}, Scope: search.Scope{All: true}, Limit: 2,
-		Filters: []search.Filter{{Field: "contract_no", Values: []string{no}}, {Field: "year", Values: []string{strconv.Itoa(year)}}}})
+	taken, err := s.takenByOther(ctx, KindDeals, self, search.Filter{Field: "contract_no", Values: []string{no}},
+		search.Filter{Field: "year", Values: []string{strconv.Itoa(year)}})
 	if err != nil {
 		return fmt.Errorf("transfers: check contract number: %w", err)
 	}
-	for _, h := range res.Hits {
-		if h.ID != self {
-			return core.Invalid("contract_no", "技术合同登记号 %s 在 %d 年已登记过", no, year)
-		}
+	if taken {
+		return core.Invalid("contract_no", "技术合同登记号 %s 在 %d 年已登记过", no, year)
 	}
 	return nil
+}
+
+// takenByOther tells whether a record of kind other than self matches the
+// filters, city-wide: registration and certificate numbers are unique
+// across units.
+func (s *Service) takenByOther(ctx context.Context, kind, self string, filters ...search.Filter) (bool, error) {
+	res, err := s.Engine().Search(ctx, search.Query{Kinds: []string{kind}, Scope: search.Scope{All: true}, Limit: 2, Filters: filters})
+	if err != nil {
+		return false, err
+	}
+	for _, h := range res.Hits {
+		if h.ID != self {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // link fills the broker copy and checks the linked broker and result: a
@@ -300,17 +313,6 @@ type DealQuery struct {
 // DealSortFields are the deal list's sortable columns.
 var DealSortFields = []string{"date", "amount", "paid", "contract_no", "updated", "created"}
 
-// checkPage validates the shared paging and sorting parameters.
-func checkPage(text string, sort string, sortFields []string, page, perPage *int) error {
-	switch {
-	case utf8.RuneCountInString(text) > 200:
-		return core.Invalid("q", "搜索词过长（最多 200 字）")
-	case sort != "" && !slices.Contains(sortFields, strings.TrimPrefix(sort, "-")):
-		return core.Invalid("sort", "不能按 %q 排序", sort)
-	}
-	return core.CheckPaging(page, perPage)
-}
-
 // Validate normalises q and rejects unknown values with the field named.
 func (q *DealQuery) Validate() error {
 	q.Text, q.Type, q.Year = strings.TrimSpace(q.Text), normaliseType(strings.TrimSpace(q.Type)), strings.TrimSpace(q.Year)
@@ -322,7 +324,7 @@ func (q *DealQuery) Validate() error {
 			return err
 		}
 	}
-	return checkPage(q.Text, q.Sort, DealSortFields, &q.Page, &q.PerPage)
+	return core.CheckList(q.Text, q.Sort, DealSortFields, &q.Page, &q.PerPage)
 }
 
 // ParseYear reads a year parameter (1900–2100).
@@ -341,25 +343,6 @@ type DealPage struct {
 	Paid   float64 // 实付合计 万元
 }
 
-// scoped narrows scope to one unit when asked; false when the unit lies
-// outside the scope.
-func scoped(scope core.Scope, unit string) (core.Scope, bool) {
-	if unit == "" {
-		return scope, true
-	}
-	if !scope.Allows(unit) {
-		return core.Scope{}, false
-	}
-	return core.Scope{Units: []string{unit}}, true
-}
-
-func sortOf(s, def string, desc bool) []search.Sort {
-	if s == "" {
-		return []search.Sort{{Field: def, Desc: desc}}
-	}
-	return []search.Sort{{Field: strings.TrimPrefix(s, "-"), Desc: strings.HasPrefix(s, "-")}}
-}
-
 func hitIDs(hits []search.Hit) []string {
 	ids := make([]string, len(hits))
 	for i, h := range hits {
@@ -374,20 +357,17 @@ func (s *Service) ListDeals(ctx context.Context, scope core.Scope, q DealQuery) 
 	if err := q.Validate(); err != nil {
 		return DealPage{}, err
 	}
-	scope, ok := scoped(scope, q.Unit)
+	scope, ok := scope.To(q.Unit)
 	if !ok {
 		return DealPage{}, nil
 	}
-	sq := search.Query{Kinds: []string{KindDeals}, Text: q.Text, Scope: scope.Search(), Sums: []string{"amount", "paid"},
-		Offset: (q.Page - 1) * q.PerPage, Limit: q.PerPage}
+	sq := search.Paged(search.Query{Kinds: []string{KindDeals}, Text: q.Text, Scope: scope.Search(), Sums: []string{"amount", "paid"}},
+		q.Page, q.PerPage, q.Sort, q.Text, "date")
 	for field, v := range map[string]string{"type": q.Type, "year": q.Year, "broker_id": q.BrokerID,
 		"organisation": q.Organisation, "result_id": q.ResultID} {
 		if v != "" {
 			sq.Filters = append(sq.Filters, search.Filter{Field: field, Values: []string{v}})
 		}
-	}
-	if q.Text == "" || q.Sort != "" {
-		sq.Sort = sortOf(q.Sort, "date", true)
 	}
 	res, err := s.Engine().Search(ctx, sq)
 	if err != nil {

@@ -47,17 +47,10 @@ type CatalogView struct {
 	Gates      []gateState
 	StageWords string // one "词 = 阶段" per line
 	Stages     []string
-	Error      *core.FieldError
-	Conflict   bool
-	Saved      bool
-	Warnings   []RemovalView
-}
-
-func (v *CatalogView) FieldErr(field string) string {
-	if v.Error != nil && v.Error.Field == field {
-		return v.Error.Message
-	}
-	return ""
+	formError
+	Conflict bool
+	Saved    bool
+	Warnings []RemovalView
 }
 
 func listLabel(key string) string { return templates.Label("catalog", key) }

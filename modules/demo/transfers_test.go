@@ -1,15 +1,17 @@
-package transfers
+package demo
 
 import (
 	"reflect"
 	"testing"
+
+	"zhaoshang/modules/transfers"
 )
 
-func TestDemoIsDeterministicAndValid(t *testing.T) {
+func TestTransferRegistryIsDeterministicAndValid(t *testing.T) {
 	units := []string{"kfq", "gxq", "jszy"}
 	years := []int{2023, 2024, 2025}
-	b1, d1 := Demo(1, units, years, []string{"r-0001", "r-0002"})
-	b2, d2 := Demo(1, units, years, []string{"r-0001", "r-0002"})
+	b1, d1 := transferRegistry(1, units, years, []string{"r-0001", "r-0002"})
+	b2, d2 := transferRegistry(1, units, years, []string{"r-0001", "r-0002"})
 	if !reflect.DeepEqual(b1, b2) || !reflect.DeepEqual(d1, d2) {
 		t.Fatal("Demo is not deterministic")
 	}
@@ -19,14 +21,14 @@ func TestDemoIsDeterministicAndValid(t *testing.T) {
 	seen := map[string]bool{}
 	ids := map[string]bool{}
 	for _, b := range b1 {
-		in := BrokerInputOf(b)
+		in := transfers.BrokerInputOf(b)
 		if err := in.Validate(); err != nil {
 			t.Fatalf("broker %s: %v", b.ID, err)
 		}
 		ids[b.ID] = true
 	}
 	for _, d := range d1 {
-		in := DealInputOf(d)
+		in := transfers.DealInputOf(d)
 		if err := in.Validate(); err != nil {
 			t.Fatalf("deal %s: %v", d.ID, err)
 		}
@@ -42,7 +44,7 @@ func TestDemoIsDeterministicAndValid(t *testing.T) {
 	// The demo shows the cap: some organisation exceeds it in some year.
 	capped := false
 	for _, y := range years {
-		for _, s := range Subsidies(y, PaidByOrganisation(d1, y)) {
+		for _, s := range transfers.Subsidies(y, transfers.PaidByOrganisation(d1, y)) {
 			capped = capped || s.Capped
 		}
 	}

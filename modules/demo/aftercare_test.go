@@ -1,4 +1,4 @@
-package aftercare
+package demo
 
 import (
 	"fmt"
@@ -6,11 +6,12 @@ import (
 	"testing"
 	"time"
 
+	"zhaoshang/modules/aftercare"
 	"zhaoshang/modules/core"
 	"zhaoshang/modules/projects"
 )
 
-func TestDemoIsDeterministicAndValid(t *testing.T) {
+func TestServiceRequestsAreDeterministicAndValid(t *testing.T) {
 	var ps []*projects.Project
 	for i, st := range []string{"process", "aftercare", "attract", "aftercare", "process", "dropped"} {
 		for k := 0; k < 10; k++ {
@@ -20,7 +21,7 @@ func TestDemoIsDeterministicAndValid(t *testing.T) {
 		}
 	}
 	now := time.Date(2025, 6, 1, 10, 0, 0, 0, core.Zone())
-	a, b := Demo(ps, now), Demo(ps, now)
+	a, b := serviceRequests(ps, now), serviceRequests(ps, now)
 	if !reflect.DeepEqual(a, b) || len(a) == 0 {
 		t.Fatalf("Demo not deterministic or empty (%d)", len(a))
 	}
@@ -29,7 +30,7 @@ func TestDemoIsDeterministicAndValid(t *testing.T) {
 		if r.ProjectID >= "p-000021" && r.ProjectID <= "p-000030" || r.ProjectID > "p-000050" {
 			t.Fatalf("request on a project that has not landed: %s", r.ProjectID)
 		}
-		in := InputOf(r)
+		in := aftercare.InputOf(r)
 		if err := in.Validate(); err != nil {
 			t.Fatalf("%s: %v", r.ID, err)
 		}

@@ -72,11 +72,7 @@ func targetRow(key, name string, t *Target, editable bool) TargetRow {
 }
 
 func (h *Handlers) targetsPage(c *fiber.Ctx) error {
-	year, err := parseYear(c.Query("year"))
-	if err != nil {
-		return web.Fail(c, err)
-	}
-	plan, err := h.Svc.YearTargets(c.UserContext(), year)
+	year, plan, err := h.yearPlan(c)
 	if err != nil {
 		return web.Fail(c, err)
 	}
