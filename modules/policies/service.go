@@ -458,30 +458,24 @@ func (q *ListQuery) filters() []search.Filter {
 type Page = core.Page[*Policy]
 
 // readScope is every unit: policies are city-wide reading for every user.
-var readScope = search.Scope{All: true}
+var readScope = core.AllUnits
 
 // List answers through the search engine (text over title, 文号, 发文单位,
 // body and clause names), then loads the page's policies by _id.
 func (s *Service) List(ctx context.Context, q ListQuery) (Page, error) {
-	sq, err := s.SearchQuery(&q)
-	if err != nil {
-		return Page{}, err
-	}
-	sq = search.Paged(sq, q.Page, q.PerPage, q.Sort, q.Text, "issued")
-	items, total, err := s.Repo.Search(ctx, sq)
-	if err != nil {
-		return Page{}, err
-	}
-	return Page{Items: items, Total: total}, nil
+	return s.Repo.List(ctx, readScope, &q)
 }
 
 // SearchQuery validates q and returns the engine query of its matches (no
 // paging, no sort): lists and exports share it.
 func (s *Service) SearchQuery(q *ListQuery) (search.Query, error) {
-	if err := q.Validate(); err != nil {
-		return search.Query{}, err
-	}
-	return search.Query{Kinds: []string{Kind}, Text: q.Text, Scope: readScope, Filters: q.filters()}, nil
+	sq, _, err := core.SearchQuery(readScope, q)
+	return sq, err
+}
+
+// Listing is what the engine needs of q (core.ListQuery).
+func (q *ListQuery) Listing() core.Listing {
+	return core.Listing{Kind: Kind, Text: q.Text, Filters: q.filters(), Sort: q.Sort, Newest: "issued", Page: q.Page, PerPage: q.PerPage}
 }
 
 // FacetFields are the filters whose values and counts the list page offers.
@@ -489,7 +483,7 @@ var FacetFields = []string{"level", "status", "category", "support_mode", "indus
 
 // Facets counts every filter value over the whole library.
 func (s *Service) Facets(ctx context.Context) (map[string]map[string]int, error) {
-	res, err := s.Engine().Search(ctx, search.Query{Kinds: []string{Kind}, Scope: readScope, Facets: FacetFields, Limit: 1})
+	res, err := s.Engine().Search(ctx, search.Query{Kinds: []string{Kind}, Scope: readScope.Search(), Facets: FacetFields, Limit: 1})
 	if err != nil {
 		return nil, fmt.Errorf("policies: facets: %w", err)
 	}

@@ -184,30 +184,21 @@ type Page = core.Page[*Project]
 // List answers a list through the search engine within scope; documents
 // are then loaded by _id.
 func (s *Service) List(ctx context.Context, scope core.Scope, q ListQuery) (Page, error) {
-	sq, ok, err := s.SearchQuery(scope, &q)
-	if err != nil || !ok {
-		return Page{}, err
-	}
-	sq = search.Paged(sq, q.Page, q.PerPage, q.Sort, q.Text, "updated")
-	items, total, err := s.Repo.Search(ctx, sq)
-	if err != nil {
-		return Page{}, err
-	}
-	return Page{Items: items, Total: total}, nil
+	return s.Repo.List(ctx, scope, &q)
 }
 
 // SearchQuery validates q and returns the engine query of its matches
 // within scope (no paging, no sort): lists and exports share it. ok is
 // false when q asks for a unit outside the scope, which matches nothing.
-func (s *Service) SearchQuery(scope core.Scope, q *ListQuery) (sq search.Query, ok bool, err error) {
-	if err := q.Validate(); err != nil {
-		return sq, false, err
-	}
-	scope, ok = scope.To(q.Unit)
-	if !ok {
-		return sq, false, nil
-	}
-	return search.Query{Kinds: []string{Kind}, Text: q.Text, Scope: scope.Search(), Filters: q.filters(nowFunc())}, true, nil
+func (s *Service) SearchQuery(scope core.Scope, q *ListQuery) (search.Query, bool, error) {
+	return core.SearchQuery(scope, q)
+}
+
+// Listing is what the engine needs of q (core.ListQuery); the stale and
+// overdue filters count from now.
+func (q *ListQuery) Listing() core.Listing {
+	return core.Listing{Kind: Kind, Text: q.Text, Unit: q.Unit, Filters: q.filters(nowFunc()), Sort: q.Sort, Newest: "updated",
+		Page: q.Page, PerPage: q.PerPage}
 }
 
 // Count is the total List gives for q, without sorting or loading records

@@ -119,22 +119,21 @@ func (s *Service) List(ctx context.Context, scope core.Scope, q ListQuery) (Page
 // SearchQuery validates q and returns the engine query of its matches
 // within scope (no paging, no sort): lists and exports share it. ok is
 // false when q asks for a unit outside the scope, which matches nothing.
-func (s *Service) SearchQuery(scope core.Scope, q *ListQuery) (sq search.Query, ok bool, err error) {
-	if err := q.Validate(); err != nil {
-		return sq, false, err
-	}
-	scope, ok = scope.To(q.Unit)
-	if !ok {
-		return sq, false, nil
-	}
-	sq = search.Query{Kinds: []string{q.Kind}, Text: q.Text, Scope: scope.Search()}
+func (s *Service) SearchQuery(scope core.Scope, q *ListQuery) (search.Query, bool, error) {
+	return core.SearchQuery(scope, q)
+}
+
+// Listing is what the engine needs of q (core.ListQuery): its filters in
+// the order of their fields.
+func (q *ListQuery) Listing() core.Listing {
+	l := core.Listing{Kind: q.Kind, Text: q.Text, Unit: q.Unit, Sort: q.Sort, Newest: "updated", Page: q.Page, PerPage: q.PerPage}
 	for p, v := range q.Filters {
 		if v != "" {
-			sq.Filters = append(sq.Filters, search.Filter{Field: p, Values: []string{v}})
+			l.Filters = append(l.Filters, search.Filter{Field: p, Values: []string{v}})
 		}
 	}
-	slices.SortFunc(sq.Filters, func(a, b search.Filter) int { return strings.Compare(a.Field, b.Field) })
-	return sq, true, nil
+	slices.SortFunc(l.Filters, func(a, b search.Filter) int { return strings.Compare(a.Field, b.Field) })
+	return l
 }
 
 // Counts returns how many records of each kind the scope holds that match
