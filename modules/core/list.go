@@ -2,6 +2,10 @@ package core
 
 import (
 	"context"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode/utf8"
 
 	"zhaoshang/search"
 )
@@ -65,4 +69,39 @@ func (r *Repo[T, P]) List(ctx context.Context, scope Scope, q ListQuery) (Page[P
 		return Page[P]{}, err
 	}
 	return Page[P]{Items: items, Total: total}, nil
+}
+
+// The list parameter checks every kind's ListQuery.Validate shares; each
+// refuses by the parameter's name.
+
+// MaxSearchText is the longest search text (characters) a list takes.
+const MaxSearchText = 200
+
+// CheckSearchText refuses a search text (the parameter q) over
+// MaxSearchText characters.
+func CheckSearchText(text string) error {
+	if utf8.RuneCountInString(text) > MaxSearchText {
+		return Invalid("q", "搜索词过长（最多 %d 字）", MaxSearchText)
+	}
+	return nil
+}
+
+// CheckSort refuses a sort ("field" or "-field") that names none of
+// fields; "" is the list's default order.
+func CheckSort(sort string, fields []string) error {
+	if sort != "" && !slices.Contains(fields, strings.TrimPrefix(sort, "-")) {
+		return Invalid("sort", "不能按 %q 排序", sort)
+	}
+	return nil
+}
+
+var yearRE = regexp.MustCompile(`^(19|20)\d\d$`)
+
+// CheckYear refuses a year filter that is not four digits (1900–2099);
+// "" is no filter.
+func CheckYear(year string) error {
+	if year != "" && !yearRE.MatchString(year) {
+		return Invalid("year", "年度须为四位数字，如 2024")
+	}
+	return nil
 }
