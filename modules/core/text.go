@@ -1,6 +1,7 @@
 package core
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -46,6 +47,19 @@ func CleanLine(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// CleanLines is a list of one-line entries (choices ticked, names typed
+// one a line) as a user meant it: each through CleanLine, empty and
+// repeated entries dropped, the order kept.
+func CleanLines(xs []string) []string {
+	var out []string
+	for _, x := range xs {
+		if x = CleanLine(x); x != "" && !slices.Contains(out, x) {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 // CleanText is CleanLine for text of several lines (summaries, notes): line

@@ -2,14 +2,12 @@ package events
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"zhaoshang/modules/core"
 	"zhaoshang/modules/matrix"
@@ -75,17 +73,6 @@ var statusSynonyms = map[string]string{"筹备中": StatusPlanned, "已举办": 
 
 func clean(s string) string { return core.CleanLine(s) }
 
-// cleanList trims, drops empty and repeated entries.
-func cleanList(xs []string) []string {
-	var out []string
-	for _, x := range xs {
-		if x = clean(x); x != "" && !slices.Contains(out, x) {
-			out = append(out, x)
-		}
-	}
-	return out
-}
-
 // Validate checks in against the catalog; scope limits the organiser unit.
 // now decides whether an event can already have been held.
 func (in *Input) Validate(cat *matrix.Catalog, m Matrix, scope core.Scope, now time.Time) error {
@@ -94,7 +81,7 @@ func (in *Input) Validate(cat *matrix.Catalog, m Matrix, scope core.Scope, now t
 	if k, ok := statusSynonyms[in.Status]; ok {
 		in.Status = k
 	}
-	in.CoOrganisers, in.ActionLines, in.Industries = cleanList(in.CoOrganisers), cleanList(in.ActionLines), cleanList(in.Industries)
+	in.CoOrganisers, in.ActionLines, in.Industries = core.CleanLines(in.CoOrganisers), core.CleanLines(in.ActionLines), core.CleanLines(in.Industries)
 	var ps core.Problems
 	var err error
 	in.date, err = core.ParseDateField("date", in.Date)
@@ -255,17 +242,11 @@ func joinRefs(rs []Ref) string {
 // Diff lists the fields where the user's input differs from the stored event.
 func Diff(mine Input, stored *Event, unitName func(string) string) []Change {
 	st := InputOf(stored)
-	norm := func(s string) string { // typed dates compare as days
-		if d, err := core.ParseDate(s); err == nil && !d.IsZero() {
-			return d.String()
-		}
-		return s
-	}
-	rows := []struct{ field, label, a, b string }{
+	return core.Differences([][4]string{
 		{"title", "活动名称", mine.Title, st.Title},
 		{"type", "活动类型", mine.Type, st.Type},
-		{"date", "活动日期", norm(mine.Date), st.Date},
-		{"end_date", "结束日期", norm(mine.EndDate), st.EndDate},
+		{"date", "活动日期", core.DayText(mine.Date), st.Date},
+		{"end_date", "结束日期", core.DayText(mine.EndDate), st.EndDate},
 		{"place", "地点", mine.Place, st.Place},
 		{"unit", "主办单位", unitName(mine.Unit), unitName(st.Unit)},
 		{"co_organisers", "协办单位", strings.Join(mine.CoOrganisers, "、"), strings.Join(st.CoOrganisers, "、")},
@@ -278,21 +259,7 @@ func Diff(mine Input, stored *Event, unitName func(string) string) []Change {
 		{"attendees", "参会人数", strconv.Itoa(mine.Attendees), strconv.Itoa(st.Attendees)},
 		{"summary", "活动纪要", mine.Summary, st.Summary},
 		{"status", "状态", statusLabel(mine.Status), statusLabel(st.Status)},
-	}
-	var out []Change
-	for _, r := range rows {
-		if clean(r.a) != clean(r.b) {
-			out = append(out, Change{Field: r.field, Label: r.label, Mine: orEmpty(r.a), Stored: orEmpty(r.b)})
-		}
-	}
-	return out
-}
-
-func orEmpty(s string) string {
-	if clean(s) == "" {
-		return "（空）"
-	}
-	return s
+	})
 }
 
 func statusLabel(s string) string {
@@ -326,12 +293,7 @@ func (s *Service) Update(ctx context.Context, a core.Actor, scope core.Scope, id
 	}
 	before := *e
 	in.apply(e)
-	if err := s.Repo.Update(ctx, a, e, &before); err != nil {
-		if errors.Is(err, core.ErrConflict) {
-			if cur, gerr := s.Repo.Get(ctx, id); gerr == nil {
-				return nil, &ConflictError{Current: cur, Changes: Diff(in, cur, s.Matrix.Name)}
-			}
-		}
+	if err := s.Repo.Save(ctx, a, e, &before, func(cur *Event) []Change { return Diff(in, cur, s.Matrix.Name) }); err != nil {
 		return nil, err
 	}
 	return e, nil
@@ -376,13 +338,11 @@ type ListQuery struct {
 // SortFields are the list's sortable fields.
 var SortFields = []string{"date", "attendees", "updated"}
 
-var yearRE = regexp.MustCompile(`^(19|20)\d\d$`)
-
 // Validate normalises q and rejects bad values with the parameter named.
 func (q *ListQuery) Validate() error {
 	q.Text = clean(q.Text)
-	if utf8.RuneCountInString(q.Text) > 200 {
-		return core.Invalid("q", "搜索词过长（最多 200 字）")
+	if err := core.CheckSearchText(q.Text); err != nil {
+		return err
 	}
 	if k, ok := statusSynonyms[q.Status]; ok {
 		q.Status = k
@@ -390,19 +350,16 @@ func (q *ListQuery) Validate() error {
 	if q.Status != "" && !slices.Contains(Statuses, q.Status) {
 		return core.Invalid("status", "未知活动状态 %q", q.Status)
 	}
-	if q.Year != "" && !yearRE.MatchString(q.Year) {
-		return core.Invalid("year", "年度须为四位数字，如 2024")
+	if err := core.CheckYear(q.Year); err != nil {
+		return err
 	}
 	if !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From) {
 		return core.Invalid("to", "结束日期不能早于开始日期")
 	}
-	if q.Sort != "" && !slices.Contains(SortFields, strings.TrimPrefix(q.Sort, "-")) {
-		return core.Invalid("sort", "不能按 %q 排序", q.Sort)
-	}
-	if err := core.CheckPaging(&q.Page, &q.PerPage); err != nil {
+	if err := core.CheckSort(q.Sort, SortFields); err != nil {
 		return err
 	}
-	return nil
+	return core.CheckPaging(&q.Page, &q.PerPage)
 }
 
 func (q *ListQuery) filters() []search.Filter {
@@ -423,36 +380,26 @@ func (q *ListQuery) filters() []search.Filter {
 	return fs
 }
 
+// Listing is what the engine needs of q (core.ListQuery).
+func (q *ListQuery) Listing() core.Listing {
+	return core.Listing{Kind: Kind, Text: q.Text, Unit: q.Unit, Filters: q.filters(), Sort: q.Sort, Newest: "date",
+		Page: q.Page, PerPage: q.PerPage}
+}
+
 // Page is one page of events with the total over all matches.
 type Page = core.Page[*Event]
 
 // List answers through the search engine within scope, then loads the
 // page's events by _id.
 func (s *Service) List(ctx context.Context, scope core.Scope, q ListQuery) (Page, error) {
-	sq, ok, err := s.SearchQuery(scope, &q)
-	if err != nil || !ok {
-		return Page{}, err
-	}
-	sq = search.Paged(sq, q.Page, q.PerPage, q.Sort, q.Text, "date")
-	items, total, err := s.Repo.Search(ctx, sq)
-	if err != nil {
-		return Page{}, err
-	}
-	return Page{Items: items, Total: total}, nil
+	return s.Repo.List(ctx, scope, &q)
 }
 
 // SearchQuery validates q and returns the engine query of its matches
 // within scope (no paging, no sort): lists and exports share it. ok is
 // false when q asks for a unit outside the scope, which matches nothing.
-func (s *Service) SearchQuery(scope core.Scope, q *ListQuery) (sq search.Query, ok bool, err error) {
-	if err := q.Validate(); err != nil {
-		return sq, false, err
-	}
-	scope, ok = scope.To(q.Unit)
-	if !ok {
-		return sq, false, nil
-	}
-	return search.Query{Kinds: []string{Kind}, Text: q.Text, Scope: scope.Search(), Filters: q.filters()}, true, nil
+func (s *Service) SearchQuery(scope core.Scope, q *ListQuery) (search.Query, bool, error) {
+	return core.SearchQuery(scope, q)
 }
 
 // Years lists the event years present in scope, newest first.

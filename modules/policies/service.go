@@ -2,10 +2,8 @@ package policies
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -89,16 +87,6 @@ type Input struct {
 
 func clean(s string) string { return core.CleanLine(s) }
 
-func cleanList(xs []string) []string {
-	var out []string
-	for _, x := range xs {
-		if x = clean(x); x != "" && !slices.Contains(out, x) {
-			out = append(out, x)
-		}
-	}
-	return out
-}
-
 func tooLong(field, v string, n int) error {
 	if utf8.RuneCountInString(v) > n {
 		return core.Invalid(field, "最多 %d 字", n)
@@ -110,7 +98,7 @@ func tooLong(field, v string, n int) error {
 func (in *Input) Validate(cat *matrix.Catalog, m Matrix, now time.Time) error {
 	in.Title, in.DocNo, in.Level, in.Status = clean(in.Title), clean(in.DocNo), clean(in.Level), clean(in.Status)
 	in.Issuer, in.Body, in.Unit = clean(in.Issuer), core.CleanText(in.Body), clean(in.Unit)
-	in.Categories, in.SupportModes, in.Industries = cleanList(in.Categories), cleanList(in.SupportModes), cleanList(in.Industries)
+	in.Categories, in.SupportModes, in.Industries = core.CleanLines(in.Categories), core.CleanLines(in.SupportModes), core.CleanLines(in.Industries)
 	var ps core.Problems
 	for _, d := range []struct {
 		field string
@@ -295,19 +283,13 @@ func clauseText(cs []Clause) string {
 // Diff lists the fields where the user's input differs from the stored policy.
 func Diff(mine Input, stored *Policy, unitName func(string) string) []Change {
 	st := InputOf(stored)
-	norm := func(s string) string {
-		if d, err := core.ParseDate(s); err == nil && !d.IsZero() {
-			return d.String()
-		}
-		return s
-	}
 	body := func(s string) string {
 		if r := []rune(s); len(r) > 60 {
 			return string(r[:60]) + "…（共 " + strconv.Itoa(len(r)) + " 字）"
 		}
 		return s
 	}
-	rows := []struct{ field, label, a, b string }{
+	out := core.Differences([][4]string{
 		{"title", "标题", mine.Title, st.Title},
 		{"doc_no", "文号", mine.DocNo, st.DocNo},
 		{"level", "级别", mine.Level, st.Level},
@@ -316,29 +298,16 @@ func Diff(mine Input, stored *Policy, unitName func(string) string) []Change {
 		{"support_modes", "支持方式", strings.Join(mine.SupportModes, "、"), strings.Join(st.SupportModes, "、")},
 		{"industries", "支持产业", strings.Join(mine.Industries, "、"), strings.Join(st.Industries, "、")},
 		{"issuer", "发文单位", mine.Issuer, st.Issuer},
-		{"issued_on", "发布日期", norm(mine.IssuedOn), st.IssuedOn},
-		{"effective_from", "生效日期", norm(mine.EffectiveFrom), st.EffectiveFrom},
-		{"effective_to", "失效日期", norm(mine.EffectiveTo), st.EffectiveTo},
+		{"issued_on", "发布日期", core.DayText(mine.IssuedOn), st.IssuedOn},
+		{"effective_from", "生效日期", core.DayText(mine.EffectiveFrom), st.EffectiveFrom},
+		{"effective_to", "失效日期", core.DayText(mine.EffectiveTo), st.EffectiveTo},
 		{"unit", "维护单位", unitName(mine.Unit), unitName(st.Unit)},
 		{"clauses", "支持条款", clauseText(mine.Clauses), clauseText(st.Clauses)},
-	}
-	var out []Change
-	for _, r := range rows {
-		if clean(r.a) != clean(r.b) {
-			out = append(out, Change{Field: r.field, Label: r.label, Mine: orEmpty(r.a), Stored: orEmpty(r.b)})
-		}
-	}
+	})
 	if clean(strings.ReplaceAll(mine.Body, "\r\n", "\n")) != clean(st.Body) {
-		out = append(out, Change{Field: "body", Label: "正文", Mine: orEmpty(body(mine.Body)), Stored: orEmpty(body(st.Body))})
+		out = append(out, Change{Field: "body", Label: "正文", Mine: core.OrEmpty(body(mine.Body)), Stored: core.OrEmpty(body(st.Body))})
 	}
 	return out
-}
-
-func orEmpty(s string) string {
-	if clean(s) == "" {
-		return "（空）"
-	}
-	return s
 }
 
 // Update applies in if version is current (managers and admins whose scope
@@ -369,12 +338,7 @@ func (s *Service) Update(ctx context.Context, w Writer, id string, version int64
 	}
 	before := *p
 	in.apply(p)
-	if err := s.Repo.Update(ctx, w.Actor, p, &before); err != nil {
-		if errors.Is(err, core.ErrConflict) {
-			if cur, gerr := s.Repo.Get(ctx, id); gerr == nil {
-				return nil, &ConflictError{Current: cur, Changes: Diff(in, cur, s.Matrix.Name)}
-			}
-		}
+	if err := s.Repo.Save(ctx, w.Actor, p, &before, func(cur *Policy) []Change { return Diff(in, cur, s.Matrix.Name) }); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -416,14 +380,13 @@ type ListQuery struct {
 // SortFields are the list's sortable fields.
 var SortFields = []string{"issued", "max_amount", "updated", "effective_to"}
 
-var yearRE = regexp.MustCompile(`^(19|20)\d\d$`)
-
 // Validate normalises q and rejects bad values with the parameter named.
 func (q *ListQuery) Validate() error {
 	q.Text = clean(q.Text)
+	if err := core.CheckSearchText(q.Text); err != nil {
+		return err
+	}
 	switch {
-	case utf8.RuneCountInString(q.Text) > 200:
-		return core.Invalid("q", "搜索词过长（最多 200 字）")
 	case q.Level != "" && !slices.Contains(Levels, q.Level):
 		return core.Invalid("level", "未知级别 %q", q.Level)
 	case q.Status != "" && !slices.Contains(Statuses, q.Status):
@@ -432,15 +395,14 @@ func (q *ListQuery) Validate() error {
 		return core.Invalid("category", "未知分类 %q", q.Category)
 	case q.SupportMode != "" && !slices.Contains(SupportModes, q.SupportMode):
 		return core.Invalid("support_mode", "未知支持方式 %q", q.SupportMode)
-	case q.Year != "" && !yearRE.MatchString(q.Year):
-		return core.Invalid("year", "年度须为四位数字，如 2024")
-	case q.Sort != "" && !slices.Contains(SortFields, strings.TrimPrefix(q.Sort, "-")):
-		return core.Invalid("sort", "不能按 %q 排序", q.Sort)
 	}
-	if err := core.CheckPaging(&q.Page, &q.PerPage); err != nil {
+	if err := core.CheckYear(q.Year); err != nil {
 		return err
 	}
-	return nil
+	if err := core.CheckSort(q.Sort, SortFields); err != nil {
+		return err
+	}
+	return core.CheckPaging(&q.Page, &q.PerPage)
 }
 
 func (q *ListQuery) filters() []search.Filter {
@@ -454,34 +416,28 @@ func (q *ListQuery) filters() []search.Filter {
 	return fs
 }
 
+// Listing is what the engine needs of q (core.ListQuery).
+func (q *ListQuery) Listing() core.Listing {
+	return core.Listing{Kind: Kind, Text: q.Text, Filters: q.filters(), Sort: q.Sort, Newest: "issued", Page: q.Page, PerPage: q.PerPage}
+}
+
 // Page is one page of policies with the total over all matches.
 type Page = core.Page[*Policy]
 
 // readScope is every unit: policies are city-wide reading for every user.
-var readScope = search.Scope{All: true}
+var readScope = core.AllUnits
 
 // List answers through the search engine (text over title, 文号, 发文单位,
 // body and clause names), then loads the page's policies by _id.
 func (s *Service) List(ctx context.Context, q ListQuery) (Page, error) {
-	sq, err := s.SearchQuery(&q)
-	if err != nil {
-		return Page{}, err
-	}
-	sq = search.Paged(sq, q.Page, q.PerPage, q.Sort, q.Text, "issued")
-	items, total, err := s.Repo.Search(ctx, sq)
-	if err != nil {
-		return Page{}, err
-	}
-	return Page{Items: items, Total: total}, nil
+	return s.Repo.List(ctx, readScope, &q)
 }
 
 // SearchQuery validates q and returns the engine query of its matches (no
 // paging, no sort): lists and exports share it.
 func (s *Service) SearchQuery(q *ListQuery) (search.Query, error) {
-	if err := q.Validate(); err != nil {
-		return search.Query{}, err
-	}
-	return search.Query{Kinds: []string{Kind}, Text: q.Text, Scope: readScope, Filters: q.filters()}, nil
+	sq, _, err := core.SearchQuery(readScope, q)
+	return sq, err
 }
 
 // FacetFields are the filters whose values and counts the list page offers.
@@ -489,7 +445,7 @@ var FacetFields = []string{"level", "status", "category", "support_mode", "indus
 
 // Facets counts every filter value over the whole library.
 func (s *Service) Facets(ctx context.Context) (map[string]map[string]int, error) {
-	res, err := s.Engine().Search(ctx, search.Query{Kinds: []string{Kind}, Scope: readScope, Facets: FacetFields, Limit: 1})
+	res, err := s.Engine().Search(ctx, search.Query{Kinds: []string{Kind}, Scope: readScope.Search(), Facets: FacetFields, Limit: 1})
 	if err != nil {
 		return nil, fmt.Errorf("policies: facets: %w", err)
 	}

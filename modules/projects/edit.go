@@ -358,13 +358,7 @@ func (s *Service) Update(ctx context.Context, a core.Actor, scope core.Scope, id
 	if err := CheckState(&before, p, cat.DisabledGates); err != nil {
 		return nil, err
 	}
-	if err := s.Repo.Update(ctx, a, p, &before); err != nil {
-		if errors.Is(err, core.ErrConflict) {
-			cur, gerr := s.Repo.Get(ctx, id)
-			if gerr == nil {
-				return nil, &ConflictError{Current: cur, Changes: Diff(in, InputOf(cur))}
-			}
-		}
+	if err := s.Repo.Save(ctx, a, p, &before, func(cur *Project) []Change { return Diff(in, InputOf(cur)) }); err != nil {
 		return nil, err
 	}
 	return p, nil

@@ -65,8 +65,8 @@ var SortFields = []string{"updated", "created", "stage_since", "investment", "ca
 // Validate normalises q and rejects unknown values with the field named.
 func (q *ListQuery) Validate() error {
 	q.Text = strings.TrimSpace(q.Text)
-	if len([]rune(q.Text)) > 200 {
-		return core.Invalid("q", "搜索词过长（最多 200 字）")
+	if err := core.CheckSearchText(q.Text); err != nil {
+		return err
 	}
 	if q.Stage != "" && !ValidStage(q.Stage) {
 		return core.Invalid("stage", "未知阶段 %q", q.Stage)
@@ -86,10 +86,7 @@ func (q *ListQuery) Validate() error {
 	if !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From) {
 		return core.Invalid("to", "结束日期不能早于开始日期")
 	}
-	if q.Sort != "" && !slices.Contains(SortFields, strings.TrimPrefix(q.Sort, "-")) {
-		return core.Invalid("sort", "不能按 %q 排序", q.Sort)
-	}
-	return nil
+	return core.CheckSort(q.Sort, SortFields)
 }
 
 // filters turns the query's conditions into engine filters.
@@ -171,6 +168,13 @@ func (q *ListQuery) validateHistory() error {
 	return nil
 }
 
+// Listing is what the engine needs of q (core.ListQuery); the stale and
+// overdue filters count from now.
+func (q *ListQuery) Listing() core.Listing {
+	return core.Listing{Kind: Kind, Text: q.Text, Unit: q.Unit, Filters: q.filters(nowFunc()), Sort: q.Sort, Newest: "updated",
+		Page: q.Page, PerPage: q.PerPage}
+}
+
 // nowFunc is the clock of stale/overdue filters (tests may pin it).
 var nowFunc = time.Now
 
@@ -184,30 +188,14 @@ type Page = core.Page[*Project]
 // List answers a list through the search engine within scope; documents
 // are then loaded by _id.
 func (s *Service) List(ctx context.Context, scope core.Scope, q ListQuery) (Page, error) {
-	sq, ok, err := s.SearchQuery(scope, &q)
-	if err != nil || !ok {
-		return Page{}, err
-	}
-	sq = search.Paged(sq, q.Page, q.PerPage, q.Sort, q.Text, "updated")
-	items, total, err := s.Repo.Search(ctx, sq)
-	if err != nil {
-		return Page{}, err
-	}
-	return Page{Items: items, Total: total}, nil
+	return s.Repo.List(ctx, scope, &q)
 }
 
 // SearchQuery validates q and returns the engine query of its matches
 // within scope (no paging, no sort): lists and exports share it. ok is
 // false when q asks for a unit outside the scope, which matches nothing.
-func (s *Service) SearchQuery(scope core.Scope, q *ListQuery) (sq search.Query, ok bool, err error) {
-	if err := q.Validate(); err != nil {
-		return sq, false, err
-	}
-	scope, ok = scope.To(q.Unit)
-	if !ok {
-		return sq, false, nil
-	}
-	return search.Query{Kinds: []string{Kind}, Text: q.Text, Scope: scope.Search(), Filters: q.filters(nowFunc())}, true, nil
+func (s *Service) SearchQuery(scope core.Scope, q *ListQuery) (search.Query, bool, error) {
+	return core.SearchQuery(scope, q)
 }
 
 // Count is the total List gives for q, without sorting or loading records

@@ -65,8 +65,8 @@ func (q *ListQuery) Validate() error {
 		return core.Invalid("kind", "未知资源类别 %q", q.Kind)
 	}
 	q.Text = strings.TrimSpace(q.Text)
-	if utf8.RuneCountInString(q.Text) > 200 {
-		return core.Invalid("q", "搜索词过长（最多 200 字）")
+	if err := core.CheckSearchText(q.Text); err != nil {
+		return err
 	}
 	for p, v := range q.Filters {
 		if !slices.ContainsFunc(k.Filters, func(f Filter) bool { return f.Param == p }) {
@@ -83,6 +83,19 @@ func (q *ListQuery) Validate() error {
 		return core.Invalid("sort", "不能按 %q 排序", q.Sort)
 	}
 	return nil
+}
+
+// Listing is what the engine needs of q (core.ListQuery): its filters in
+// the order of their fields.
+func (q *ListQuery) Listing() core.Listing {
+	l := core.Listing{Kind: q.Kind, Text: q.Text, Unit: q.Unit, Sort: q.Sort, Newest: "updated", Page: q.Page, PerPage: q.PerPage}
+	for p, v := range q.Filters {
+		if v != "" {
+			l.Filters = append(l.Filters, search.Filter{Field: p, Values: []string{v}})
+		}
+	}
+	slices.SortFunc(l.Filters, func(a, b search.Filter) int { return strings.Compare(a.Field, b.Field) })
+	return l
 }
 
 // Page is one page of records with the total over all matches.
@@ -119,22 +132,8 @@ func (s *Service) List(ctx context.Context, scope core.Scope, q ListQuery) (Page
 // SearchQuery validates q and returns the engine query of its matches
 // within scope (no paging, no sort): lists and exports share it. ok is
 // false when q asks for a unit outside the scope, which matches nothing.
-func (s *Service) SearchQuery(scope core.Scope, q *ListQuery) (sq search.Query, ok bool, err error) {
-	if err := q.Validate(); err != nil {
-		return sq, false, err
-	}
-	scope, ok = scope.To(q.Unit)
-	if !ok {
-		return sq, false, nil
-	}
-	sq = search.Query{Kinds: []string{q.Kind}, Text: q.Text, Scope: scope.Search()}
-	for p, v := range q.Filters {
-		if v != "" {
-			sq.Filters = append(sq.Filters, search.Filter{Field: p, Values: []string{v}})
-		}
-	}
-	slices.SortFunc(sq.Filters, func(a, b search.Filter) int { return strings.Compare(a.Field, b.Field) })
-	return sq, true, nil
+func (s *Service) SearchQuery(scope core.Scope, q *ListQuery) (search.Query, bool, error) {
+	return core.SearchQuery(scope, q)
 }
 
 // Counts returns how many records of each kind the scope holds that match
