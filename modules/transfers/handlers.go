@@ -24,19 +24,20 @@ type Handlers struct {
 
 // Routes is the module's route table, each route with the action it needs.
 func (h *Handlers) Routes() []web.Route {
+	dealForms, brokerForms := h.dealForms(), h.brokerForms()
 	routes := []web.Route{
 		web.GET("/transfers", web.Signed, h.dealsPage),
 		web.GET("/transfers/new", web.Write, h.newDealPage),
-		web.POST("/transfers/new", web.Write, h.createDealForm),
+		web.POST("/transfers/new", web.Write, dealForms.createHandler),
 		web.GET("/transfers/subsidies", web.Signed, h.subsidiesPage),
-		web.GET("/transfers/:id", web.Signed, h.dealPage),
-		web.POST("/transfers/:id", web.Write, h.editDealForm),
+		web.GET("/transfers/:id", web.Signed, dealForms.showHandler),
+		web.POST("/transfers/:id", web.Write, dealForms.updateHandler),
 		web.POST("/transfers/:id/delete", web.Manager, h.deleteDealForm),
 		web.GET("/brokers", web.Signed, h.brokersPage),
 		web.GET("/brokers/new", web.Write, h.newBrokerPage),
-		web.POST("/brokers/new", web.Write, h.createBrokerForm),
-		web.GET("/brokers/:id", web.Signed, h.brokerPage),
-		web.POST("/brokers/:id", web.Write, h.editBrokerForm),
+		web.POST("/brokers/new", web.Write, brokerForms.createHandler),
+		web.GET("/brokers/:id", web.Signed, brokerForms.showHandler),
+		web.POST("/brokers/:id", web.Write, brokerForms.updateHandler),
 		web.POST("/brokers/:id/delete", web.Manager, h.deleteBrokerForm),
 
 		web.GET("/api/v1/transfers/subsidies", web.Signed, h.apiSubsidies), // before /api/v1/transfers/:id

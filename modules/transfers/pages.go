@@ -133,6 +133,8 @@ type recordForm[R core.Record, In any, V interface{ errs() *formErrors }] struct
 	// stale opens the message of a stale save: 该合同已被他人修改.
 	stale string
 	read  func(*fiber.Ctx) (In, error)
+	// load gets the record of the page (:id) in the caller's scope.
+	load func(*fiber.Ctx) (R, error)
 	// view is the page's data for the stored record (nil: a new one) and
 	// the user's input (nil: the record's, or a new record's defaults).
 	view    func(c *fiber.Ctx, r R, in *In) V
@@ -157,9 +159,22 @@ func (f *recordForm[R, In, V]) createHandler(c *fiber.Ctx) error {
 	return c.Redirect(f.path+"/"+r.GetMeta().ID, fiber.StatusSeeOther)
 }
 
-// updateHandler saves the edit form of stored (with the version the form
-// was read at).
-func (f *recordForm[R, In, V]) updateHandler(c *fiber.Ctx, stored R) error {
+// showHandler shows the form of a stored record.
+func (f *recordForm[R, In, V]) showHandler(c *fiber.Ctx) error {
+	r, err := f.load(c)
+	if err != nil {
+		return web.Fail(c, err)
+	}
+	return web.Page(c, f.page, f.title, "transfers", f.view(c, r, nil))
+}
+
+// updateHandler saves the edit form of a stored record (with the version
+// the form was read at).
+func (f *recordForm[R, In, V]) updateHandler(c *fiber.Ctx) error {
+	stored, err := f.load(c)
+	if err != nil {
+		return web.Fail(c, err)
+	}
 	id := stored.GetMeta().ID
 	in, err := f.read(c)
 	version, _ := strconv.ParseInt(c.FormValue("version"), 10, 64)

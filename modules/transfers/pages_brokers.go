@@ -141,27 +141,9 @@ func (h *Handlers) newBrokerPage(c *fiber.Ctx) error {
 // brokerForms is the flow of the broker form.
 func (h *Handlers) brokerForms() *recordForm[*Broker, BrokerInput, *BrokerView] {
 	return &recordForm[*Broker, BrokerInput, *BrokerView]{kind: KindBrokers, audit: h.Audit, page: "brokers_form", path: "/brokers",
-		newTitle: "登记技术经纪人", title: "技术经纪人", stale: "该经纪人信息已被他人修改", read: brokerForm, view: h.brokerView,
+		newTitle: "登记技术经纪人", title: "技术经纪人", stale: "该经纪人信息已被他人修改", read: brokerForm, load: h.loadBroker, view: h.brokerView,
 		created: func(b *Broker) string { return "已登记技术经纪人 " + b.Name },
 		create:  h.Svc.CreateBroker, get: h.Svc.GetBroker, update: h.Svc.UpdateBroker}
-}
-
-func (h *Handlers) createBrokerForm(c *fiber.Ctx) error { return h.brokerForms().createHandler(c) }
-
-func (h *Handlers) brokerPage(c *fiber.Ctx) error {
-	b, err := h.loadBroker(c)
-	if err != nil {
-		return web.Fail(c, err)
-	}
-	return web.Page(c, "brokers_form", "技术经纪人", "transfers", h.brokerView(c, b, nil))
-}
-
-func (h *Handlers) editBrokerForm(c *fiber.Ctx) error {
-	b, err := h.loadBroker(c)
-	if err != nil {
-		return web.Fail(c, err)
-	}
-	return h.brokerForms().updateHandler(c, b)
 }
 
 func (h *Handlers) deleteBrokerForm(c *fiber.Ctx) error {

@@ -134,27 +134,9 @@ func (h *Handlers) newDealPage(c *fiber.Ctx) error {
 // dealForms is the flow of the deal form.
 func (h *Handlers) dealForms() *recordForm[*Deal, DealInput, *DealView] {
 	return &recordForm[*Deal, DealInput, *DealView]{kind: KindDeals, audit: h.Audit, page: "transfers_form", path: "/transfers",
-		newTitle: "登记技术合同", title: "技术合同", stale: "该合同已被他人修改", read: dealForm, view: h.dealView,
+		newTitle: "登记技术合同", title: "技术合同", stale: "该合同已被他人修改", read: dealForm, load: h.loadDeal, view: h.dealView,
 		created: func(d *Deal) string { return "已登记技术合同 " + d.ContractNo },
 		create:  h.Svc.CreateDeal, get: h.Svc.GetDeal, update: h.Svc.UpdateDeal}
-}
-
-func (h *Handlers) createDealForm(c *fiber.Ctx) error { return h.dealForms().createHandler(c) }
-
-func (h *Handlers) dealPage(c *fiber.Ctx) error {
-	d, err := h.loadDeal(c)
-	if err != nil {
-		return web.Fail(c, err)
-	}
-	return web.Page(c, "transfers_form", "技术合同", "transfers", h.dealView(c, d, nil))
-}
-
-func (h *Handlers) editDealForm(c *fiber.Ctx) error {
-	d, err := h.loadDeal(c)
-	if err != nil {
-		return web.Fail(c, err)
-	}
-	return h.dealForms().updateHandler(c, d)
 }
 
 func (h *Handlers) deleteDealForm(c *fiber.Ctx) error {
