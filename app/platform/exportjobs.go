@@ -68,24 +68,19 @@ func (p *Platform) ForgetExport(ctx context.Context, j *ExportJob) {
 // starts it: the engine lives in the serving process). The collection only
 // ever holds the few jobs of commands waiting right now.
 func (p *Platform) ServeExportRequests(ctx context.Context, every time.Duration) {
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(every):
-		}
+	poll(ctx, every, func() {
 		cur, err := p.exportJobs().Find(ctx, bson.D{{Key: "state", Value: "requested"}})
 		if err != nil {
-			continue
+			return
 		}
 		var jobs []ExportJob
 		if cur.All(ctx, &jobs) != nil {
-			continue
+			return
 		}
 		for _, j := range jobs {
 			p.runExport(ctx, j)
 		}
-	}
+	})
 }
 
 func (p *Platform) runExport(ctx context.Context, j ExportJob) {

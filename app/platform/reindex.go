@@ -158,15 +158,10 @@ func (p *Platform) ReindexStatus(ctx context.Context) (*ReindexJob, error) {
 // ServeReindexRequests runs requested rebuilds until ctx ends (the server
 // starts it; the engine lives in the serving process).
 func (p *Platform) ServeReindexRequests(ctx context.Context, every time.Duration) {
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(every):
-		}
+	poll(ctx, every, func() {
 		j, err := p.ReindexStatus(ctx)
 		if err != nil || j == nil || j.State != "requested" || p.Swap == nil {
-			continue
+			return
 		}
 		set := func(fields bson.D) {
 			_, _ = p.reindexJobs().UpdateOne(context.WithoutCancel(ctx), bson.D{{Key: "_id", Value: "reindex"}}, bson.D{{Key: "$set", Value: fields}})
@@ -183,9 +178,22 @@ func (p *Platform) ServeReindexRequests(ctx context.Context, every time.Duration
 		if err != nil {
 			p.Log.Error("requested reindex failed; the old index keeps serving", "err", err)
 			set(bson.D{{Key: "state", Value: "failed"}, {Key: "error", Value: err.Error()}, {Key: "finished", Value: time.Now().UTC()}})
-			continue
+			return
 		}
 		p.Log.Info("search index rebuilt aside and swapped", "records", done)
 		set(bson.D{{Key: "state", Value: "done"}, {Key: "done", Value: done}, {Key: "finished", Value: time.Now().UTC()}})
+	})
+}
+
+// poll runs round every interval until ctx ends: the serving process's
+// loops over requests that commands leave in the store.
+func poll(ctx context.Context, every time.Duration, round func()) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(every):
+		}
+		round()
 	}
 }

@@ -132,33 +132,30 @@ func (s *srv) RecordName(ctx context.Context, kind, id string) string {
 	r := s.p.Records
 	switch kind {
 	case events.Kind:
-		if e, err := r.Events.Get(ctx, id); err == nil {
-			return e.Title
-		}
+		return nameOf(ctx, r.Events, id, func(e *events.Event) string { return e.Title })
 	case projects.Kind:
-		if p, err := s.p.Projects.Get(ctx, id); err == nil {
-			return p.Name
-		}
+		return nameOf(ctx, s.p.Projects, id, (*projects.Project).DisplayName)
 	case resources.KindTalents:
-		if t, err := r.Talents.Get(ctx, id); err == nil {
-			return t.DisplayName()
-		}
+		return nameOf(ctx, r.Talents, id, (*resources.Talent).DisplayName)
 	case resources.KindEnterprises:
-		if e, err := r.Enterprises.Get(ctx, id); err == nil {
-			return e.DisplayName()
-		}
+		return nameOf(ctx, r.Enterprises, id, (*resources.Enterprise).DisplayName)
 	case resources.KindInstitutes:
-		if x, err := r.Institutes.Get(ctx, id); err == nil {
-			return x.DisplayName()
-		}
+		return nameOf(ctx, r.Institutes, id, (*resources.Institute).DisplayName)
 	case resources.KindResults:
-		if x, err := r.Results.Get(ctx, id); err == nil {
-			return x.DisplayName()
-		}
+		return nameOf(ctx, r.Results, id, (*resources.TechResult).DisplayName)
 	case transfers.KindBrokers:
-		if b, err := r.Brokers.Get(ctx, id); err == nil {
-			return b.Name
-		}
+		return nameOf(ctx, r.Brokers, id, func(b *transfers.Broker) string { return b.Name })
+	}
+	return ""
+}
+
+// nameOf is name of the record id in repo; "" when it cannot be read.
+func nameOf[T any, P interface {
+	*T
+	core.Record
+}](ctx context.Context, repo *core.Repo[T, P], id string, name func(P) string) string {
+	if x, err := repo.Get(ctx, id); err == nil {
+		return name(x)
 	}
 	return ""
 }

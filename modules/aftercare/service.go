@@ -342,13 +342,19 @@ func (q *ListQuery) Validate() error {
 	q.Text = strings.TrimSpace(q.Text)
 	q.Status, q.Type = normalise(strings.TrimSpace(q.Status)), normalise(strings.TrimSpace(q.Type))
 	q.Owner, q.Unit, q.ProjectID = strings.TrimSpace(q.Owner), strings.TrimSpace(q.Unit), strings.TrimSpace(q.ProjectID)
+	if err := core.CheckSearchText(q.Text); err != nil {
+		return err
+	}
 	switch {
 	case q.Status != "" && !slices.Contains(Statuses, q.Status):
 		return core.Invalid("status", "未知办理状态 %q", q.Status)
 	case q.Type != "" && !slices.Contains(Types, q.Type):
 		return core.Invalid("type", "未知服务类型 %q", q.Type)
 	}
-	return core.CheckList(q.Text, q.Sort, SortFields, &q.Page, &q.PerPage)
+	if err := core.CheckSort(q.Sort, SortFields); err != nil {
+		return err
+	}
+	return core.CheckPaging(&q.Page, &q.PerPage)
 }
 
 func cmpOr(v, def int) int {

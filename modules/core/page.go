@@ -1,11 +1,5 @@
 package core
 
-import (
-	"slices"
-	"strings"
-	"unicode/utf8"
-)
-
 // Page is one page of a list with the total over all matches: the one
 // result shape of every list (API answers {"items","total"}).
 type Page[T any] struct {
@@ -36,17 +30,4 @@ func CheckPaging(page, perPage *int) error {
 		return Invalid("page", "页码过大")
 	}
 	return nil
-}
-
-// CheckList checks the parameters every list shares: the search text (200
-// characters at most), the sort ("field" or "-field", one of sortFields)
-// and the paging (CheckPaging).
-func CheckList(text, sort string, sortFields []string, page, perPage *int) error {
-	switch {
-	case utf8.RuneCountInString(text) > 200:
-		return Invalid("q", "搜索词过长（最多 200 字）")
-	case sort != "" && !slices.Contains(sortFields, strings.TrimPrefix(sort, "-")):
-		return Invalid("sort", "不能按 %q 排序", sort)
-	}
-	return CheckPaging(page, perPage)
 }

@@ -307,31 +307,25 @@ type catalogInput struct {
 func (in catalogInput) merge(stored *Catalog) *Catalog {
 	c := *stored
 	c.Version = in.Version
-	if in.Industries != nil {
-		c.Industries = in.Industries
-	}
-	if in.Zones != nil {
-		c.Zones = in.Zones
-	}
-	if in.TalentLevels != nil {
-		c.TalentLevels = in.TalentLevels
-	}
-	if in.EventTypes != nil {
-		c.EventTypes = in.EventTypes
-	}
-	if in.ActionLines != nil {
-		c.ActionLines = in.ActionLines
-	}
+	given(&c.Industries, in.Industries)
+	given(&c.Zones, in.Zones)
+	given(&c.TalentLevels, in.TalentLevels)
+	given(&c.EventTypes, in.EventTypes)
+	given(&c.ActionLines, in.ActionLines)
 	if in.StaleDays != nil {
 		c.StaleDays = *in.StaleDays
 	}
-	if in.DisabledGates != nil {
-		c.DisabledGates = in.DisabledGates
-	}
-	if in.StageWords != nil {
-		c.StageWords = in.StageWords
-	}
+	given(&c.DisabledGates, in.DisabledGates)
+	given(&c.StageWords, in.StageWords)
 	return &c
+}
+
+// given replaces *list with v when the request sent it (a list left out
+// keeps the stored one; an empty one clears it).
+func given[T any](list *[]T, v []T) {
+	if v != nil {
+		*list = v
+	}
 }
 
 func (h *Handlers) apiSaveCatalog(c *fiber.Ctx) error {

@@ -207,7 +207,7 @@ func (s *Service) ListBrokers(ctx context.Context, scope core.Scope, q BrokerQue
 			return BrokerPage{}, core.Invalid("trained", "培训年份须为四位数字")
 		}
 	}
-	if err := core.CheckList(q.Text, q.Sort, BrokerSortFields, &q.Page, &q.PerPage); err != nil {
+	if err := checkPage(q.Text, q.Sort, BrokerSortFields, &q.Page, &q.PerPage); err != nil {
 		return BrokerPage{}, err
 	}
 	scope, ok := scope.To(q.Unit)

@@ -2,13 +2,11 @@ package transfers
 
 import (
 	"context"
-	"net/url"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"zhaoshang/modules/core"
-	"zhaoshang/modules/core/cells"
 	"zhaoshang/modules/web"
 )
 
@@ -26,19 +24,20 @@ type Handlers struct {
 
 // Routes is the module's route table, each route with the action it needs.
 func (h *Handlers) Routes() []web.Route {
+	dealForms, brokerForms := h.dealForms(), h.brokerForms()
 	routes := []web.Route{
 		web.GET("/transfers", web.Signed, h.dealsPage),
 		web.GET("/transfers/new", web.Write, h.newDealPage),
-		web.POST("/transfers/new", web.Write, h.createDealForm),
+		web.POST("/transfers/new", web.Write, dealForms.createHandler),
 		web.GET("/transfers/subsidies", web.Signed, h.subsidiesPage),
-		web.GET("/transfers/:id", web.Signed, h.dealPage),
-		web.POST("/transfers/:id", web.Write, h.editDealForm),
+		web.GET("/transfers/:id", web.Signed, dealForms.showHandler),
+		web.POST("/transfers/:id", web.Write, dealForms.updateHandler),
 		web.POST("/transfers/:id/delete", web.Manager, h.deleteDealForm),
 		web.GET("/brokers", web.Signed, h.brokersPage),
 		web.GET("/brokers/new", web.Write, h.newBrokerPage),
-		web.POST("/brokers/new", web.Write, h.createBrokerForm),
-		web.GET("/brokers/:id", web.Signed, h.brokerPage),
-		web.POST("/brokers/:id", web.Write, h.editBrokerForm),
+		web.POST("/brokers/new", web.Write, brokerForms.createHandler),
+		web.GET("/brokers/:id", web.Signed, brokerForms.showHandler),
+		web.POST("/brokers/:id", web.Write, brokerForms.updateHandler),
 		web.POST("/brokers/:id/delete", web.Manager, h.deleteBrokerForm),
 
 		web.GET("/api/v1/transfers/subsidies", web.Signed, h.apiSubsidies), // before /api/v1/transfers/:id
@@ -54,11 +53,6 @@ func (h *Handlers) now() time.Time {
 		return h.Now()
 	}
 	return time.Now()
-}
-
-// auditDenied records an attempt on another unit's record.
-func (h *Handlers) auditDenied(c *fiber.Ctx, kind string, err error) {
-	web.AuditDenied(c, h.Audit, kind, err)
 }
 
 // ---------- deals API ----------
@@ -157,99 +151,4 @@ func (h *Handlers) brokers() *web.Records[BrokerQuery, *Broker, BrokerInput] {
 			return p.Page, err
 		},
 		Get: h.Svc.GetBroker, Create: h.Svc.CreateBroker, Update: h.Svc.UpdateBroker, Delete: h.Svc.DeleteBroker}
-}
-
-// ---------- shared page helpers ----------
-
-// unitsInScope lists the units the caller may pick.
-func (h *Handlers) unitsInScope(scope core.Scope) [][2]string {
-	var out [][2]string
-	if h.Units == nil {
-		return out
-	}
-	for _, u := range h.Units() {
-		if scope.Allows(u[0]) {
-			out = append(out, u)
-		}
-	}
-	return out
-}
-
-// defaultUnit is the caller's first unit, for a new record.
-func defaultUnit(c *fiber.Ctx) string {
-	if me := web.Me(c); me != nil && len(me.Units) > 0 {
-		return me.Units[0]
-	}
-	return ""
-}
-
-// formAmount parses a 万元 form value with the shared amount parser
-// ("1,200", "500万元", "1.2亿"); "" is 0.
-func formAmount(c *fiber.Ctx, field string) (float64, error) {
-	v, _, err := cells.ParseAmount(c.FormValue(field))
-	if err != nil {
-		return 0, core.Invalid(field, "%s（单位：万元）", err.Error())
-	}
-	return v, nil
-}
-
-// sortLinks builds column sort links for a list page.
-type sortLinks struct {
-	Base string // filters without sort and page
-	Sort string
-}
-
-// URL returns the list sorted by field, toggling the direction.
-func (s sortLinks) URL(field string) string {
-	v := field
-	if s.Sort == field {
-		v = "-" + field
-	}
-	return s.Base + "&sort=" + url.QueryEscape(v)
-}
-
-// Mark is the arrow of a sorted column.
-func (s sortLinks) Mark(field string) string {
-	switch s.Sort {
-	case field:
-		return "↑"
-	case "-" + field:
-		return "↓"
-	}
-	return ""
-}
-
-// pageState holds the pager fields of a list view.
-type pageState struct {
-	Page, Pages, Total int
-	PageBase           string
-}
-
-func newPageState(base url.Values, path, sort string, page, perPage, total int) pageState {
-	if sort != "" {
-		base.Set("sort", sort)
-	}
-	per := perPage
-	if per <= 0 {
-		per = 20
-	}
-	return pageState{Page: max(page, 1), Pages: (total + per - 1) / per, Total: total, PageBase: path + "?" + base.Encode()}
-}
-
-func (h *Handlers) resultTitle(ctx context.Context, id string) string {
-	if id == "" || h.Svc.Result == nil {
-		return ""
-	}
-	t, _, err := h.Svc.Result(ctx, id)
-	if err != nil {
-		return ""
-	}
-	return t
-}
-
-func fieldErrors(err error) (map[string]string, string, bool) {
-	if fe, ok := core.AsFieldError(err); ok {
-		return map[string]string{fe.Field: fe.Message}, fe.Message, true
-	}
-	return map[string]string{}, "", false
 }

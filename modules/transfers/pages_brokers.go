@@ -1,7 +1,6 @@
 package transfers
 
 import (
-	"errors"
 	"net/url"
 	"sort"
 	"strconv"
@@ -59,12 +58,11 @@ func (h *Handlers) brokersPage(c *fiber.Ctx) error {
 
 // BrokerView is the Data of the "brokers_form" page (new and detail/edit).
 type BrokerView struct {
-	Broker   *Broker // nil when creating
-	Form     BrokerInput
-	Rows     []TrainingInput // training rows of the form, with blank ones to add
-	Version  int64
-	Errors   map[string]string
-	Error    string
+	Broker  *Broker // nil when creating
+	Form    BrokerInput
+	Rows    []TrainingInput // training rows of the form, with blank ones to add
+	Version int64
+	formErrors
 	Units    [][2]string
 	UnitName string
 	Deals    []*Deal
@@ -78,7 +76,7 @@ const blankTrainingRows = 3
 
 func (h *Handlers) brokerView(c *fiber.Ctx, b *Broker, in *BrokerInput) *BrokerView {
 	me := web.Me(c)
-	v := &BrokerView{Broker: b, Units: h.unitsInScope(me.Scope), Errors: map[string]string{},
+	v := &BrokerView{Broker: b, Units: h.unitsInScope(me.Scope), formErrors: formErrors{Errors: map[string]string{}},
 		Manager: me.May(web.Manager)}
 	switch {
 	case in != nil:
@@ -140,63 +138,12 @@ func (h *Handlers) newBrokerPage(c *fiber.Ctx) error {
 	return web.Page(c, "brokers_form", "登记技术经纪人", "transfers", h.brokerView(c, nil, nil))
 }
 
-func (h *Handlers) createBrokerForm(c *fiber.Ctx) error {
-	in, err := brokerForm(c)
-	var b *Broker
-	if err == nil {
-		b, err = h.Svc.CreateBroker(c.UserContext(), web.Actor(c), web.Me(c).Scope, in)
-	}
-	if err != nil {
-		v := h.brokerView(c, nil, &in)
-		var ok bool
-		if v.Errors, v.Error, ok = fieldErrors(err); !ok {
-			return web.Fail(c, err)
-		}
-		return web.Page(c.Status(422), "brokers_form", "登记技术经纪人", "transfers", v)
-	}
-	web.Flash(c, "ok", "已登记技术经纪人 "+b.Name)
-	return c.Redirect("/brokers/"+b.ID, fiber.StatusSeeOther)
-}
-
-func (h *Handlers) brokerPage(c *fiber.Ctx) error {
-	b, err := h.loadBroker(c)
-	if err != nil {
-		return web.Fail(c, err)
-	}
-	return web.Page(c, "brokers_form", "技术经纪人", "transfers", h.brokerView(c, b, nil))
-}
-
-func (h *Handlers) editBrokerForm(c *fiber.Ctx) error {
-	b, err := h.loadBroker(c)
-	if err != nil {
-		return web.Fail(c, err)
-	}
-	in, err := brokerForm(c)
-	version, _ := strconv.ParseInt(c.FormValue("version"), 10, 64)
-	var saved *Broker
-	if err == nil {
-		saved, err = h.Svc.UpdateBroker(c.UserContext(), web.Actor(c), web.Me(c).Scope, b.ID, version, in)
-	}
-	if err == nil {
-		web.Saved(c, version, saved.Version)
-		return c.Redirect("/brokers/"+saved.ID, fiber.StatusSeeOther)
-	}
-	h.auditDenied(c, KindBrokers, err)
-	if errors.Is(err, core.ErrConflict) {
-		cur, gerr := h.Svc.GetBroker(c.UserContext(), web.Me(c).Scope, b.ID)
-		if gerr != nil {
-			return web.Fail(c, gerr)
-		}
-		v := h.brokerView(c, cur, &in)
-		v.Error = "该经纪人信息已被他人修改（当前为第 " + strconv.FormatInt(cur.Version, 10) + " 版）。上方为最新内容，表单保留了您的填写；核对后再次保存即以您的内容为准。"
-		return web.Page(c.Status(409), "brokers_form", "技术经纪人", "transfers", v)
-	}
-	v := h.brokerView(c, b, &in)
-	var ok bool
-	if v.Errors, v.Error, ok = fieldErrors(err); !ok {
-		return web.Fail(c, err)
-	}
-	return web.Page(c.Status(422), "brokers_form", "技术经纪人", "transfers", v)
+// brokerForms is the flow of the broker form.
+func (h *Handlers) brokerForms() *recordForm[*Broker, BrokerInput, *BrokerView] {
+	return &recordForm[*Broker, BrokerInput, *BrokerView]{kind: KindBrokers, audit: h.Audit, page: "brokers_form", path: "/brokers",
+		newTitle: "登记技术经纪人", title: "技术经纪人", stale: "该经纪人信息已被他人修改", read: brokerForm, load: h.loadBroker, view: h.brokerView,
+		created: func(b *Broker) string { return "已登记技术经纪人 " + b.Name },
+		create:  h.Svc.CreateBroker, get: h.Svc.GetBroker, update: h.Svc.UpdateBroker}
 }
 
 func (h *Handlers) deleteBrokerForm(c *fiber.Ctx) error {

@@ -1,9 +1,7 @@
 package transfers
 
 import (
-	"errors"
 	"net/url"
-	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -60,11 +58,10 @@ func (h *Handlers) dealsPage(c *fiber.Ctx) error {
 
 // DealView is the Data of the "transfers_form" page (new and detail/edit).
 type DealView struct {
-	Deal        *Deal // nil when creating
-	Form        DealInput
-	Version     int64
-	Errors      map[string]string
-	Error       string
+	Deal    *Deal // nil when creating
+	Form    DealInput
+	Version int64
+	formErrors
 	Types       []string
 	Units       [][2]string
 	Brokers     []*Broker // brokers in scope, for the picker
@@ -74,18 +71,27 @@ type DealView struct {
 	Manager     bool
 }
 
-func (h *Handlers) dealView(c *fiber.Ctx, d *Deal) *DealView {
+// dealView is the form's data for d (nil: a new deal) showing in (nil:
+// d's fields, or a new deal's defaults).
+func (h *Handlers) dealView(c *fiber.Ctx, d *Deal, in *DealInput) *DealView {
 	me := web.Me(c)
-	v := &DealView{Deal: d, Types: Types, Units: h.unitsInScope(me.Scope), Errors: map[string]string{},
+	v := &DealView{Deal: d, Types: Types, Units: h.unitsInScope(me.Scope), formErrors: formErrors{Errors: map[string]string{}},
 		Manager: me.May(web.Manager)}
 	if page, err := h.Svc.ListBrokers(c.UserContext(), me.Scope, BrokerQuery{PerPage: 200}); err == nil {
 		v.Brokers = page.Items
 	}
-	if d == nil {
+	switch {
+	case in != nil:
+		v.Form = *in
+	case d != nil:
+		v.Form = DealInputOf(d)
+	default:
 		v.Form = DealInput{Unit: defaultUnit(c), Type: TypeTransfer, Date: core.Today(h.now())}
+	}
+	if d == nil {
 		return v
 	}
-	v.Form, v.Version, v.UnitName = DealInputOf(d), d.Version, h.UnitName(d.Unit)
+	v.Version, v.UnitName = d.Version, h.UnitName(d.Unit)
 	v.ResultTitle = h.resultTitle(c.UserContext(), d.ResultID)
 	if d.Organisation != "" {
 		if subs, err := h.Svc.Subsidies(c.UserContext(), me.Scope, d.Year()); err == nil {
@@ -115,7 +121,7 @@ func dealForm(c *fiber.Ctx) (DealInput, error) {
 }
 
 func (h *Handlers) newDealPage(c *fiber.Ctx) error {
-	v := h.dealView(c, nil)
+	v := h.dealView(c, nil, nil)
 	if r := c.Query("result"); r != "" {
 		v.Form.ResultID = r
 	}
@@ -125,66 +131,12 @@ func (h *Handlers) newDealPage(c *fiber.Ctx) error {
 	return web.Page(c, "transfers_form", "登记技术合同", "transfers", v)
 }
 
-func (h *Handlers) createDealForm(c *fiber.Ctx) error {
-	in, err := dealForm(c)
-	var d *Deal
-	if err == nil {
-		d, err = h.Svc.CreateDeal(c.UserContext(), web.Actor(c), web.Me(c).Scope, in)
-	}
-	if err != nil {
-		v := h.dealView(c, nil)
-		v.Form = in
-		var ok bool
-		if v.Errors, v.Error, ok = fieldErrors(err); !ok {
-			return web.Fail(c, err)
-		}
-		return web.Page(c.Status(422), "transfers_form", "登记技术合同", "transfers", v)
-	}
-	web.Flash(c, "ok", "已登记技术合同 "+d.ContractNo)
-	return c.Redirect("/transfers/"+d.ID, fiber.StatusSeeOther)
-}
-
-func (h *Handlers) dealPage(c *fiber.Ctx) error {
-	d, err := h.loadDeal(c)
-	if err != nil {
-		return web.Fail(c, err)
-	}
-	return web.Page(c, "transfers_form", "技术合同", "transfers", h.dealView(c, d))
-}
-
-func (h *Handlers) editDealForm(c *fiber.Ctx) error {
-	d, err := h.loadDeal(c)
-	if err != nil {
-		return web.Fail(c, err)
-	}
-	in, err := dealForm(c)
-	version, _ := strconv.ParseInt(c.FormValue("version"), 10, 64)
-	var saved *Deal
-	if err == nil {
-		saved, err = h.Svc.UpdateDeal(c.UserContext(), web.Actor(c), web.Me(c).Scope, d.ID, version, in)
-	}
-	if err == nil {
-		web.Saved(c, version, saved.Version)
-		return c.Redirect("/transfers/"+saved.ID, fiber.StatusSeeOther)
-	}
-	h.auditDenied(c, KindDeals, err)
-	if errors.Is(err, core.ErrConflict) {
-		cur, gerr := h.Svc.GetDeal(c.UserContext(), web.Me(c).Scope, d.ID)
-		if gerr != nil {
-			return web.Fail(c, gerr)
-		}
-		v := h.dealView(c, cur)
-		v.Form = in
-		v.Error = "该合同已被他人修改（当前为第 " + strconv.FormatInt(cur.Version, 10) + " 版）。上方为最新内容，表单保留了您的填写；核对后再次保存即以您的内容为准。"
-		return web.Page(c.Status(409), "transfers_form", "技术合同", "transfers", v)
-	}
-	v := h.dealView(c, d)
-	v.Form = in
-	var ok bool
-	if v.Errors, v.Error, ok = fieldErrors(err); !ok {
-		return web.Fail(c, err)
-	}
-	return web.Page(c.Status(422), "transfers_form", "技术合同", "transfers", v)
+// dealForms is the flow of the deal form.
+func (h *Handlers) dealForms() *recordForm[*Deal, DealInput, *DealView] {
+	return &recordForm[*Deal, DealInput, *DealView]{kind: KindDeals, audit: h.Audit, page: "transfers_form", path: "/transfers",
+		newTitle: "登记技术合同", title: "技术合同", stale: "该合同已被他人修改", read: dealForm, load: h.loadDeal, view: h.dealView,
+		created: func(d *Deal) string { return "已登记技术合同 " + d.ContractNo },
+		create:  h.Svc.CreateDeal, get: h.Svc.GetDeal, update: h.Svc.UpdateDeal}
 }
 
 func (h *Handlers) deleteDealForm(c *fiber.Ctx) error {

@@ -324,7 +324,18 @@ func (q *DealQuery) Validate() error {
 			return err
 		}
 	}
-	return core.CheckList(q.Text, q.Sort, DealSortFields, &q.Page, &q.PerPage)
+	return checkPage(q.Text, q.Sort, DealSortFields, &q.Page, &q.PerPage)
+}
+
+// checkPage checks the parameters the deal and broker lists share.
+func checkPage(text, sort string, sortFields []string, page, perPage *int) error {
+	if err := core.CheckSearchText(text); err != nil {
+		return err
+	}
+	if err := core.CheckSort(sort, sortFields); err != nil {
+		return err
+	}
+	return core.CheckPaging(page, perPage)
 }
 
 // ParseYear reads a year parameter (1900–2100).
