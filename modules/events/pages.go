@@ -21,14 +21,11 @@ var filterKeys = []string{"q", "type", "year", "from", "to", "unit", "industry",
 
 // ListView is the Data of the "events" page.
 type ListView struct {
-	Query    ListQuery
-	Raw      map[string]string
-	Items    []*Event
-	Total    int
-	Pages    int
+	Query ListQuery
+	Raw   map[string]string
+	web.Listed[*Event]
 	Base     string // list URL with the filters, for pager and sort links
 	Export   string // the list's .xlsx export with the same filters
-	Error    string
 	UnitName func(string) string
 	Units    []*matrix.Unit
 	Cat      *matrix.Catalog
@@ -53,31 +50,18 @@ func (h *Handlers) listPage(c *fiber.Ctx) error {
 	if err != nil {
 		return web.Fail(c, err)
 	}
-	v := ListView{Raw: map[string]string{}, UnitName: h.Svc.Matrix.Name, Units: h.visibleUnits(c), Cat: cat, Statuses: Statuses}
-	vals := url.Values{}
-	for _, k := range filterKeys {
-		if val := c.Query(k); val != "" {
-			vals.Set(k, val)
-			v.Raw[k] = val
-		}
-	}
-	v.Base = "/events?" + vals.Encode()
-	v.Export = "/events/export.xlsx?" + vals.Encode()
+	v := ListView{UnitName: h.Svc.Matrix.Name, Units: h.visibleUnits(c), Cat: cat, Statuses: Statuses}
+	var filters string
+	v.Raw, filters = web.Filters(c, filterKeys)
+	v.Base, v.Export = "/events?"+filters, "/events/export.xlsx?"+filters
 	if v.Years, err = h.Svc.Years(ctx, scope); err != nil {
 		return web.Fail(c, err)
 	}
 	q, err := queryFrom(c)
-	if err == nil {
-		var page Page
-		page, err = h.Svc.List(ctx, scope, q)
-		v.Items, v.Total = page.Items, page.Total
-	}
-	if v.Error, err = web.ListProblem(c, err); err != nil {
+	if v.Listed, err = web.ShowList(c, q, err, func(q ListQuery) (Page, error) { return h.Svc.List(ctx, scope, q) }); err != nil {
 		return web.Fail(c, err)
 	}
 	v.Query = q
-	v.Query.Page = max(q.Page, 1)
-	v.Pages = web.PageCount(v.Total, q.PerPage)
 	return web.Page(c, "events", "活动", "events", v)
 }
 

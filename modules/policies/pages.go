@@ -25,14 +25,11 @@ type Option struct {
 
 // ListView is the Data of the "policies" page.
 type ListView struct {
-	Query    ListQuery
-	Raw      map[string]string
-	Items    []*Policy
-	Total    int
-	Pages    int
+	Query ListQuery
+	Raw   map[string]string
+	web.Listed[*Policy]
 	Base     string
-	Export   string // the list's .xlsx export with the same filters
-	Error    string
+	Export   string              // the list's .xlsx export with the same filters
 	Options  map[string][]Option // by filter field
 	CanWrite bool
 }
@@ -65,16 +62,10 @@ func options(facets map[string]map[string]int, field string, fixed []string) []O
 
 func (h *Handlers) listPage(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	v := ListView{Raw: map[string]string{}, CanWrite: canWrite(c)}
-	vals := url.Values{}
-	for _, k := range filterKeys {
-		if val := c.Query(k); val != "" {
-			vals.Set(k, val)
-			v.Raw[k] = val
-		}
-	}
-	v.Base = "/policies?" + vals.Encode()
-	v.Export = "/policies/export.xlsx?" + vals.Encode()
+	v := ListView{CanWrite: canWrite(c)}
+	var filters string
+	v.Raw, filters = web.Filters(c, filterKeys)
+	v.Base, v.Export = "/policies?"+filters, "/policies/export.xlsx?"+filters
 	facets, err := h.Svc.Facets(ctx)
 	if err != nil {
 		return web.Fail(c, err)
@@ -83,17 +74,10 @@ func (h *Handlers) listPage(c *fiber.Ctx) error {
 		"category": options(facets, "category", Categories), "support_mode": options(facets, "support_mode", SupportModes),
 		"industry": options(facets, "industry", nil), "issuer": options(facets, "issuer", nil), "year": options(facets, "year", nil)}
 	q, err := queryFrom(c)
-	if err == nil {
-		var page Page
-		page, err = h.Svc.List(ctx, q)
-		v.Items, v.Total = page.Items, page.Total
-	}
-	if v.Error, err = web.ListProblem(c, err); err != nil {
+	if v.Listed, err = web.ShowList(c, q, err, func(q ListQuery) (Page, error) { return h.Svc.List(ctx, q) }); err != nil {
 		return web.Fail(c, err)
 	}
 	v.Query = q
-	v.Query.Page = max(q.Page, 1)
-	v.Pages = web.PageCount(v.Total, q.PerPage)
 	return web.Page(c, "policies", "政策库", "policies", v)
 }
 

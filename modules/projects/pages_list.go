@@ -26,13 +26,8 @@ func rememberFilters(c *fiber.Ctx, base string) (redirect bool) {
 			MaxAge: -1, Expires: time.Unix(1, 0)})
 		return false
 	}
-	vals := url.Values{}
-	for _, k := range filterKeys {
-		if v := c.Query(k); v != "" {
-			vals.Set(k, v)
-		}
-	}
-	if len(vals) == 0 && c.Query("page") == "" {
+	_, filters := web.Filters(c, filterKeys)
+	if filters == "" && c.Query("page") == "" {
 		if saved := c.Cookies(filterCookie); saved != "" {
 			if sv, err := url.ParseQuery(saved); err == nil && len(sv) > 0 {
 				_ = c.Redirect(base+"?"+sv.Encode(), fiber.StatusSeeOther)
@@ -41,21 +36,18 @@ func rememberFilters(c *fiber.Ctx, base string) (redirect bool) {
 		}
 		return false
 	}
-	c.Cookie(&fiber.Cookie{Name: filterCookie, Value: vals.Encode(), Path: "/projects", HTTPOnly: true, SameSite: "Lax", MaxAge: 30 * 86400})
+	c.Cookie(&fiber.Cookie{Name: filterCookie, Value: filters, Path: "/projects", HTTPOnly: true, SameSite: "Lax", MaxAge: 30 * 86400})
 	return false
 }
 
 // ListView is the Data of the "projects" and "board" pages.
 type ListView struct {
-	Query    ListQuery
-	Raw      map[string]string
-	Items    []*Project
-	Columns  []Column
-	Total    int
-	Pages    int
+	Query ListQuery
+	Raw   map[string]string
+	web.Listed[*Project]
+	Columns  []Column // the board's (Total counts their cards)
 	Base     string
 	Export   string // the list's .xlsx export with the same filters
-	Error    string
 	UnitName func(string) string
 	Person   func(string) string
 	Units    [][2]string
@@ -91,7 +83,7 @@ func (h *Handlers) listView(c *fiber.Ctx) (ListView, ListQuery, error) {
 	}
 	q.StaleDays = cat.StaleDays
 	v := ListView{Query: q, UnitName: h.Names.Name, Person: h.person, Stages: Stages, Types: Types, Cat: cat,
-		Now: core.Today(time.Now()), Stale: cat.StaleDays, Raw: map[string]string{}}
+		Now: core.Today(time.Now()), Stale: cat.StaleDays}
 	if h.UnitOptions != nil {
 		for _, u := range h.UnitOptions() {
 			if web.Me(c).Scope.Allows(u[0]) {
@@ -99,14 +91,9 @@ func (h *Handlers) listView(c *fiber.Ctx) (ListView, ListQuery, error) {
 			}
 		}
 	}
-	vals := url.Values{}
-	for _, k := range filterKeys {
-		if val := c.Query(k); val != "" {
-			vals.Set(k, val)
-			v.Raw[k] = val
-		}
-	}
-	v.Base = "?" + vals.Encode()
+	var filters string
+	v.Raw, filters = web.Filters(c, filterKeys)
+	v.Base = "?" + filters
 	v.Members = h.members(c, v.Units, v.Raw["officer"])
 	v.SourceEventTitle = web.RecordName(c, "events", v.Raw["source_event"])
 	return v, q, err
@@ -116,20 +103,14 @@ func (h *Handlers) listPage(c *fiber.Ctx) error {
 	if rememberFilters(c, "/projects") {
 		return nil
 	}
+	ctx, scope := c.UserContext(), web.Me(c).Scope
 	v, q, err := h.listView(c)
-	if err == nil {
-		var page Page
-		page, err = h.Svc.List(c.UserContext(), web.Me(c).Scope, q)
-		v.Items, v.Total = page.Items, page.Total
-	}
-	if v.Error, err = web.ListProblem(c, err); err != nil {
+	if v.Listed, err = web.ShowList(c, q, err, func(q ListQuery) (Page, error) { return h.Svc.List(ctx, scope, q) }); err != nil {
 		return web.Fail(c, err)
 	}
-	v.Query.Page = max(q.Page, 1)
-	v.Pages = web.PageCount(v.Total, q.PerPage)
 	v.Export = "/projects/export.xlsx" + v.Base
 	v.Base = "/projects" + v.Base
-	if counts, _, cerr := h.Svc.StageCounts(c.UserContext(), web.Me(c).Scope); cerr == nil {
+	if counts, _, cerr := h.Svc.StageCounts(ctx, scope); cerr == nil {
 		v.Counts = counts
 	}
 	return web.Page(c, "projects", "项目管线", "projects", v)
