@@ -269,6 +269,10 @@ func TestHistoryFigures(t *testing.T) {
 	}
 	checkLinks(t, manager, nil, nil, &cp)
 
+	var officerFunnel dashboard.FunnelReport
+	get(t, officer, "/api/v1/dashboard/funnel?year=2025&by=type", &officerFunnel)
+	var managerTrends dashboard.Trends
+	get(t, manager, "/api/v1/dashboard/trends?period=plan", &managerTrends)
 	testapp.Run(t, a, []testapp.Scenario{
 		{Name: "funnel officer other unit", As: officer, URL: "/api/v1/dashboard/funnel?unit=gxq", Status: 403},
 		{Name: "funnel manager other unit", As: manager, URL: "/api/v1/dashboard/funnel?unit=kfq", Status: 403},
@@ -299,8 +303,14 @@ func TestHistoryFigures(t *testing.T) {
 		{Name: "page manager", As: manager, URL: "/dashboard?year=2025", Status: 200, Expect: []string{"周市镇科技招商组"}, Reject: []string{"昆山开发区科技招商分队"}},
 		{Name: "page range", As: officer, URL: "/dashboard?period=range&from=2025-02-01&to=2025-03-31", Status: 200, Expect: []string{"2025-02-01 至 2025-03-31"}},
 		{Name: "page bad range", As: officer, URL: "/dashboard?period=range&from=2025-02-01", Status: 422},
-		{Name: "funnel export", As: officer, URL: "/dashboard/funnel.xlsx?year=2025&by=type", Status: 200},
-		{Name: "trends export", As: manager, URL: "/dashboard/trends.xlsx?period=plan", Status: 200},
+		{Name: "funnel export", As: officer, URL: "/dashboard/funnel.xlsx?year=2025&by=type", Status: 200,
+			Check: func(t *testing.T, body string) {
+				checkSheets(t, "funnel.xlsx", body, dashboard.FunnelSheets(&officerFunnel, templates.Label))
+			}},
+		{Name: "trends export", As: manager, URL: "/dashboard/trends.xlsx?period=plan", Status: 200,
+			Check: func(t *testing.T, body string) {
+				checkSheets(t, "trends.xlsx", body, dashboard.TrendSheets(&managerTrends))
+			}},
 		{Name: "funnel export other unit", As: officer, URL: "/dashboard/funnel.xlsx?unit=gxq", Status: 403},
 	})
 }
@@ -324,6 +334,12 @@ func checkWorkbook(t *testing.T, c *testapp.Client, url string, want []dashboard
 	if st != 200 {
 		t.Fatalf("GET %s: %d %.200s", url, st, body)
 	}
+	checkSheets(t, url, body, want)
+}
+
+// checkSheets asserts that the workbook in body holds exactly the sheets.
+func checkSheets(t *testing.T, url, body string, want []dashboard.Sheet) {
+	t.Helper()
 	f, err := excelize.OpenReader(bytes.NewReader([]byte(body)))
 	if err != nil {
 		t.Fatalf("open %s: %v", url, err)

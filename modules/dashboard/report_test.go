@@ -243,7 +243,7 @@ func TestMonthlyReport(t *testing.T) {
 		{Name: "manager other unit", As: manager, URL: "/dashboard/report?month=2025-03&unit=kfq", Status: 403},
 		{Name: "manager city", As: manager, URL: "/dashboard/report?month=2025-03", Status: 200,
 			Expect: []string{"五、各单位目标完成情况", "周市镇科技招商组"}, Reject: []string{"昆山开发区科技招商分队"}},
-		{Name: "admin any unit", As: admin, URL: "/dashboard/report?month=2025-03&unit=gxq", Status: 200},
+		{Name: "admin any unit", As: admin, URL: "/dashboard/report?month=2025-03&unit=gxq", Status: 200, Expect: []string{"2025 年 3 月 · 昆山高新区"}},
 		{Name: "admin city", As: admin, URL: "/dashboard/report?month=2025-03", Status: 200, Expect: []string{"全市", "五、各单位目标完成情况"}},
 		{Name: "anonymous", URL: "/api/v1/dashboard/report?month=2025-03", Status: 401},
 		{Name: "default month", As: admin, URL: "/api/v1/dashboard/report", Status: 200,

@@ -121,9 +121,9 @@ func TestEventsAccessAndInput(t *testing.T) {
 		{Name: "officer moves own event to other unit 422", As: officer, Method: "PUT", URL: e(own.ID),
 			Body: with(upd(own), "unit", "gxq"), Status: 422, Expect: []string{`"field":"unit"`}},
 		{Name: "officer deletes 403", As: officer, Method: "DELETE", URL: e(spare.ID) + "?version=1", Status: 403},
-		{Name: "other officer sees own", As: other, URL: e(theirs.ID), Status: 200},
+		{Name: "other officer sees own", As: other, URL: e(theirs.ID), Status: 200, Expect: []string{`"id":"` + theirs.ID + `"`, "高新区科技项目路演"}},
 		{Name: "other officer gets kfq 403", As: other, URL: e(own.ID), Status: 403},
-		{Name: "manager sees subtree", As: manager, URL: e(town.ID), Status: 200},
+		{Name: "manager sees subtree", As: manager, URL: e(town.ID), Status: 200, Expect: []string{`"id":"` + town.ID + `"`, "周市镇专场对接会"}},
 		{Name: "manager list is subtree", As: manager, URL: "/api/v1/events", Status: 200,
 			Expect: []string{"周市镇专场对接会", `"total":1`}, Reject: []string{"新材料产学研沙龙"}},
 		{Name: "manager outside subtree 403", As: manager, URL: e(own.ID), Status: 403},
@@ -193,7 +193,7 @@ func TestEventsAccessAndInput(t *testing.T) {
 			Expect: []string{"待删除的培训"}},
 		{Name: "manager deletes outside subtree 403", As: manager, Method: "DELETE", URL: e(spare.ID) + "?version=1", Status: 403},
 		{Name: "delete stale 409", As: admin, Method: "DELETE", URL: e(spare.ID) + "?version=7", Status: 409},
-		{Name: "delete ok", As: admin, Method: "DELETE", URL: e(spare.ID) + "?version=1", Status: 200},
+		{Name: "delete ok", As: admin, Method: "DELETE", URL: e(spare.ID) + "?version=1", Status: 200, Expect: []string{`"status":"deleted"`}},
 		{Name: "deleted is gone", As: admin, URL: e(spare.ID), Status: 404},
 	})
 }

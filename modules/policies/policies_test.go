@@ -209,7 +209,8 @@ func TestPoliciesAccessAndInput(t *testing.T) {
 		{Name: "clause by number", As: officer, URL: u + "/clauses/" + url.PathEscape("5(1)"), Status: 200,
 			Expect: []string{`"policy_id":"` + p.ID + `"`, `"no":"5(1)"`, `"amount":100`, "科技企业加速器"}},
 		{Name: "unknown clause 404", As: officer, URL: u + "/clauses/9", Status: 404},
-		{Name: "town manager deletes own", As: town, Method: "DELETE", URL: "/api/v1/policies/" + lp.ID + "?version=1", Status: 200},
+		{Name: "town manager deletes own", As: town, Method: "DELETE", URL: "/api/v1/policies/" + lp.ID + "?version=1", Status: 200,
+			Expect: []string{`"status":"deleted"`}},
 	})
 
 	svc := policies.NewService(a.P.Records.Policies, a.P.Matrix)

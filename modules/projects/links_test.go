@@ -55,7 +55,8 @@ func TestLinksStayInScope(t *testing.T) {
 		{Name: "an unknown user as 负责人", As: e.officer, Method: "POST", URL: "/api/v1/projects",
 			Body: body(map[string]any{"officer": "nobody"}), Status: 422, Expect: []string{`"field":"officer"`}},
 		{Name: "admin may link any unit's records", As: e.admin, Method: "POST", URL: "/api/v1/projects",
-			Body: body(map[string]any{"enterprise_id": "ent-gxq", "officer": "kfq_li", "name": "管理员关联"}), Status: 201},
+			Body: body(map[string]any{"enterprise_id": "ent-gxq", "officer": "kfq_li", "name": "管理员关联"}), Status: 201,
+			Expect: []string{`"enterprise_id":"ent-gxq"`, `"officer":"kfq_li"`, "管理员关联"}},
 	})
 
 	// A project linked (by an admin) to another unit's enterprise: its own
