@@ -92,7 +92,7 @@ func (s *Service) Cockpit(ctx context.Context, scope core.Scope, p Period, unit 
 			// KPIs of the scope and of every unit in one facet.
 			var err error
 			created, err = s.Engine.Search(ctx, search.Query{Kinds: []string{projects.Kind}, Scope: scope.Search(),
-				Filters: []search.Filter{{Field: "created", From: from, To: to}}, Facets: []string{"unit_type"}, Limit: 1})
+				Filters: []search.Filter{{Field: projects.FieldCreated, From: from, To: to}}, Facets: []string{projects.FieldUnitType}, Limit: 1})
 			if err != nil {
 				return fmt.Errorf("dashboard: projects of %s: %w", p.Label, err)
 			}
@@ -126,7 +126,7 @@ func (s *Service) Cockpit(ctx context.Context, scope core.Scope, p Period, unit 
 	for _, st := range projects.Stages {
 		out.Stages = append(out.Stages, StageCount{Stage: st, Count: counts[st], Link: link("/projects", "stage", st, "unit", unit)})
 	}
-	byUnitType := created.Facets["unit_type"]
+	byUnitType := created.Facets[projects.FieldUnitType]
 	actual := maps.Clone(other.total)
 	actual["projects"], actual["talents"], actual["institutes"] = created.Total, 0, 0
 	for ut, n := range byUnitType {
@@ -173,10 +173,9 @@ func kpiLinks(p Period, unit string) map[string]string {
 // years (as the deal list does), by date otherwise.
 func dealsFilter(p Period) search.Filter {
 	if ys := p.wholeYears(); ys != nil {
-		return search.Filter{Field: "year", Values: ys}
+		return transfers.DealsOfYears(ys...)
 	}
-	from, to := p.Range()
-	return search.Filter{Field: "date", From: from, To: to}
+	return transfers.DealsBetween(p.Range())
 }
 
 // otherKinds are the KPIs counted from other kinds' records: held events,
@@ -190,7 +189,7 @@ func otherKinds(p Period) []struct {
 		key, kind string
 		filters   []search.Filter
 	}{
-		{"events", events.Kind, []search.Filter{{Field: "status", Values: []string{events.StatusHeld}}, {Field: "date", From: from, To: to}}},
+		{"events", events.Kind, events.HeldBetween(from, to)},
 		{"transfers", transfers.KindDeals, []search.Filter{dealsFilter(p)}},
 		{"brokers", transfers.KindBrokers, nil},
 	}

@@ -70,15 +70,24 @@ func (s *Service) Trends(ctx context.Context, scope core.Scope, p Period, unit s
 	}
 	var created, signed, funded search.Result
 	jobs := []func() error{
-		func() (err error) { created, err = projectFacet("created", "created_month"); return },
-		func() (err error) { signed, err = projectFacet("signed", "signed_month"); return },
-		func() (err error) { funded, err = projectFacet("funded", "funded_month", "capital_arrived"); return },
+		func() (err error) {
+			created, err = projectFacet(projects.FieldCreated, projects.FieldCreatedMonth)
+			return
+		},
+		func() (err error) {
+			signed, err = projectFacet(projects.FieldSigned, projects.FieldSignedMonth)
+			return
+		},
+		func() (err error) {
+			funded, err = projectFacet(projects.FieldFunded, projects.FieldFundedMonth, projects.FieldCapitalArrived)
+			return
+		},
 	}
 	for i, m := range months {
 		jobs = append(jobs, func() error {
 			_, _, start, end := p.monthDays(m)
 			r, err := s.Engine.Search(ctx, search.Query{Kinds: []string{events.Kind}, Scope: scope.Search(), Limit: 1,
-				Filters: []search.Filter{{Field: "status", Values: []string{events.StatusHeld}}, {Field: "date", From: start, To: end}}})
+				Filters: events.HeldBetween(start, end)})
 			if err != nil {
 				return fmt.Errorf("dashboard: trends events %s: %w", m, err)
 			}
@@ -102,10 +111,10 @@ func (s *Service) Trends(ctx context.Context, scope core.Scope, p Period, unit s
 		first, last, _, _ := p.monthDays(m)
 		pt.Month = m
 		points(pt, first, last)
-		pt.Projects = created.Facets["created_month"][m]
-		pt.Signed = signed.Facets["signed_month"][m]
-		pt.Funded = funded.Facets["funded_month"][m]
-		pt.Capital = round2(funded.Sums["capital_arrived"][m])
+		pt.Projects = created.Facets[projects.FieldCreatedMonth][m]
+		pt.Signed = signed.Facets[projects.FieldSignedMonth][m]
+		pt.Funded = funded.Facets[projects.FieldFundedMonth][m]
+		pt.Capital = round2(funded.Sums[projects.FieldCapitalArrived][m])
 		tot.Projects += pt.Projects
 		tot.Signed += pt.Signed
 		tot.Funded += pt.Funded
@@ -113,7 +122,7 @@ func (s *Service) Trends(ctx context.Context, scope core.Scope, p Period, unit s
 	}
 	tot.Month = p.Label
 	points(tot, p.From, p.To)
-	tot.Capital = round2(sumGroups(funded.Sums["capital_arrived"]))
+	tot.Capital = round2(sumGroups(funded.Sums[projects.FieldCapitalArrived]))
 	return out, nil
 }
 

@@ -2,6 +2,7 @@ package events
 
 import (
 	"strings"
+	"time"
 
 	"zhaoshang/modules/core"
 	"zhaoshang/search"
@@ -9,6 +10,12 @@ import (
 
 // Kind is the collection and search kind of events.
 const Kind = "events"
+
+// HeldBetween selects the events held in [from, to): an event counts for a
+// period by its day, once it has taken place (the dashboard's figure).
+func HeldBetween(from, to time.Time) []search.Filter {
+	return []search.Filter{{Field: "status", Values: []string{StatusHeld}}, {Field: "date", From: from, To: to}}
+}
 
 // SearchSchema lists the structured fields events put in the engine.
 var SearchSchema = search.Schema{

@@ -13,16 +13,30 @@ import (
 // Kind is the collection and search kind of projects.
 const Kind = "projects"
 
+// Fields of the project search document that other modules' figures
+// read (the dashboard's KPIs and trends): each date field, the month
+// keyword it is counted by, the capital sum and the unit|type keyword.
+const (
+	FieldCreated        = "created"
+	FieldCreatedMonth   = "created_month"
+	FieldSigned         = "signed"
+	FieldSignedMonth    = "signed_month"
+	FieldFunded         = "funded"
+	FieldFundedMonth    = "funded_month"
+	FieldCapitalArrived = "capital_arrived"
+	FieldUnitType       = "unit_type"
+)
+
 // SearchSchema lists the structured fields projects put in the engine.
 var SearchSchema = withHistoryFields(search.Schema{
 	"type": search.Keyword, "industry": search.Keyword, "zone": search.Keyword, "stage": search.Keyword,
 	"officer": search.Keyword, "tags": search.Keyword, "action_lines": search.Keyword, "source_event": search.Keyword,
 	"year": search.Keyword, "talent_id": search.Keyword, "enterprise_id": search.Keyword, "institute_id": search.Keyword, "result_id": search.Keyword,
 	"approval": search.Keyword, "unit": search.Keyword,
-	"created_month": search.Keyword, "signed_month": search.Keyword, "funded_month": search.Keyword,
-	"investment": search.Number, "capital_arrived": search.Number, "registered_capital": search.Number, "score": search.Number,
-	"created": search.Date, "updated": search.Date, "stage_since": search.Date, "last_follow_up": search.Date,
-	"next_due": search.Date, "signed": search.Date, "funded": search.Date,
+	FieldCreatedMonth: search.Keyword, FieldSignedMonth: search.Keyword, FieldFundedMonth: search.Keyword,
+	"investment": search.Number, FieldCapitalArrived: search.Number, "registered_capital": search.Number, "score": search.Number,
+	FieldCreated: search.Date, "updated": search.Date, "stage_since": search.Date, "last_follow_up": search.Date,
+	"next_due": search.Date, FieldSigned: search.Date, FieldFunded: search.Date,
 	"enterprise": search.Text, "contacts": search.Text,
 })
 
@@ -61,7 +75,7 @@ func UnitType(unit, typ string) string { return unit + "|" + typ }
 func DaysKey(days int) string { return fmt.Sprintf("%05d", days) }
 
 func withHistoryFields(s search.Schema) search.Schema {
-	s["unit_type"] = search.Keyword
+	s[FieldUnitType] = search.Keyword
 	for _, st := range Stages {
 		s[ThenField(st)] = search.Keyword
 		s[EnteredField(st)] = search.Date
@@ -143,10 +157,10 @@ func ToDoc(p *Project) search.Doc {
 	}
 	f := map[string]any{
 		"type": p.Type, "industry": p.Industry, "zone": p.Zone, "stage": p.Stage, "officer": p.Officer, "unit": p.Unit,
-		"unit_type":  UnitType(p.Unit, p.Type),
-		"investment": p.Investment, "capital_arrived": p.CapitalArrived, "registered_capital": p.RegisteredCapital,
-		"score": p.Score, "created": p.CreatedAt, "updated": p.UpdatedAt, "stage_since": p.StageSince,
-		"year": p.CreatedAt.In(core.Zone()).Format("2006"), "created_month": Month(p.CreatedAt),
+		FieldUnitType: UnitType(p.Unit, p.Type),
+		"investment":  p.Investment, FieldCapitalArrived: p.CapitalArrived, "registered_capital": p.RegisteredCapital,
+		"score": p.Score, FieldCreated: p.CreatedAt, "updated": p.UpdatedAt, "stage_since": p.StageSince,
+		"year": p.CreatedAt.In(core.Zone()).Format("2006"), FieldCreatedMonth: Month(p.CreatedAt),
 		"enterprise": p.Enterprise + " " + p.CreditCode, "contacts": strings.Join(names, " "),
 	}
 	if len(p.Tags) > 0 {
@@ -172,12 +186,12 @@ func ToDoc(p *Project) search.Doc {
 		f["next_due"] = p.NextDue.Time()
 	}
 	if !p.Milestones.Signed.IsZero() {
-		f["signed"] = p.Milestones.Signed.Time()
-		f["signed_month"] = p.Milestones.Signed.Format("2006-01")
+		f[FieldSigned] = p.Milestones.Signed.Time()
+		f[FieldSignedMonth] = p.Milestones.Signed.Format("2006-01")
 	}
 	if !p.Milestones.Funded.IsZero() {
-		f["funded"] = p.Milestones.Funded.Time()
-		f["funded_month"] = p.Milestones.Funded.Format("2006-01")
+		f[FieldFunded] = p.Milestones.Funded.Time()
+		f[FieldFundedMonth] = p.Milestones.Funded.Format("2006-01")
 	}
 	historyFields(p, f)
 	return search.Doc{Kind: Kind, ID: p.ID, Version: p.Version, Units: []string{p.Unit}, Title: p.Name,

@@ -56,18 +56,18 @@ func (s *Service) Recommend(ctx context.Context, scope core.Scope, unitID string
 	}
 	var queries []search.Query
 	base := search.Query{Kinds: ResourceKinds, Scope: scope.Search(), Limit: candidates,
-		Sort: []search.Sort{{Field: "updated", Desc: true}}}
+		Sort: []search.Sort{{Field: resources.FieldUpdated, Desc: true}}}
 	if len(u.Focus) > 0 {
 		q := base
-		q.Filters = []search.Filter{{Field: "industry", Values: u.Focus}}
+		q.Filters = []search.Filter{{Field: resources.FieldIndustry, Values: u.Focus}}
 		queries = append(queries, q)
 		q.Kinds = []string{resources.KindTalents}
-		q.Filters = append(slices.Clone(q.Filters), search.Filter{Field: "level", Values: highLevels})
+		q.Filters = append(slices.Clone(q.Filters), search.Filter{Field: resources.FieldLevel, Values: highLevels})
 		queries = append(queries, q)
 	}
 	if u.Zone != "" {
 		q := base
-		q.Filters = []search.Filter{{Field: "zone", Values: []string{u.Zone}}}
+		q.Filters = []search.Filter{{Field: resources.FieldZone, Values: []string{u.Zone}}}
 		queries = append(queries, q)
 	}
 	seen := map[string]bool{}
@@ -165,18 +165,18 @@ func score(h search.Hit, focus []string, zone string) Suggestion {
 	if len(h.Units) > 0 {
 		sg.Unit = h.Units[0]
 	}
-	if ind := str(h.Fields["industry"]); ind != "" {
+	if ind := str(h.Fields[resources.FieldIndustry]); ind != "" {
 		if i := slices.Index(focus, ind); i >= 0 {
 			// the unit's first focus industries weigh a little more
 			sg.Score += 3 + 0.5/float64(i+1)
 			sg.Reasons = append(sg.Reasons, "产业匹配："+ind)
 		}
 	}
-	if z := str(h.Fields["zone"]); z != "" && z == zone {
+	if z := str(h.Fields[resources.FieldZone]); z != "" && z == zone {
 		sg.Score += 2
 		sg.Reasons = append(sg.Reasons, "区镇："+z)
 	}
-	level := str(h.Fields["level"])
+	level := str(h.Fields[resources.FieldLevel])
 	if w, ok := levelWeights[level]; ok && sg.Score > 0 {
 		sg.Score += w
 		switch h.Kind {
@@ -188,14 +188,14 @@ func score(h search.Hit, focus []string, zone string) Suggestion {
 	}
 	if sg.Score > 0 {
 		{
-			for _, t := range strs(h.Fields["tags"]) {
+			for _, t := range strs(h.Fields[resources.FieldTags]) {
 				if t == "高新技术企业" || t == "专精特新" {
 					sg.Score += 0.5
 					sg.Reasons = append(sg.Reasons, t)
 				}
 			}
 		}
-		if m := str(h.Fields["maturity"]); m == "可以量产" || m == "通过中试" {
+		if m := str(h.Fields[resources.FieldMaturity]); m == "可以量产" || m == "通过中试" {
 			sg.Score += 0.5
 			sg.Reasons = append(sg.Reasons, "成果"+m)
 		}

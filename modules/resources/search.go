@@ -16,16 +16,27 @@ const (
 	KindResults     = "results"
 )
 
+// Fields of the resource search documents that other modules read (the
+// push recommender filters, sorts and weighs candidates by them).
+const (
+	FieldUpdated  = "updated"
+	FieldIndustry = "industry"
+	FieldZone     = "zone"
+	FieldLevel    = "level"
+	FieldTags     = "tags"
+	FieldMaturity = "maturity"
+)
+
 // SearchSchema lists the structured fields the four kinds put in the engine.
 // Names shared with other modules (industry, zone, tags, year, created,
 // updated, registered_capital, status, level) keep the same type everywhere.
 var SearchSchema = search.Schema{
-	"level": search.Keyword, "gender": search.Keyword, "industry": search.Keyword, "zone": search.Keyword,
-	"tags": search.Keyword, "phone": search.Keyword, "credit_code": search.Keyword, "institute_kind": search.Keyword,
-	"maturity": search.Keyword, "transfer_mode": search.Keyword, "status": search.Keyword, "patent_no": search.Keyword,
+	FieldLevel: search.Keyword, "gender": search.Keyword, FieldIndustry: search.Keyword, FieldZone: search.Keyword,
+	FieldTags: search.Keyword, "phone": search.Keyword, "credit_code": search.Keyword, "institute_kind": search.Keyword,
+	FieldMaturity: search.Keyword, "transfer_mode": search.Keyword, "status": search.Keyword, "patent_no": search.Keyword,
 	"year":               search.Keyword,
 	"registered_capital": search.Number, "asking_price": search.Number, "deal_amount": search.Number,
-	"created": search.Date, "updated": search.Date, "founded": search.Date, "established": search.Date,
+	"created": search.Date, FieldUpdated: search.Date, "founded": search.Date, "established": search.Date,
 	"deal_date":   search.Date,
 	"institution": search.Text, "research_field": search.Text, "legal_person": search.Text, "contacts": search.Text,
 }

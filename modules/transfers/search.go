@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"zhaoshang/modules/core"
 	"zhaoshang/search"
@@ -14,6 +15,15 @@ const (
 	KindDeals   = "transfers"
 	KindBrokers = "brokers"
 )
+
+// DealsOfYears selects the deals of the given contract years (as the deal
+// list's year filter does).
+func DealsOfYears(years ...string) search.Filter { return search.Filter{Field: "year", Values: years} }
+
+// DealsBetween selects the deals whose contract date is in [from, to).
+func DealsBetween(from, to time.Time) search.Filter {
+	return search.Filter{Field: "date", From: from, To: to}
+}
 
 // SearchSchema lists the structured fields deals and brokers put in the
 // engine. Shared names (type, year, date, created, updated) keep the type
