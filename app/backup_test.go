@@ -12,10 +12,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
@@ -176,59 +174,40 @@ func TestBackupRestoreWhileServing(t *testing.T) {
 	// Writers while the backup runs: project edits through the repo (outbox,
 	// record, audit), and a pair of collections written in order a then b,
 	// so that a point-in-time copy has every b in a and at most one a more.
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
 	var pairs, edits atomic.Int64
 	db := a.P.Store.DB
-	wg.Add(2)
-	go func() {
-		defer wg.Done()
-		for i := 0; ; i++ {
-			select {
-			case <-stop:
-				return
-			default:
-			}
-			if _, err := db.Collection("bk_a").InsertOne(ctx, bson.D{{Key: "_id", Value: i}}); err != nil {
-				t.Error(err)
-				return
-			}
-			if _, err := db.Collection("bk_b").InsertOne(ctx, bson.D{{Key: "_id", Value: i}}); err != nil {
-				t.Error(err)
-				return
-			}
-			pairs.Add(1)
+	busy := testapp.KeepBusy(func(i int) bool {
+		if _, err := db.Collection("bk_a").InsertOne(ctx, bson.D{{Key: "_id", Value: i}}); err != nil {
+			t.Error(err)
+			return false
 		}
-	}()
-	go func() {
-		defer wg.Done()
-		for i := 0; ; i++ {
-			select {
-			case <-stop:
-				return
-			default:
-			}
-			p, err := a.P.Projects.Get(ctx, fmt.Sprintf("bk%02d", i%nProjects))
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			before := *p
-			p.Name = fmt.Sprintf("备份测试项目%d 第%d次修改", i%nProjects, i)
-			if err := a.P.Projects.Update(ctx, core.System, p, &before); err != nil {
-				t.Error(err)
-				return
-			}
-			edits.Add(1)
+		if _, err := db.Collection("bk_b").InsertOne(ctx, bson.D{{Key: "_id", Value: i}}); err != nil {
+			t.Error(err)
+			return false
 		}
-	}()
-	waitUntil(func() bool { return pairs.Load() >= 50 && edits.Load() >= 20 })
+		pairs.Add(1)
+		return true
+	}, func(i int) bool {
+		p, err := a.P.Projects.Get(ctx, fmt.Sprintf("bk%02d", i%nProjects))
+		if err != nil {
+			t.Error(err)
+			return false
+		}
+		before := *p
+		p.Name = fmt.Sprintf("备份测试项目%d 第%d次修改", i%nProjects, i)
+		if err := a.P.Projects.Update(ctx, core.System, p, &before); err != nil {
+			t.Error(err)
+			return false
+		}
+		edits.Add(1)
+		return true
+	})
+	testapp.WaitUntil(func() bool { return pairs.Load() >= 50 && edits.Load() >= 20 })
 	live := filepath.Join(root, "live.tar.gz")
 	code, out, errOut := runCmd(t, "backup", "--out", live)
 	before := pairs.Load()
-	waitUntil(func() bool { return pairs.Load() > before })
-	close(stop)
-	wg.Wait()
+	testapp.WaitUntil(func() bool { return pairs.Load() > before })
+	busy.Stop()
 	if code != 0 {
 		t.Fatalf("backup while serving: exit %d: %s", code, errOut)
 	}
@@ -483,13 +462,5 @@ func TestRestoreRefusesBadInput(t *testing.T) {
 	}
 	if code, _, errOut := runCmd(t, "backup", "--out", filepath.Join(root, "no", "such", "dir", "b.tar.gz")); code != 2 || !strings.Contains(errOut, "不存在") {
 		t.Errorf("backup into a missing dir: exit %d %q", code, errOut)
-	}
-}
-
-// waitUntil polls cond until it holds or 30 s have passed; the checks after
-// it say what was missing.
-func waitUntil(cond func() bool) {
-	for deadline := time.Now().Add(30 * time.Second); !cond() && time.Now().Before(deadline); {
-		time.Sleep(10 * time.Millisecond)
 	}
 }

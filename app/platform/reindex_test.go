@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -33,57 +32,38 @@ func TestReindexAsideWhileWriting(t *testing.T) {
 	}
 	oldDir := filepath.Join(a.Dir, "search")
 
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
 	var writes, searches atomic.Int64
-	wg.Add(2)
-	go func() { // writer: updates, creates and deletes during the rebuild
-		defer wg.Done()
-		for i := 0; ; i++ {
-			select {
-			case <-stop:
-				return
-			default:
+	busy := testapp.KeepBusy(func(i int) bool { // writer: updates, creates and deletes during the rebuild
+		id := fmt.Sprintf("rx%04d", i%1500)
+		p, err := a.P.Projects.Get(ctx, id)
+		if err == nil {
+			before := *p
+			if i%7 == 0 {
+				_ = a.P.Projects.Delete(ctx, core.System, id, p.Version)
+			} else {
+				p.Name = fmt.Sprintf("重建中改名%04d-%d", i%1500, i)
+				_ = a.P.Projects.Update(ctx, core.System, p, &before)
 			}
-			id := fmt.Sprintf("rx%04d", i%1500)
-			p, err := a.P.Projects.Get(ctx, id)
-			if err == nil {
-				before := *p
-				if i%7 == 0 {
-					_ = a.P.Projects.Delete(ctx, core.System, id, p.Version)
-				} else {
-					p.Name = fmt.Sprintf("重建中改名%04d-%d", i%1500, i)
-					_ = a.P.Projects.Update(ctx, core.System, p, &before)
-				}
-			}
-			_ = a.P.Projects.Create(ctx, core.System, &projects.Project{Meta: core.Meta{ID: fmt.Sprintf("rn%05d", i)},
-				Type: "talent", Name: "重建期间新建", Unit: "gxq", Stage: "push"})
-			writes.Add(1)
 		}
-	}()
-	go func() { // reader: the old index answers throughout
-		defer wg.Done()
-		for {
-			select {
-			case <-stop:
-				return
-			default:
-			}
-			if _, err := a.P.Engine.Search(ctx, search.Query{Kinds: []string{projects.Kind}, Text: "重建", Scope: search.Scope{All: true}}); err != nil {
-				t.Errorf("search during rebuild: %v", err)
-				return
-			}
-			searches.Add(1)
+		_ = a.P.Projects.Create(ctx, core.System, &projects.Project{Meta: core.Meta{ID: fmt.Sprintf("rn%05d", i)},
+			Type: "talent", Name: "重建期间新建", Unit: "gxq", Stage: "push"})
+		writes.Add(1)
+		return true
+	}, func(int) bool { // reader: the old index answers throughout
+		if _, err := a.P.Engine.Search(ctx, search.Query{Kinds: []string{projects.Kind}, Text: "重建", Scope: search.Scope{All: true}}); err != nil {
+			t.Errorf("search during rebuild: %v", err)
+			return false
 		}
-	}()
+		searches.Add(1)
+		return true
+	})
 	// The writer and the reader are under way when the rebuild starts and
 	// go on after the swap (their writes then go to the new index).
-	waitUntil(func() bool { return writes.Load() >= 1 && searches.Load() >= 1 })
+	testapp.WaitUntil(func() bool { return writes.Load() >= 1 && searches.Load() >= 1 })
 	err := a.P.Reindex(ctx, nil)
 	w, r := writes.Load(), searches.Load()
-	waitUntil(func() bool { return writes.Load() >= w+3 && searches.Load() >= r+3 })
-	close(stop)
-	wg.Wait()
+	testapp.WaitUntil(func() bool { return writes.Load() >= w+3 && searches.Load() >= r+3 })
+	busy.Stop()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,12 +144,4 @@ func TestReindexRequestedFromCommand(t *testing.T) {
 
 func platformOpen(dir string) (*platform.Platform, error) {
 	return platform.Open(context.Background(), cfgFor(dir), platform.Options{Role: "reindex"}, quiet)
-}
-
-// waitUntil polls cond until it holds or 30 s have passed; the checks after
-// it say what was missing.
-func waitUntil(cond func() bool) {
-	for deadline := time.Now().Add(30 * time.Second); !cond() && time.Now().Before(deadline); {
-		time.Sleep(10 * time.Millisecond)
-	}
 }

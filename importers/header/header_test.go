@@ -28,6 +28,22 @@ func rows(lines ...string) []sheet.Row {
 	return out
 }
 
+// wantSame reports what Detect found for what when it is not want.
+func wantSame(t *testing.T, what string, got, want any) {
+	t.Helper()
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("%s %v want %v", what, got, want)
+	}
+}
+
+// orNone is m, or an empty map when a case leaves it out.
+func orNone(m map[int]string) map[int]string {
+	if m == nil {
+		return map[int]string{}
+	}
+	return m
+}
+
 func TestNormalize(t *testing.T) {
 	cases := map[string]string{
 		"总投资（万元）":       "总投资",
@@ -137,24 +153,10 @@ func TestDetect(t *testing.T) {
 			if !reflect.DeepEqual(res.Columns, c.columns) {
 				t.Errorf("columns %v\nwant    %v\nlabels %q", res.Columns, c.columns, res.Labels)
 			}
-			if c.units == nil {
-				c.units = map[int]string{}
-			}
-			if !reflect.DeepEqual(res.Units, c.units) {
-				t.Errorf("units %v want %v", res.Units, c.units)
-			}
-			if !reflect.DeepEqual(res.Unmapped, c.unmapped) {
-				t.Errorf("unmapped %v want %v", res.Unmapped, c.unmapped)
-			}
-			if c.duplicate == nil {
-				c.duplicate = map[int]string{}
-			}
-			if !reflect.DeepEqual(res.Duplicate, c.duplicate) {
-				t.Errorf("duplicate %v want %v", res.Duplicate, c.duplicate)
-			}
-			if !reflect.DeepEqual(res.Missing, c.missing) {
-				t.Errorf("missing %v want %v", res.Missing, c.missing)
-			}
+			wantSame(t, "units", res.Units, orNone(c.units))
+			wantSame(t, "unmapped", res.Unmapped, c.unmapped)
+			wantSame(t, "duplicate", res.Duplicate, orNone(c.duplicate))
+			wantSame(t, "missing", res.Missing, c.missing)
 			if res.Confidence < c.minConf || res.Confidence > 1 {
 				t.Errorf("confidence %.3f, want ≥ %.2f", res.Confidence, c.minConf)
 			}

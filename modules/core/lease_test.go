@@ -11,20 +11,29 @@ import (
 	"zhaoshang/modules/core"
 )
 
-// TestLease: two holders on the embedded store; only one holds at a time,
-// the holder renews, the other takes over after expiry or release.
-func TestLease(t *testing.T) {
+// openStore opens an embedded store in a temporary folder, closed when the
+// test ends, with the ID-only filters the repositories use on it; under
+// -short the test is skipped.
+func openStore(t *testing.T) (st *storage.Store, dir string) {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("starts the embedded store")
 	}
-	ctx := context.Background()
-	dir := t.TempDir()
-	st, err := storage.Open(ctx, storage.Config{DataDir: dir, Role: "test", Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	dir = t.TempDir()
+	st, err := storage.Open(context.Background(), storage.Config{DataDir: dir, Role: "test", Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close(context.Background())
+	t.Cleanup(func() { st.Close(context.Background()) })
 	core.UseIDOnlyFilters(st.Embedded)
+	return st, dir
+}
+
+// TestLease: two holders on the embedded store; only one holds at a time,
+// the holder renews, the other takes over after expiry or release.
+func TestLease(t *testing.T) {
+	st, dir := openStore(t)
+	ctx := context.Background()
 	if err := st.EnsureCollections(ctx, []string{core.LeasesCollection}, dir); err != nil {
 		t.Fatal(err)
 	}

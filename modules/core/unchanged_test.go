@@ -3,15 +3,12 @@ package core_test
 import (
 	"context"
 	"errors"
-	"io"
-	"log/slog"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
 
-	"zhaoshang/app/storage"
 	"zhaoshang/modules/core"
 	"zhaoshang/search"
 )
@@ -69,17 +66,8 @@ func TestUnchanged(t *testing.T) {
 // same stored bytes, no audit or outbox entry); a real change still writes,
 // and an unchanged save of a stale version is still a conflict.
 func TestUpdateUnchanged(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts the embedded store")
-	}
+	st, _ := openStore(t)
 	ctx := context.Background()
-	dir := t.TempDir()
-	st, err := storage.Open(ctx, storage.Config{DataDir: dir, Role: "test", Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close(context.Background())
-	core.UseIDOnlyFilters(st.Embedded)
 	audit := &countAudit{}
 	sync := search.NewSync(st.DB, nil, true, nil) // deferred: outbox entries stay to be counted
 	repo := core.NewRepo[sample](st.DB, "samples", sync, audit, func(*sample) search.Doc { return search.Doc{} })

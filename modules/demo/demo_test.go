@@ -54,31 +54,22 @@ func hash(t *testing.T, ds *Dataset) string {
 	}
 	add(ds.Users, true)
 	add(ds.Targets, true)
-	for _, u := range ds.Units {
-		add(u, false)
-	}
-	for _, r := range ds.Events {
-		add(r, false)
-	}
-	for _, r := range ds.Talents {
-		add(r, false)
-	}
-	for _, r := range ds.Enterprises {
-		add(r, false)
-	}
-	for _, r := range ds.Institutes {
-		add(r, false)
-	}
-	for _, r := range ds.Results {
-		add(r, false)
-	}
-	for _, r := range ds.Policies {
-		add(r, false)
-	}
-	for _, r := range ds.Projects {
-		add(r, false)
-	}
+	addBSON(add, ds.Units)
+	addBSON(add, ds.Events)
+	addBSON(add, ds.Talents)
+	addBSON(add, ds.Enterprises)
+	addBSON(add, ds.Institutes)
+	addBSON(add, ds.Results)
+	addBSON(add, ds.Policies)
+	addBSON(add, ds.Projects)
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// addBSON adds each record of rs, in order, as stored.
+func addBSON[T any](add func(v any, asJSON bool), rs []T) {
+	for _, r := range rs {
+		add(r, false)
+	}
 }
 
 func TestGenerateDeterministic(t *testing.T) {

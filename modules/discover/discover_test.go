@@ -74,15 +74,19 @@ func get(t *testing.T, c *testapp.Client, path string) result {
 	return r
 }
 
-func TestSearch(t *testing.T) {
-	a := testapp.Start(t)
+// searchWorld is a running app with the officers kfq_li (kfq) and gxq_wu
+// (gxq) and the kfq industry project and enterprise on 智能装备 that the
+// search tests start from; must fails the test on an error.
+func searchWorld(t *testing.T) (a *testapp.App, must func(error)) {
+	t.Helper()
+	a = testapp.Start(t)
 	ctx := context.Background()
 	for _, u := range []struct{ name, unit string }{{"kfq_li", "kfq"}, {"gxq_wu", "gxq"}} {
 		if _, err := a.P.Users.EnsureUser(ctx, u.name, u.name, users.RoleOfficer, []string{u.unit}, "Test-2025x"); err != nil {
 			t.Fatal(err)
 		}
 	}
-	must := func(err error) {
+	must = func(err error) {
 		t.Helper()
 		if err != nil {
 			t.Fatal(err)
@@ -92,6 +96,12 @@ func TestSearch(t *testing.T) {
 		Unit: "kfq", Officer: "kfq_li", Stage: projects.StageAttract, Industry: "高端装备", CreditCode: "91320583MA1MXXXX0X"}))
 	must(a.P.Records.Enterprises.Create(ctx, core.System, &resources.Enterprise{Name: "苏州某某智能装备有限公司",
 		CreditCode: "91320583MA1N0K3X2T", Industry: "高端装备", Unit: "kfq"}))
+	return a, must
+}
+
+func TestSearch(t *testing.T) {
+	a, must := searchWorld(t)
+	ctx := context.Background()
 	must(a.P.Records.Talents.Create(ctx, core.System, &resources.Talent{Name: "李智能", Level: "国家级", Industry: "新材料",
 		Title: "智能装备专家", Unit: "kfq"}))
 	must(a.P.Records.Enterprises.Create(ctx, core.System, &resources.Enterprise{Name: "昆山高新智能装备科技有限公司",
@@ -232,23 +242,8 @@ func titles(s suggestions) []string {
 }
 
 func TestSuggestTyposAndUnitFacet(t *testing.T) {
-	a := testapp.Start(t)
+	a, must := searchWorld(t)
 	ctx := context.Background()
-	for _, u := range []struct{ name, unit string }{{"kfq_li", "kfq"}, {"gxq_wu", "gxq"}} {
-		if _, err := a.P.Users.EnsureUser(ctx, u.name, u.name, users.RoleOfficer, []string{u.unit}, "Test-2025x"); err != nil {
-			t.Fatal(err)
-		}
-	}
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	must(a.P.Projects.Create(ctx, core.System, &projects.Project{Type: projects.TypeIndustry, Name: "苏州某某智能装备有限公司扩产项目",
-		Unit: "kfq", Officer: "kfq_li", Stage: projects.StageAttract, Industry: "高端装备", CreditCode: "91320583MA1MXXXX0X"}))
-	must(a.P.Records.Enterprises.Create(ctx, core.System, &resources.Enterprise{Name: "苏州某某智能装备有限公司",
-		CreditCode: "91320583MA1N0K3X2T", Industry: "高端装备", Unit: "kfq"}))
 	must(a.P.Records.Enterprises.Create(ctx, core.System, &resources.Enterprise{Name: "Siemens Healthineers 苏州医疗",
 		CreditCode: "91320583MA1N0K4X2T", Industry: "生物医药", Unit: "kfq"}))
 	must(a.P.Records.Enterprises.Create(ctx, core.System, &resources.Enterprise{Name: "苏州高新智能装备科技有限公司",

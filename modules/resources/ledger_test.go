@@ -23,17 +23,32 @@ func openResource(t *testing.T, k batch.Kind, env batch.Env) batch.Planner {
 	return p
 }
 
+// parsedRow is a row's cells and what parsing it gives: its keys, the name
+// it is compared by for similar records, the fields it has bad values in.
+type parsedRow struct {
+	name    string
+	cells   []string
+	keys    []string
+	similar string
+	bad     []string
+}
+
+// checkParsed parses each row's cells with p, as a file with env's columns.
+func checkParsed(t *testing.T, p batch.Planner, env batch.Env, rows []parsedRow) {
+	t.Helper()
+	for _, c := range rows {
+		keys, similar, bad := batchtest.Parsed(p, batchtest.Row(env, c.cells...))
+		if !slices.Equal(keys, c.keys) || similar != c.similar || !slices.Equal(bad, c.bad) {
+			t.Errorf("%s: keys %q similar %q bad %q; want %q %q %q", c.name, keys, similar, bad, c.keys, c.similar, c.bad)
+		}
+	}
+}
+
 func TestTalentRows(t *testing.T) {
 	k := TalentLedger(nil, matrixtest.Defaults{}, matrixtest.Defaults{})
 	env := batchtest.Env(t, k.Fields(), "姓名", "人才类别", "手机", "工作单位", "职称", "研究领域", "意向区镇", "性别", "产业")
 	p := openResource(t, k, env)
-	for _, c := range []struct {
-		name    string
-		cells   []string
-		keys    []string
-		similar string
-		bad     []string
-	}{
+	checkParsed(t, p, env, []parsedRow{
 		{"phone key", []string{"张 三", "省双创人才", "+86 138-1234-5678", "某大学", "教授", "材料", "张浦", "男", "新材料"},
 			[]string{"np:张三|13812345678"}, "张三", nil},
 		{"no phone: name + 工作单位", []string{"李四", "其他", "", "昆山某某大学", "", "", "", "", "新材料"},
@@ -41,12 +56,7 @@ func TestTalentRows(t *testing.T) {
 		{"no phone, no 单位: no key", []string{"王五", "其他", "", "", "", "", "", "", "新材料"}, nil, "王五", nil},
 		{"bad phone", []string{"赵六", "其他", "12345", "", "", "", "", "", "新材料"}, nil, "", []string{"phone"}},
 		{"phone with words", []string{"赵六", "其他", "138 1234 5678 转 8", "", "", "", "", "", "新材料"}, nil, "", []string{"phone"}},
-	} {
-		keys, similar, bad := batchtest.Parsed(p, batchtest.Row(env, c.cells...))
-		if !slices.Equal(keys, c.keys) || similar != c.similar || !slices.Equal(bad, c.bad) {
-			t.Errorf("%s: keys %q similar %q bad %q; want %q %q %q", c.name, keys, similar, bad, c.keys, c.similar, c.bad)
-		}
-	}
+	})
 
 	// Build goes through the pool's Check: vocabularies, required fields.
 	build := func(cur core.Record, cells ...string) (*Talent, bool, error) {
@@ -117,13 +127,7 @@ func TestEnterpriseRows(t *testing.T) {
 	env := batchtest.Env(t, k.Fields(), "企业名称", "统一社会信用代码", "法人", "注册资本（亿元）", "成立时间", "注册地址", "联系人", "联系电话", "行业")
 	p := openResource(t, k, env)
 	cc := "91350100M000100Y43"
-	for _, c := range []struct {
-		name    string
-		cells   []string
-		keys    []string
-		similar string
-		bad     []string
-	}{
+	checkParsed(t, p, env, []parsedRow{
 		{"credit code key", []string{"昆山某某传感科技有限公司", " 9135 0100 m000 100y43 ", "张三", "1.5", "2019/5/8", "", "", "", "新智造"},
 			[]string{"cc:" + cc}, "某某传感", nil},
 		{"no code: name", []string{"苏州某某材料股份有限公司", "", "", "", "", "", "", "", "新材料"}, []string{"name:苏州某某材料股份有限公司"}, "某某材料", nil},
@@ -131,12 +135,7 @@ func TestEnterpriseRows(t *testing.T) {
 		{"month only", []string{"某公司", cc, "", "", "2019年5月", "", "", "", ""}, nil, "", []string{"founded"}},
 		{"待定", []string{"某公司", cc, "", "", "待定", "", "", "", ""}, nil, "", []string{"founded"}},
 		{"amount words", []string{"某公司", cc, "", "约五千万", "", "", "", "", ""}, nil, "", []string{"registered_capital"}},
-	} {
-		keys, similar, bad := batchtest.Parsed(p, batchtest.Row(env, c.cells...))
-		if !slices.Equal(keys, c.keys) || similar != c.similar || !slices.Equal(bad, c.bad) {
-			t.Errorf("%s: keys %q similar %q bad %q; want %q %q %q", c.name, keys, similar, bad, c.keys, c.similar, c.bad)
-		}
-	}
+	})
 	c, _ := p.Parse(batchtest.Row(env, "昆山某某传感科技有限公司", cc, "张三", "1.5", "2019/5/8", "", "", "", "新智造"))
 	rec, _, err := p.Build(c, nil)
 	if err != nil {

@@ -32,16 +32,35 @@ func wantField(t *testing.T, err error, field string) {
 	}
 }
 
+// editCase is an edit of a valid input and the field the error of its
+// Validate names ("" for none).
+type editCase[T any] struct {
+	name  string
+	edit  func(*T)
+	field string
+}
+
+// checkEdits validates each case's edit of a fresh ok() as a subtest.
+func checkEdits[T any, P interface {
+	*T
+	Validate() error
+}](t *testing.T, ok func() T, cases []editCase[T]) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			in := ok()
+			c.edit(&in)
+			wantField(t, P(&in).Validate(), c.field)
+		})
+	}
+}
+
 func TestDealInputValidate(t *testing.T) {
 	ok := func() DealInput {
 		return DealInput{Type: TypeTransfer, Seller: "云麓大学", Buyer: "昆山某精密机械有限公司", Amount: 300, Paid: 120,
 			ContractNo: "2024320583000123", Date: date(t, "2024-05-06"), Unit: "jszy"}
 	}
-	cases := []struct {
-		name  string
-		edit  func(*DealInput)
-		field string
-	}{
+	checkEdits(t, ok, []editCase[DealInput]{
 		{"valid", func(*DealInput) {}, ""},
 		{"chinese type", func(in *DealInput) { in.Type = "技术许可" }, ""},
 		{"paid equals amount", func(in *DealInput) { in.Paid = 300 }, ""},
@@ -64,14 +83,7 @@ func TestDealInputValidate(t *testing.T) {
 		{"bad broker id", func(in *DealInput) { in.BrokerID = "a b" }, "broker_id"},
 		{"bad result id", func(in *DealInput) { in.ResultID = "r/1" }, "result_id"},
 		{"long note", func(in *DealInput) { in.Note = strings.Repeat("注", 2001) }, "note"},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			in := ok()
-			c.edit(&in)
-			wantField(t, in.Validate(), c.field)
-		})
-	}
+	})
 	in := ok()
 	in.Type, in.ContractNo = "转让", " 2024-kj 0001 "
 	if err := in.Validate(); err != nil || in.Type != TypeTransfer || in.ContractNo != "2024-KJ0001" {
@@ -84,11 +96,7 @@ func TestBrokerInputValidate(t *testing.T) {
 		return BrokerInput{Name: "王磊", Organisation: "昆山天工技术转移有限公司", CertificateNo: "js-2024-0007", Unit: "jszy",
 			Training: []TrainingInput{{Date: date(t, "2024-03-01"), Course: "技术经纪人初级培训", Hours: 32}}}
 	}
-	cases := []struct {
-		name  string
-		edit  func(*BrokerInput)
-		field string
-	}{
+	checkEdits(t, ok, []editCase[BrokerInput]{
 		{"valid", func(*BrokerInput) {}, ""},
 		{"no training", func(in *BrokerInput) { in.Training = nil }, ""},
 		{"no name", func(in *BrokerInput) { in.Name = "" }, "name"},
@@ -98,14 +106,7 @@ func TestBrokerInputValidate(t *testing.T) {
 		{"training zero hours", func(in *BrokerInput) { in.Training[0].Hours = 0 }, "training"},
 		{"training negative hours", func(in *BrokerInput) { in.Training[0].Hours = -2 }, "training"},
 		{"long certificate", func(in *BrokerInput) { in.CertificateNo = strings.Repeat("9", 41) }, "certificate_no"},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			in := ok()
-			c.edit(&in)
-			wantField(t, in.Validate(), c.field)
-		})
-	}
+	})
 	in := ok()
 	_ = in.Validate()
 	if in.CertificateNo != "JS-2024-0007" {

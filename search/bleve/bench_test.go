@@ -14,29 +14,70 @@ import (
 	"zhaoshang/search/enginetest"
 )
 
-// BenchmarkSearch indexes ZS_BENCH_DOCS (default 20000) project-like records
-// and reports indexing docs/s and the p50/p95 latency of typical list queries:
-//
-//	ZS_BENCH_DOCS=100000 go test ./search/bleve -run '^$' -bench Search -benchtime 200x
-func BenchmarkSearch(b *testing.B) {
-	n := 20000
+// benchDocs is ZS_BENCH_DOCS when it is a positive number, else def.
+func benchDocs(def int) int {
 	if v, err := strconv.Atoi(os.Getenv("ZS_BENCH_DOCS")); err == nil && v > 0 {
-		n = v
+		return v
 	}
-	ctx := context.Background()
+	return def
+}
+
+// benchIndex opens an index in a temporary folder, closed when the
+// benchmark ends, and indexes docs in batches of 1000; took is the time the
+// indexing took.
+func benchIndex(b *testing.B, docs []search.Doc) (x *Index, took time.Duration) {
+	b.Helper()
 	x, err := Open(b.TempDir(), enginetest.Schema)
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer x.Close()
-	docs := bigDocs(n, 11)
+	b.Cleanup(func() { x.Close() })
+	ctx := context.Background()
 	start := time.Now()
 	for i := 0; i < len(docs); i += 1000 {
 		if err := x.Index(ctx, docs[i:min(i+1000, len(docs))]...); err != nil {
 			b.Fatal(err)
 		}
 	}
-	rate := float64(n) / time.Since(start).Seconds()
+	return x, time.Since(start)
+}
+
+// timedSearches runs q once per benchmark iteration: each run's latency
+// and the last run's total.
+func timedSearches(b *testing.B, x *Index, q search.Query) (lat []time.Duration, total int) {
+	b.Helper()
+	ctx := context.Background()
+	for b.Loop() {
+		t0 := time.Now()
+		res, err := x.Search(ctx, q)
+		if err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(t0))
+		total = res.Total
+	}
+	return lat, total
+}
+
+// reportLatency sorts lat and reports its p50 and p95 in milliseconds.
+func reportLatency(b *testing.B, lat []time.Duration) {
+	b.Helper()
+	slices.Sort(lat)
+	pct := func(p float64) float64 {
+		return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds()) / 1000
+	}
+	b.ReportMetric(pct(0.50), "p50-ms")
+	b.ReportMetric(pct(0.95), "p95-ms")
+}
+
+// BenchmarkSearch indexes ZS_BENCH_DOCS (default 20000) project-like records
+// and reports indexing docs/s and the p50/p95 latency of typical list queries:
+//
+//	ZS_BENCH_DOCS=100000 go test ./search/bleve -run '^$' -bench Search -benchtime 200x
+func BenchmarkSearch(b *testing.B) {
+	n := benchDocs(20000)
+	x, took := benchIndex(b, bigDocs(n, 11))
+	rate := float64(n) / took.Seconds()
 
 	scope := search.Scope{Units: []string{"u1", "u2", "u3", "u4", "u5"}}
 	kinds := []string{"projects"}
@@ -58,23 +99,8 @@ func BenchmarkSearch(b *testing.B) {
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
-			var lat []time.Duration
-			total := 0
-			for b.Loop() {
-				t0 := time.Now()
-				res, err := x.Search(ctx, c.q)
-				if err != nil {
-					b.Fatal(err)
-				}
-				lat = append(lat, time.Since(t0))
-				total = res.Total
-			}
-			slices.Sort(lat)
-			pct := func(p float64) float64 {
-				return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds()) / 1000
-			}
-			b.ReportMetric(pct(0.50), "p50-ms")
-			b.ReportMetric(pct(0.95), "p95-ms")
+			lat, total := timedSearches(b, x, c.q)
+			reportLatency(b, lat)
 			b.ReportMetric(rate, "index-docs/s")
 			b.ReportMetric(float64(total), "hits")
 		})
@@ -88,45 +114,16 @@ func BenchmarkSearch(b *testing.B) {
 //
 //	go test ./search/bleve -run '^$' -bench Suggest -benchtime 200x
 func BenchmarkSuggest(b *testing.B) {
-	n := 10000
-	if v, err := strconv.Atoi(os.Getenv("ZS_BENCH_DOCS")); err == nil && v > 0 {
-		n = v
-	}
-	ctx := context.Background()
-	x, err := Open(b.TempDir(), enginetest.Schema)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer x.Close()
-	docs := nameDocs(n, 5)
-	for i := 0; i < len(docs); i += 1000 {
-		if err := x.Index(ctx, docs[i:min(i+1000, len(docs))]...); err != nil {
-			b.Fatal(err)
-		}
-	}
+	n := benchDocs(10000)
+	x, _ := benchIndex(b, nameDocs(n, 5))
 	scope := search.Scope{Units: []string{"u1", "u2", "u3"}}
 	var all []time.Duration
 	for _, text := range []string{"苏", "苏州", "苏州某", "智能装备", "z", "zh", "zhi", "zho", "zhin", "zhineng", "znzb", "sz", "kun", "sie",
 		"Siemans", "robo", "Tech"} {
 		b.Run(text, func(b *testing.B) {
-			var lat []time.Duration
-			total := 0
-			for b.Loop() {
-				t0 := time.Now()
-				res, err := x.Search(ctx, search.Query{Text: text, Prefix: true, TitleOnly: true, Scope: scope, Limit: 8})
-				if err != nil {
-					b.Fatal(err)
-				}
-				lat = append(lat, time.Since(t0))
-				total = res.Total
-			}
+			lat, total := timedSearches(b, x, search.Query{Text: text, Prefix: true, TitleOnly: true, Scope: scope, Limit: 8})
 			all = append(all, lat...)
-			slices.Sort(lat)
-			pct := func(p float64) float64 {
-				return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds()) / 1000
-			}
-			b.ReportMetric(pct(0.50), "p50-ms")
-			b.ReportMetric(pct(0.95), "p95-ms")
+			reportLatency(b, lat)
 			b.ReportMetric(float64(total), "hits")
 		})
 	}
