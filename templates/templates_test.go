@@ -445,6 +445,52 @@ func TestPartials(t *testing.T) {
 	}
 }
 
+func TestFormPartials(t *testing.T) {
+	s := mustSet(t)
+	probe := func(src string) string {
+		t.Helper()
+		tpl, err := s.pages["empty"].Clone()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tpl, err = tpl.New("probe").Parse(src); err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := tpl.Execute(&buf, nil); err != nil {
+			t.Fatal(err)
+		}
+		return buf.String()
+	}
+	cases := []struct {
+		src       string
+		want, not []string
+	}{
+		{`{{template "formKeys" (dict "CSRF" "tok" "ID" "" "Version" 3)}}`, []string{`name="_csrf" value="tok"`}, []string{`name="version"`}},
+		{`{{template "formKeys" (dict "CSRF" "tok" "ID" "ev-1" "Version" 3)}}`, []string{`name="_csrf" value="tok"`, `name="version" value="3"`}, nil},
+		{`{{template "formActions" (dict "Base" "/brokers" "ID" "" "Create" "登记" "Cancel" "btn")}}`,
+			[]string{`type="submit">登记</button>`, `<a class="btn" href="/brokers">取消</a>`}, nil},
+		{`{{template "formActions" (dict "Base" "/events" "ID" "ev-1")}}`,
+			[]string{`type="submit">保存</button>`, `<a class="btn btn-link" href="/events/ev-1">取消</a>`}, nil},
+		{`{{template "textField" (dict "ID" "ev-date" "Name" "date" "Label" "活动日期" "Value" "x" "Required" true "Max" 20 "Hint" "提示" "Error" "日期错")}}`,
+			[]string{`<label for="ev-date">活动日期<span class="required"></span></label>`, `id="ev-date" name="date" value="x" required maxlength="20" aria-invalid="true"`,
+				`<span class="hint">提示</span>`, `<span class="field-error">日期错</span>`}, []string{"placeholder"}},
+	}
+	for _, c := range cases {
+		out := probe(c.src)
+		for _, w := range c.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%s: output lacks %q in %s", c.src, w, out)
+			}
+		}
+		for _, w := range c.not {
+			if strings.Contains(out, w) {
+				t.Errorf("%s: output has %q in %s", c.src, w, out)
+			}
+		}
+	}
+}
+
 // ZS_TEMPLATES_PREVIEW=/dir go test -run TestWritePreview ./templates/ writes
 // login.html, error.html and empty.html with /static/ pointing at this folder,
 // for looking at them in a browser.
