@@ -71,14 +71,8 @@ func f(v float64) *float64 { return &v }
 func TestHistoryFigures(t *testing.T) {
 	a := testapp.Start(t)
 	ctx := context.Background()
-	for _, u := range []struct {
-		name, role string
-		units      []string
-	}{{"kfq_li", users.RoleOfficer, []string{"kfq"}}, {"zzfd_wang", users.RoleManager, []string{"zzfd"}}} {
-		if _, err := a.P.Users.EnsureUser(ctx, u.name, u.name, u.role, u.units, "Test-2025x"); err != nil {
-			t.Fatal(err)
-		}
-	}
+	ensureUser(t, a, "kfq_li", "kfq_li", users.RoleOfficer, "kfq")
+	ensureUser(t, a, "zzfd_wang", "zzfd_wang", users.RoleManager, "zzfd")
 	admin := a.Admin(t)
 	officer := a.Client(t).Login("kfq_li", "Test-2025x")
 	manager := a.Client(t).Login("zzfd_wang", "Test-2025x")

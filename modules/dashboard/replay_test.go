@@ -25,12 +25,8 @@ import (
 func TestReplay(t *testing.T) {
 	a := testapp.Start(t)
 	ctx := context.Background()
-	if _, err := a.P.Users.EnsureUser(ctx, "kfq_li", "李", users.RoleOfficer, []string{"kfq"}, "Test-2025x"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.P.Users.EnsureUser(ctx, "zzfd_wang", "王", users.RoleManager, []string{"zzfd"}, "Test-2025x"); err != nil {
-		t.Fatal(err)
-	}
+	ensureUser(t, a, "kfq_li", "李", users.RoleOfficer, "kfq")
+	ensureUser(t, a, "zzfd_wang", "王", users.RoleManager, "zzfd")
 	admin := a.Admin(t)
 	officer := a.Client(t).Login("kfq_li", "Test-2025x")
 	manager := a.Client(t).Login("zzfd_wang", "Test-2025x")
