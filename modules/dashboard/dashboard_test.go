@@ -64,6 +64,19 @@ func ensureUser(t *testing.T, a *testapp.App, name, display, role, unit string) 
 	}
 }
 
+// officerAndManager is a running app with the kfq officer kfq_li and the
+// zzfd manager zzfd_wang, shown as li and wang, logged in with the admin.
+func officerAndManager(t *testing.T, li, wang string) (a *testapp.App, admin, officer, manager *testapp.Client) {
+	t.Helper()
+	a = testapp.Start(t)
+	ensureUser(t, a, "kfq_li", li, users.RoleOfficer, "kfq")
+	ensureUser(t, a, "zzfd_wang", wang, users.RoleManager, "zzfd")
+	admin = a.Admin(t)
+	officer = a.Client(t).Login("kfq_li", "Test-2025x")
+	manager = a.Client(t).Login("zzfd_wang", "Test-2025x")
+	return a, admin, officer, manager
+}
+
 func apiOf(link string) string { return "/api/v1" + link }
 
 func TestCockpit(t *testing.T) {

@@ -15,7 +15,6 @@ import (
 	"zhaoshang/modules/dashboard"
 	"zhaoshang/modules/matrix"
 	"zhaoshang/modules/projects"
-	"zhaoshang/modules/users"
 	"zhaoshang/templates"
 )
 
@@ -69,13 +68,8 @@ func knownHistory(t *testing.T, a *testapp.App) {
 func f(v float64) *float64 { return &v }
 
 func TestHistoryFigures(t *testing.T) {
-	a := testapp.Start(t)
+	a, admin, officer, manager := officerAndManager(t, "kfq_li", "zzfd_wang")
 	ctx := context.Background()
-	ensureUser(t, a, "kfq_li", "kfq_li", users.RoleOfficer, "kfq")
-	ensureUser(t, a, "zzfd_wang", "zzfd_wang", users.RoleManager, "zzfd")
-	admin := a.Admin(t)
-	officer := a.Client(t).Login("kfq_li", "Test-2025x")
-	manager := a.Client(t).Login("zzfd_wang", "Test-2025x")
 	knownHistory(t, a)
 	// Two events held in 2025 (kfq March, zs-zp November) and one planned.
 	for _, e := range []map[string]any{

@@ -26,13 +26,8 @@ import (
 // reportWorld is the known history plus held events in 2025 and targets.
 func reportWorld(t *testing.T) (a *testapp.App, admin, officer, manager *testapp.Client) {
 	t.Helper()
-	a = testapp.Start(t)
+	a, admin, officer, manager = officerAndManager(t, "李明", "王芳")
 	ctx := context.Background()
-	ensureUser(t, a, "kfq_li", "李明", users.RoleOfficer, "kfq")
-	ensureUser(t, a, "zzfd_wang", "王芳", users.RoleManager, "zzfd")
-	admin = a.Admin(t)
-	officer = a.Client(t).Login("kfq_li", "Test-2025x")
-	manager = a.Client(t).Login("zzfd_wang", "Test-2025x")
 	knownHistory(t, a)
 	var evs []*events.Event
 	for i, e := range []struct {
