@@ -15,6 +15,7 @@ import (
 
 	"zhaoshang/app/testapp"
 	"zhaoshang/importers/batch"
+	"zhaoshang/importers/batch/batchtest"
 	"zhaoshang/importers/header"
 	"zhaoshang/importers/sheet"
 	"zhaoshang/modules/core"
@@ -27,17 +28,8 @@ import (
 // row numbers (missing numbers are blank rows).
 func book(t *testing.T, rows map[int][]any) *sheet.Book {
 	t.Helper()
-	f := excelize.NewFile()
-	for n, r := range rows {
-		if err := f.SetSheetRow("Sheet1", fmt.Sprintf("A%d", n), &r); err != nil {
-			t.Fatal(err)
-		}
-	}
-	buf, err := f.WriteToBuffer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := sheet.Open("台账.xlsx", bytes.NewReader(buf.Bytes()), int64(buf.Len()), sheet.DefaultLimits)
+	data := batchtest.XLSX(t, rows)
+	b, err := sheet.Open("台账.xlsx", bytes.NewReader(data), int64(len(data)), sheet.DefaultLimits)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -55,14 +55,34 @@ func total(t *testing.T, c *testapp.Client, url string) int {
 }
 
 // apiOf turns a page link (/projects?...) into its API list.
+// ensureUser makes the account name, shown as display, with role over
+// unit and the tests' password.
+func ensureUser(t *testing.T, a *testapp.App, name, display, role, unit string) {
+	t.Helper()
+	if _, err := a.P.Users.EnsureUser(context.Background(), name, display, role, []string{unit}, "Test-2025x"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// officerAndManager is a running app with the kfq officer kfq_li and the
+// zzfd manager zzfd_wang, shown as li and wang, logged in with the admin.
+func officerAndManager(t *testing.T, li, wang string) (a *testapp.App, admin, officer, manager *testapp.Client) {
+	t.Helper()
+	a = testapp.Start(t)
+	ensureUser(t, a, "kfq_li", li, users.RoleOfficer, "kfq")
+	ensureUser(t, a, "zzfd_wang", wang, users.RoleManager, "zzfd")
+	admin = a.Admin(t)
+	officer = a.Client(t).Login("kfq_li", "Test-2025x")
+	manager = a.Client(t).Login("zzfd_wang", "Test-2025x")
+	return a, admin, officer, manager
+}
+
 func apiOf(link string) string { return "/api/v1" + link }
 
 func TestCockpit(t *testing.T) {
 	a := testapp.Start(t)
 	ctx := context.Background()
-	if _, err := a.P.Users.EnsureUser(ctx, "kfq_li", "李", users.RoleOfficer, []string{"kfq"}, "Test-2025x"); err != nil {
-		t.Fatal(err)
-	}
+	ensureUser(t, a, "kfq_li", "李", users.RoleOfficer, "kfq")
 	admin, officer := a.Admin(t), a.Client(t).Login("kfq_li", "Test-2025x")
 	create := func(c *testapp.Client, body map[string]any) map[string]any {
 		t.Helper()

@@ -15,7 +15,6 @@ import (
 	"zhaoshang/modules/dashboard"
 	"zhaoshang/modules/matrix"
 	"zhaoshang/modules/projects"
-	"zhaoshang/modules/users"
 	"zhaoshang/templates"
 )
 
@@ -69,19 +68,8 @@ func knownHistory(t *testing.T, a *testapp.App) {
 func f(v float64) *float64 { return &v }
 
 func TestHistoryFigures(t *testing.T) {
-	a := testapp.Start(t)
+	a, admin, officer, manager := officerAndManager(t, "kfq_li", "zzfd_wang")
 	ctx := context.Background()
-	for _, u := range []struct {
-		name, role string
-		units      []string
-	}{{"kfq_li", users.RoleOfficer, []string{"kfq"}}, {"zzfd_wang", users.RoleManager, []string{"zzfd"}}} {
-		if _, err := a.P.Users.EnsureUser(ctx, u.name, u.name, u.role, u.units, "Test-2025x"); err != nil {
-			t.Fatal(err)
-		}
-	}
-	admin := a.Admin(t)
-	officer := a.Client(t).Login("kfq_li", "Test-2025x")
-	manager := a.Client(t).Login("zzfd_wang", "Test-2025x")
 	knownHistory(t, a)
 	// Two events held in 2025 (kfq March, zs-zp November) and one planned.
 	for _, e := range []map[string]any{

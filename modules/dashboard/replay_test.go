@@ -14,7 +14,6 @@ import (
 	"zhaoshang/modules/dashboard"
 	"zhaoshang/modules/matrix"
 	"zhaoshang/modules/projects"
-	"zhaoshang/modules/users"
 )
 
 // TestReplay applies a random sequence of writes — creates, stage moves
@@ -23,17 +22,8 @@ import (
 // — and then compares every widget with a full recount from the stored
 // records, for several callers, periods, funnel starts and breakdowns.
 func TestReplay(t *testing.T) {
-	a := testapp.Start(t)
+	a, admin, officer, manager := officerAndManager(t, "李", "王")
 	ctx := context.Background()
-	if _, err := a.P.Users.EnsureUser(ctx, "kfq_li", "李", users.RoleOfficer, []string{"kfq"}, "Test-2025x"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.P.Users.EnsureUser(ctx, "zzfd_wang", "王", users.RoleManager, []string{"zzfd"}, "Test-2025x"); err != nil {
-		t.Fatal(err)
-	}
-	admin := a.Admin(t)
-	officer := a.Client(t).Login("kfq_li", "Test-2025x")
-	manager := a.Client(t).Login("zzfd_wang", "Test-2025x")
 	// Stage gates off: the replay moves projects anywhere (the gates have
 	// their own tests); the reason gate's note is always given.
 	cat, err := a.P.Matrix.Catalog(ctx)

@@ -26,19 +26,8 @@ import (
 // reportWorld is the known history plus held events in 2025 and targets.
 func reportWorld(t *testing.T) (a *testapp.App, admin, officer, manager *testapp.Client) {
 	t.Helper()
-	a = testapp.Start(t)
+	a, admin, officer, manager = officerAndManager(t, "李明", "王芳")
 	ctx := context.Background()
-	for _, u := range []struct {
-		name, display, role string
-		units               []string
-	}{{"kfq_li", "李明", users.RoleOfficer, []string{"kfq"}}, {"zzfd_wang", "王芳", users.RoleManager, []string{"zzfd"}}} {
-		if _, err := a.P.Users.EnsureUser(ctx, u.name, u.display, u.role, u.units, "Test-2025x"); err != nil {
-			t.Fatal(err)
-		}
-	}
-	admin = a.Admin(t)
-	officer = a.Client(t).Login("kfq_li", "Test-2025x")
-	manager = a.Client(t).Login("zzfd_wang", "Test-2025x")
 	knownHistory(t, a)
 	var evs []*events.Event
 	for i, e := range []struct {
@@ -378,9 +367,7 @@ func checkReportPage(t *testing.T, c *testapp.Client, q string, r *dashboard.Rep
 func TestGroupLabels(t *testing.T) {
 	a := testapp.Start(t)
 	ctx := context.Background()
-	if _, err := a.P.Users.EnsureUser(ctx, "kfq_li", "李明", users.RoleOfficer, []string{"kfq"}, "Test-2025x"); err != nil {
-		t.Fatal(err)
-	}
+	ensureUser(t, a, "kfq_li", "李明", users.RoleOfficer, "kfq")
 	admin, officer := a.Admin(t), a.Client(t).Login("kfq_li", "Test-2025x")
 	evs := []*events.Event{
 		{Meta: core.Meta{ID: "gl-ev-kfq"}, Title: "开发区路演", Type: "路演", Date: core.NewDate(2025, 2, 1), Unit: "kfq", Status: events.StatusHeld},
@@ -434,10 +421,7 @@ func TestGroupLabels(t *testing.T) {
 // admin and for a manager's subtree.
 func TestUnitRowCounts(t *testing.T) {
 	a := testapp.Start(t)
-	ctx := context.Background()
-	if _, err := a.P.Users.EnsureUser(ctx, "zzfd_wang", "王芳", users.RoleManager, []string{"zzfd"}, "Test-2025x"); err != nil {
-		t.Fatal(err)
-	}
+	ensureUser(t, a, "zzfd_wang", "王芳", users.RoleManager, "zzfd")
 	admin, manager := a.Admin(t), a.Client(t).Login("zzfd_wang", "Test-2025x")
 	post := func(url string, body map[string]any) map[string]any {
 		t.Helper()

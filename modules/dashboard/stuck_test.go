@@ -41,13 +41,9 @@ type stuckPage struct {
 func TestStuckAndExport(t *testing.T) {
 	a := testapp.Start(t)
 	ctx := context.Background()
-	if _, err := a.P.Users.EnsureUser(ctx, "kfq_zhao", "赵", users.RoleOfficer, []string{"kfq"}, "Test-2025x"); err != nil {
-		t.Fatal(err)
-	}
+	ensureUser(t, a, "kfq_zhao", "赵", users.RoleOfficer, "kfq")
 	// A 负责人 is a member of the project's unit (the admin is not).
-	if _, err := a.P.Users.EnsureUser(ctx, "gxq_qian", "钱", users.RoleOfficer, []string{"gxq"}, "Test-2025x"); err != nil {
-		t.Fatal(err)
-	}
+	ensureUser(t, a, "gxq_qian", "钱", users.RoleOfficer, "gxq")
 	admin, officer := a.Admin(t), a.Client(t).Login("kfq_zhao", "Test-2025x")
 	n := 0
 	mk := func(c *testapp.Client, unit, stage string, extra ...string) string {

@@ -14,10 +14,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/xuri/excelize/v2"
-
 	"zhaoshang/app/testapp"
 	"zhaoshang/importers/batch"
+	"zhaoshang/importers/batch/batchtest"
 	"zhaoshang/modules/core"
 	"zhaoshang/modules/imports"
 	"zhaoshang/modules/projects"
@@ -41,22 +40,7 @@ func Ledger(t testing.TB, prefix string) []byte {
 		7: {4, prefix + "智能传感器项目", "产业", "重复一行", "", "", "100", "在谈", "", "新智造"},
 		8: {"", "合计", "", "", "", "", "3100"},
 	}
-	return xlsx(t, rows)
-}
-
-func xlsx(t testing.TB, rows map[int][]any) []byte {
-	t.Helper()
-	f := excelize.NewFile()
-	for n, r := range rows {
-		if err := f.SetSheetRow("Sheet1", fmt.Sprintf("A%d", n), &r); err != nil {
-			t.Fatal(err)
-		}
-	}
-	buf, err := f.WriteToBuffer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	return batchtest.XLSX(t, rows)
 }
 
 // clean is a ledger whose header the importer knows.
@@ -65,7 +49,7 @@ func clean(t testing.TB, names ...string) []byte {
 	for i, n := range names {
 		rows[i+2] = []any{n, "产业", n + "公司", "在谈"}
 	}
-	return xlsx(t, rows)
+	return batchtest.XLSX(t, rows)
 }
 
 // form builds a multipart body: fields, then the file (if name != "").
@@ -249,7 +233,7 @@ func TestAPI(t *testing.T) {
 	renamed, renamedH := mp("台账.xlsx", []byte("项目名称,投资方\n某项目,某公司\n"))
 	bombed, bombH := mp("bomb.xlsx", bomb(t))
 	long, longH := mp("long.csv", []byte("项目名称,项目类型,项目简介\n量子项目,产业,"+strings.Repeat("长", 40000)+"\n"))
-	emptyBook, emptyH := mp("empty.xlsx", xlsx(t, nil))
+	emptyBook, emptyH := mp("empty.xlsx", batchtest.XLSX(t, nil))
 	okBody, okH := mp("ok.xlsx", clean(t, "D-一号"))
 
 	testapp.Run(t, e.a, []testapp.Scenario{
@@ -436,9 +420,9 @@ func TestPageFlow(t *testing.T) {
 	}{
 		{"改名.xlsx", []byte("这不是工作簿"), 422, "不是有效的 .xlsx"},
 		{"bomb.xlsx", bomb(t), 422, "解压后"},
-		{"empty.xlsx", xlsx(t, nil), 422, "没有任何数据"},
+		{"empty.xlsx", batchtest.XLSX(t, nil), 422, "没有任何数据"},
 		{"long.csv", []byte("项目名称,项目简介\n量子," + strings.Repeat("长", 40000) + "\n"), 422, "40000 个字符"},
-		{"nothing.xlsx", xlsx(t, map[int][]any{1: {"甲", "乙"}, 2: {"1", "2"}}), 422, "未找到表头"},
+		{"nothing.xlsx", batchtest.XLSX(t, map[int][]any{1: {"甲", "乙"}, 2: {"1", "2"}}), 422, "未找到表头"},
 	} {
 		st, body, _ := upload(e.zp, "projects", c.name, c.data)
 		if st != c.status || !strings.Contains(body, c.msg) || !strings.Contains(body, `id="upload-error"`) {

@@ -37,10 +37,7 @@ type parsedRow struct {
 func checkParsed(t *testing.T, p batch.Planner, env batch.Env, rows []parsedRow) {
 	t.Helper()
 	for _, c := range rows {
-		keys, similar, bad := batchtest.Parsed(p, batchtest.Row(env, c.cells...))
-		if !slices.Equal(keys, c.keys) || similar != c.similar || !slices.Equal(bad, c.bad) {
-			t.Errorf("%s: keys %q similar %q bad %q; want %q %q %q", c.name, keys, similar, bad, c.keys, c.similar, c.bad)
-		}
+		batchtest.CheckKeys(t, p, env, c.name, c.cells, c.keys, c.similar, c.bad)
 	}
 }
 
