@@ -49,3 +49,45 @@ func (r *Repo[T, P]) Save(ctx context.Context, a Actor, p, before P, changes fun
 	}
 	return err
 }
+
+// Current checks that the caller read p, the record as stored, at
+// version: another version is a *ConflictError with p and what differs
+// from it (changes of p; nil lists nothing).
+func Current[T any, P interface {
+	*T
+	Record
+}](p P, version int64, changes func(stored P) []Change) error {
+	if version == p.GetMeta().Version {
+		return nil
+	}
+	c := &ConflictError[T]{Current: (*T)(p)}
+	if changes != nil {
+		c.Changes = changes(p)
+	}
+	return c
+}
+
+// Edit stores an edit of p, the record as stored, that the caller read at
+// version: a stale version is a *ConflictError (Current); else change
+// checks the edit and makes it on p (before is p as it was), and Save
+// stores it, changes listing what differs from a record saved meanwhile.
+func (r *Repo[T, P]) Edit(ctx context.Context, a Actor, p P, version int64, changes func(stored P) []Change, change func(before P) error) error {
+	if err := Current(p, version, changes); err != nil {
+		return err
+	}
+	before := *p
+	if err := change(&before); err != nil {
+		return err
+	}
+	return r.Save(ctx, a, p, &before, changes)
+}
+
+// Add stores a new record that set fills (Create) and returns it.
+func (r *Repo[T, P]) Add(ctx context.Context, a Actor, set func(p P)) (P, error) {
+	p := P(new(T))
+	set(p)
+	if err := r.Create(ctx, a, p); err != nil {
+		return nil, err
+	}
+	return p, nil
+}

@@ -66,12 +66,18 @@ func (h *Handlers) load(c *fiber.Ctx) (*Event, error) { return h.records().Load(
 
 func (h *Handlers) auditDenied(c *fiber.Ctx, err error) { web.AuditDenied(c, h.Audit, Kind, err) }
 
-func (h *Handlers) apiOutcome(c *fiber.Ctx) error {
+// outcome loads the event :id names (load) and its outcome.
+func (h *Handlers) outcome(c *fiber.Ctx) (*Event, Outcome, error) {
 	e, err := h.load(c)
 	if err != nil {
-		return web.Fail(c, err)
+		return nil, Outcome{}, err
 	}
 	o, err := h.Svc.Outcome(c.UserContext(), web.Me(c).Scope, e.ID)
+	return e, o, err
+}
+
+func (h *Handlers) apiOutcome(c *fiber.Ctx) error {
+	_, o, err := h.outcome(c)
 	if err != nil {
 		return web.Fail(c, err)
 	}

@@ -75,11 +75,7 @@ type DetailView struct {
 }
 
 func (h *Handlers) detailPage(c *fiber.Ctx) error {
-	e, err := h.load(c)
-	if err != nil {
-		return web.Fail(c, err)
-	}
-	o, err := h.Svc.Outcome(c.UserContext(), web.Me(c).Scope, e.ID)
+	e, o, err := h.outcome(c)
 	if err != nil {
 		return web.Fail(c, err)
 	}

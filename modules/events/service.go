@@ -193,24 +193,26 @@ func InputOf(e *Event) Input {
 		Attendees: e.Attendees, Summary: e.Summary, Status: e.Status}
 }
 
-// Create validates and stores a new event.
-func (s *Service) Create(ctx context.Context, a core.Actor, scope core.Scope, in Input) (*Event, error) {
+// check validates in against the catalog within scope and links its
+// participants to the pool as stored (the event edited; nil for a new one)
+// links them.
+func (s *Service) check(ctx context.Context, scope core.Scope, in *Input, stored *Event) error {
 	cat, err := s.Matrix.Catalog(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if err := in.Validate(cat, s.Matrix, scope, time.Now()); err != nil {
+		return err
+	}
+	return s.Pool().Resolve(ctx, scope, in, stored)
+}
+
+// Create validates and stores a new event.
+func (s *Service) Create(ctx context.Context, a core.Actor, scope core.Scope, in Input) (*Event, error) {
+	if err := s.check(ctx, scope, &in, nil); err != nil {
 		return nil, err
 	}
-	if err := s.Pool().Resolve(ctx, scope, &in, nil); err != nil {
-		return nil, err
-	}
-	e := &Event{}
-	in.apply(e)
-	if err := s.Repo.Create(ctx, a, e); err != nil {
-		return nil, err
-	}
-	return e, nil
+	return s.Repo.Add(ctx, a, in.apply)
 }
 
 // Get loads an event the scope may see; others are ErrForbidden.
@@ -227,9 +229,6 @@ func (s *Service) Get(ctx context.Context, scope core.Scope, id string) (*Event,
 
 // Change is one field on which a stale update and the stored record disagree.
 type Change = core.Change
-
-// ConflictError is a stale update with the stored record and what changed.
-type ConflictError = core.ConflictError[Event]
 
 func joinRefs(rs []Ref) string {
 	names := make([]string, len(rs))
@@ -278,22 +277,14 @@ func (s *Service) Update(ctx context.Context, a core.Actor, scope core.Scope, id
 	if err != nil {
 		return nil, err
 	}
-	if version != e.Version {
-		return nil, &ConflictError{Current: e, Changes: Diff(in, e, s.Matrix.Name)}
-	}
-	cat, err := s.Matrix.Catalog(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if err := in.Validate(cat, s.Matrix, scope, time.Now()); err != nil {
-		return nil, err
-	}
-	if err := s.Pool().Resolve(ctx, scope, &in, e); err != nil {
-		return nil, err
-	}
-	before := *e
-	in.apply(e)
-	if err := s.Repo.Save(ctx, a, e, &before, func(cur *Event) []Change { return Diff(in, cur, s.Matrix.Name) }); err != nil {
+	diff := func(cur *Event) []Change { return Diff(in, cur, s.Matrix.Name) }
+	if err := s.Repo.Edit(ctx, a, e, version, diff, func(*Event) error {
+		if err := s.check(ctx, scope, &in, e); err != nil {
+			return err
+		}
+		in.apply(e)
+		return nil
+	}); err != nil {
 		return nil, err
 	}
 	return e, nil
@@ -306,8 +297,8 @@ func (s *Service) Delete(ctx context.Context, a core.Actor, scope core.Scope, id
 	if err != nil {
 		return err
 	}
-	if version != e.Version {
-		return &ConflictError{Current: e}
+	if err := core.Current(e, version, nil); err != nil {
+		return err
 	}
 	total, byUnit, err := projects.FromEvent(ctx, s.Engine(), id)
 	if err != nil {

@@ -27,11 +27,8 @@ func ImportBuild(in Input, cur *Policy, cat *matrix.Catalog, m Matrix, w Writer,
 	if cur != nil && !w.Scope.Allows(cur.Unit) {
 		return nil, false, core.Invalid("unit", "该政策由「%s」维护，无权修改", m.Name(cur.Unit))
 	}
-	if err := in.Validate(cat, m, now); err != nil {
+	if err := in.validFor(cat, m, w, now); err != nil {
 		return nil, false, err
-	}
-	if !w.Scope.Allows(in.Unit) {
-		return nil, false, core.Invalid("unit", "只能选择本人所属（或下属）单位作为维护单位")
 	}
 	if cur == nil {
 		p = &Policy{}

@@ -237,34 +237,39 @@ func (s *Service) Clause(ctx context.Context, policyID, clauseNo string) (*Claus
 	return nil, fmt.Errorf("policies: %s clause %q: %w", policyID, clauseNo, core.ErrNotFound)
 }
 
+// check validates in against the catalog (validFor).
+func (s *Service) check(ctx context.Context, w Writer, in *Input) error {
+	cat, err := s.Matrix.Catalog(ctx)
+	if err != nil {
+		return err
+	}
+	return in.validFor(cat, s.Matrix, w, time.Now())
+}
+
+// validFor validates in and checks its unit is one w maintains policies of.
+func (in *Input) validFor(cat *matrix.Catalog, m Matrix, w Writer, now time.Time) error {
+	if err := in.Validate(cat, m, now); err != nil {
+		return err
+	}
+	if !w.Scope.Allows(in.Unit) {
+		return core.Invalid("unit", "只能选择本人所属（或下属）单位作为维护单位")
+	}
+	return nil
+}
+
 // Create validates and stores a new policy (managers and admins).
 func (s *Service) Create(ctx context.Context, w Writer, in Input) (*Policy, error) {
 	if err := w.check(""); err != nil {
 		return nil, err
 	}
-	cat, err := s.Matrix.Catalog(ctx)
-	if err != nil {
+	if err := s.check(ctx, w, &in); err != nil {
 		return nil, err
 	}
-	if err := in.Validate(cat, s.Matrix, time.Now()); err != nil {
-		return nil, err
-	}
-	if !w.Scope.Allows(in.Unit) {
-		return nil, core.Invalid("unit", "只能选择本人所属（或下属）单位作为维护单位")
-	}
-	p := &Policy{}
-	in.apply(p)
-	if err := s.Repo.Create(ctx, w.Actor, p); err != nil {
-		return nil, err
-	}
-	return p, nil
+	return s.Repo.Add(ctx, w.Actor, in.apply)
 }
 
 // Change is one field on which a stale update and the stored record disagree.
 type Change = core.Change
-
-// ConflictError is a stale update with the stored record and what changed.
-type ConflictError = core.ConflictError[Policy]
 
 func clauseText(cs []Clause) string {
 	parts := make([]string, len(cs))
@@ -323,22 +328,14 @@ func (s *Service) Update(ctx context.Context, w Writer, id string, version int64
 	if err := w.check(p.Unit); err != nil {
 		return nil, err
 	}
-	if version != p.Version {
-		return nil, &ConflictError{Current: p, Changes: Diff(in, p, s.Matrix.Name)}
-	}
-	cat, err := s.Matrix.Catalog(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if err := in.Validate(cat, s.Matrix, time.Now()); err != nil {
-		return nil, err
-	}
-	if !w.Scope.Allows(in.Unit) {
-		return nil, core.Invalid("unit", "只能选择本人所属（或下属）单位作为维护单位")
-	}
-	before := *p
-	in.apply(p)
-	if err := s.Repo.Save(ctx, w.Actor, p, &before, func(cur *Policy) []Change { return Diff(in, cur, s.Matrix.Name) }); err != nil {
+	diff := func(cur *Policy) []Change { return Diff(in, cur, s.Matrix.Name) }
+	if err := s.Repo.Edit(ctx, w.Actor, p, version, diff, func(*Policy) error {
+		if err := s.check(ctx, w, &in); err != nil {
+			return err
+		}
+		in.apply(p)
+		return nil
+	}); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -356,8 +353,8 @@ func (s *Service) Delete(ctx context.Context, w Writer, id string, version int64
 	if err := w.check(p.Unit); err != nil {
 		return err
 	}
-	if version != p.Version {
-		return &ConflictError{Current: p}
+	if err := core.Current(p, version, nil); err != nil {
+		return err
 	}
 	return s.Repo.Delete(ctx, w.Actor, id, version)
 }

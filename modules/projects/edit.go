@@ -320,8 +320,6 @@ func show(v any) any {
 	return v
 }
 
-// Update applies in to the project if version is current. A stale version
-// is a *ConflictError listing the fields someone else changed.
 // Check reports every problem of in against the rules without saving.
 func (s *Service) Check(ctx context.Context, scope core.Scope, in Input) error {
 	cat, err := s.Vocab.ProjectCatalog(ctx)
@@ -331,34 +329,32 @@ func (s *Service) Check(ctx context.Context, scope core.Scope, in Input) error {
 	return in.Validate(cat, s.Vocab, scope)
 }
 
+// Update applies in to the project if version is current. A stale version
+// is a *ConflictError listing the fields someone else changed.
 func (s *Service) Update(ctx context.Context, a core.Actor, scope core.Scope, id string, version int64, in Input) (*Project, error) {
 	p, err := s.Get(ctx, scope, id)
 	if err != nil {
 		return nil, err
 	}
-	if version != p.Version {
-		return nil, &ConflictError{Current: p, Changes: Diff(in, InputOf(p))}
-	}
-	cat, err := s.Vocab.ProjectCatalog(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if in.Stage != "" && in.Stage != p.Stage {
-		// An edit keeps the stage: a move has its own conditions and record.
-		return nil, core.Invalid("stage", "阶段不在编辑中修改，请用“推进阶段”（API：POST /api/v1/projects/%s/stage）", p.ID)
-	}
-	in.Stage = ""
-	verr := in.Validate(cat, s.Vocab, scope)
-	stored := InputOf(p)
-	if err := core.AllProblems(verr, s.checkLinks(ctx, scope, &in, &stored)); err != nil {
-		return nil, err
-	}
-	before := *p
-	in.apply(p)
-	if err := CheckState(&before, p, cat.DisabledGates); err != nil {
-		return nil, err
-	}
-	if err := s.Repo.Save(ctx, a, p, &before, func(cur *Project) []Change { return Diff(in, InputOf(cur)) }); err != nil {
+	diff := func(cur *Project) []Change { return Diff(in, InputOf(cur)) }
+	if err := s.Repo.Edit(ctx, a, p, version, diff, func(before *Project) error {
+		cat, err := s.Vocab.ProjectCatalog(ctx)
+		if err != nil {
+			return err
+		}
+		if in.Stage != "" && in.Stage != p.Stage {
+			// An edit keeps the stage: a move has its own conditions and record.
+			return core.Invalid("stage", "阶段不在编辑中修改，请用“推进阶段”（API：POST /api/v1/projects/%s/stage）", p.ID)
+		}
+		in.Stage = ""
+		verr := in.Validate(cat, s.Vocab, scope)
+		stored := InputOf(p)
+		if err := core.AllProblems(verr, s.checkLinks(ctx, scope, &in, &stored)); err != nil {
+			return err
+		}
+		in.apply(p)
+		return CheckState(before, p, cat.DisabledGates)
+	}); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -488,8 +484,8 @@ func (s *Service) decide(ctx context.Context, a core.Actor, scope core.Scope, id
 	if err != nil {
 		return nil, err
 	}
-	if version != p.Version {
-		return nil, &ConflictError{Current: p}
+	if err := core.Current(p, version, nil); err != nil {
+		return nil, err
 	}
 	before := *p
 	if err := fn(p, time.Now().UTC().Truncate(time.Millisecond)); err != nil {

@@ -146,18 +146,7 @@ func readOnlySame(raw map[string]json.RawMessage, keys []string, current func() 
 // (its embedded structs' included).
 func derivedFields(t reflect.Type) map[string]bool {
 	out := map[string]bool{}
-	if t == nil {
-		return out
-	}
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	if t.Kind() != reflect.Struct {
-		return out
-	}
-	for i := range t.NumField() {
-		f := t.Field(i)
-		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+	eachField(t, func(f reflect.StructField, tag string) {
 		switch {
 		case f.Anonymous && tag == "":
 			for k := range derivedFields(f.Type) {
@@ -166,23 +155,15 @@ func derivedFields(t reflect.Type) map[string]bool {
 		case f.Tag.Get("edit") == "derived" && tag != "" && tag != "-":
 			out[tag] = true
 		}
-	}
+	})
 	return out
 }
 
 // jsonFields are the lower-cased JSON keys a struct type decodes (its
 // embedded structs' included), as encoding/json matches them.
 func jsonFields(t reflect.Type) map[string]bool {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
 	out := map[string]bool{}
-	if t.Kind() != reflect.Struct {
-		return out
-	}
-	for i := range t.NumField() {
-		f := t.Field(i)
-		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+	eachField(t, func(f reflect.StructField, tag string) {
 		switch {
 		case tag == "-":
 		case f.Anonymous && tag == "" && (f.Type.Kind() == reflect.Struct || f.Type.Kind() == reflect.Pointer && f.Type.Elem().Kind() == reflect.Struct):
@@ -195,8 +176,27 @@ func jsonFields(t reflect.Type) map[string]bool {
 		default:
 			out[strings.ToLower(f.Name)] = true
 		}
-	}
+	})
 	return out
+}
+
+// eachField calls fn with each field of the struct type t (through
+// pointers; nothing for another type) and the name its json tag gives.
+func eachField(t reflect.Type, fn func(f reflect.StructField, tag string)) {
+	if t == nil {
+		return
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return
+	}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		fn(f, tag)
+	}
 }
 
 func isNull(v json.RawMessage) bool { return string(bytes.TrimSpace(v)) == "null" }
