@@ -44,7 +44,9 @@ func TestSearchSuggestAndFacets(t *testing.T) {
 	b.Do(chromedp.SendKeys(css(`.topbar-search input`), kb.ArrowDown))
 	waitFor(t, b, `!!document.querySelector('.topbar-search [role=option][aria-selected=true]')`)
 	b.Do(chromedp.SendKeys(css(`.topbar-search input`), kb.Enter))
-	waitFor(t, b, `location.pathname.indexOf('/resources/enterprises/') === 0`)
+	// The new page's main is read once it has loaded: reading it while the
+	// browser still replaces the document fails with "No node with given id".
+	waitFor(t, b, `location.pathname.indexOf('/resources/enterprises/') === 0 && document.readyState === 'complete' && !!document.querySelector('main')`)
 	if h := Get(b, chromedp.Text(css(`main`))); !strings.Contains(h, "苏州某某智能装备有限公司") {
 		t.Fatalf("picked suggestion opened %q", h)
 	}
@@ -66,7 +68,7 @@ func TestSearchSuggestAndFacets(t *testing.T) {
 		chromedp.WaitVisible(css(`.active-filters`)),
 		chromedp.Click(css(`#search-facets a[href*="industry="]`)),
 	)
-	waitFor(t, b, `location.search.indexOf('industry=') >= 0 && location.search.indexOf('unit=kfq') >= 0`)
+	waitFor(t, b, `location.search.indexOf('industry=') >= 0 && location.search.indexOf('unit=kfq') >= 0 && document.readyState === 'complete' && !!document.querySelector('#search-results')`)
 	res := Get(b, chromedp.Text(css(`#search-results`)))
 	if !strings.Contains(res, "Siemens Healthineers") || strings.Contains(res, "西门子（昆山）") {
 		t.Fatalf("after facets: %q", res)
